@@ -1,0 +1,203 @@
+package metrics
+
+import (
+	"fmt"
+	"math"
+)
+
+// R2Acc accumulates the coefficient of determination over segments or minibatches without
+// keeping them, for a fixed number M of neurons.
+//
+// For each neuron m it keeps the number of bins n, the running mean ȳ_m and the centred sum of
+// squares SST_m = Σ (y − ȳ_m)², merged segment by segment with Chan, Golub and LeVeque's pairwise
+// update (each segment's mean and centred sum are computed in two passes first), on values shifted
+// by the neuron's first observation. Both guard against a large offset in the data, which would
+// cancel catastrophically in Σy² − n ȳ². It also keeps the residual sum SSE_m = Σ (y − ŷ)².
+//
+// The zero value is not usable; create one with NewR2Acc.
+type R2Acc struct {
+	m     int
+	n     int
+	shift []float64 // K_m: neuron m's first observed value
+	mean  []float64 // ȳ_m − K_m
+	sst   []float64
+	sse   []float64
+	// segMean and segSST are scratch space for one segment's statistics.
+	segMean, segSST []float64
+}
+
+// NewR2Acc returns an empty accumulator for M neurons.
+func NewR2Acc(M int) (*R2Acc, error) {
+	if M < 1 {
+		return nil, fmt.Errorf("metrics: R2Acc needs at least one neuron, got M=%d", M)
+	}
+	return &R2Acc{
+		m:       M,
+		shift:   make([]float64, M),
+		mean:    make([]float64, M),
+		sst:     make([]float64, M),
+		sse:     make([]float64, M),
+		segMean: make([]float64, M),
+		segSST:  make([]float64, M),
+	}, nil
+}
+
+// Add accumulates one segment: yhat and y are L×M row-major (L = len(y)/M bins, any L ≥ 0).
+// On error the accumulator is unchanged.
+func (a *R2Acc) Add(yhat, y []float64) error {
+	if len(yhat) != len(y) {
+		return fmt.Errorf("metrics: R2Acc.Add: yhat has %d values, y has %d", len(yhat), len(y))
+	}
+	if len(y)%a.m != 0 {
+		return fmt.Errorf("metrics: R2Acc.Add: %d values is not a whole number of bins of M=%d neurons", len(y), a.m)
+	}
+	if i := firstNonFinite(y); i >= 0 {
+		return fmt.Errorf("metrics: R2Acc.Add: y[bin %d, neuron %d] = %v", i/a.m, i%a.m, y[i])
+	}
+	if i := firstNonFinite(yhat); i >= 0 {
+		return fmt.Errorf("metrics: R2Acc.Add: yhat[bin %d, neuron %d] = %v", i/a.m, i%a.m, yhat[i])
+	}
+	a.add(yhat, y)
+	return nil
+}
+
+// AddPadded accumulates a minibatch in the padded layout: yhat and y are B×T×M row-major and
+// only the first lengths[b] bins of segment b are read (nil lengths: all T). On error the
+// accumulator is unchanged.
+func (a *R2Acc) AddPadded(yhat, y []float64, T int, lengths []int) error {
+	l, err := newLayout("yhat", "y", len(yhat), len(y), T, a.m, lengths)
+	if err != nil {
+		return err
+	}
+	if err := l.checkFinite("y", y); err != nil {
+		return err
+	}
+	if err := l.checkFinite("yhat", yhat); err != nil {
+		return err
+	}
+	for s := 0; s < l.S; s++ {
+		a.add(l.valid(yhat, s), l.valid(y, s))
+	}
+	return nil
+}
+
+// add merges one checked L×M segment into the running statistics.
+func (a *R2Acc) add(yhat, y []float64) {
+	nb := len(y) / a.m
+	if nb == 0 {
+		return
+	}
+	if a.n == 0 {
+		copy(a.shift, y[:a.m])
+	}
+	mb, sb := a.segMean, a.segSST
+	clear(mb)
+	clear(sb)
+	for t := 0; t < nb; t++ {
+		row := y[t*a.m : (t+1)*a.m]
+		for m, v := range row {
+			mb[m] += v - a.shift[m]
+		}
+	}
+	for m := range mb {
+		mb[m] /= float64(nb)
+	}
+	for t := 0; t < nb; t++ {
+		row, hat := y[t*a.m:(t+1)*a.m], yhat[t*a.m:(t+1)*a.m]
+		for m, v := range row {
+			d := v - a.shift[m] - mb[m]
+			sb[m] += d * d
+			r := v - hat[m]
+			a.sse[m] += r * r
+		}
+	}
+	na := float64(a.n)
+	n := na + float64(nb)
+	for m := range mb {
+		delta := mb[m] - a.mean[m]
+		a.mean[m] += delta * float64(nb) / n
+		a.sst[m] += sb[m] + delta*delta*na*float64(nb)/n
+	}
+	a.n += nb
+}
+
+// Bins returns the number of time bins accumulated so far.
+func (a *R2Acc) Bins() int { return a.n }
+
+// Value returns the variance-weighted R² over neurons and time,
+//
+//	R² = 1 − Σ_m SSE_m / Σ_m SST_m,  SSE_m = Σ (y − ŷ)²,  SST_m = Σ (y − ȳ_m)²,
+//
+// the sums running over every accumulated bin, with ȳ_m neuron m's mean over all of them. Neurons
+// of larger variance weigh more, as in scikit-learn's r2_score(multioutput="variance_weighted").
+// It is NaN when nothing was accumulated or every neuron is constant.
+func (a *R2Acc) Value() float64 {
+	var sse, sst float64
+	for m := range a.sse {
+		sse += a.sse[m]
+		sst += a.sst[m]
+	}
+	if a.n == 0 || sst == 0 {
+		return math.NaN()
+	}
+	return 1 - sse/sst
+}
+
+// PerNeuron returns each neuron's R², 1 − SSE_m / SST_m, a new slice of length M. A neuron whose
+// activity is constant over the accumulated bins gets NaN: its R² is undefined.
+func (a *R2Acc) PerNeuron() []float64 {
+	r := make([]float64, a.m)
+	for m := range r {
+		if a.n == 0 || a.sst[m] == 0 {
+			r[m] = math.NaN()
+			continue
+		}
+		r[m] = 1 - a.sse[m]/a.sst[m]
+	}
+	return r
+}
+
+// Reset empties the accumulator, keeping its number of neurons.
+func (a *R2Acc) Reset() {
+	a.n = 0
+	clear(a.shift)
+	clear(a.mean)
+	clear(a.sst)
+	clear(a.sse)
+}
+
+// R2 returns the variance-weighted R² of the prediction yhat of y,
+//
+//	R² = 1 − Σ_{s,t,m} (y − ŷ)² / Σ_{s,t,m} (y − ȳ_m)²,
+//
+// where the sums run over the valid bins of every segment and ȳ_m is neuron m's mean over all of
+// them (not per segment). yhat and y are S×T×M row-major, S = len(y)/(T·M), and lengths gives the
+// valid bins per segment (nil: all T). It is NaN when every neuron is constant.
+func R2(yhat, y []float64, T, M int, lengths []int) (float64, error) {
+	a, err := accumulate(yhat, y, T, M, lengths)
+	if err != nil {
+		return math.NaN(), err
+	}
+	return a.Value(), nil
+}
+
+// R2PerNeuron returns each neuron's R², 1 − Σ_{s,t}(y − ŷ)² / Σ_{s,t}(y − ȳ_m)², a slice of
+// length M, over the same layout as R2. Constant neurons get NaN.
+func R2PerNeuron(yhat, y []float64, T, M int, lengths []int) ([]float64, error) {
+	a, err := accumulate(yhat, y, T, M, lengths)
+	if err != nil {
+		return nil, err
+	}
+	return a.PerNeuron(), nil
+}
+
+func accumulate(yhat, y []float64, T, M int, lengths []int) (*R2Acc, error) {
+	a, err := NewR2Acc(M)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.AddPadded(yhat, y, T, lengths); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
