@@ -1,0 +1,105 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// pointRadius is the radius of scatter markers.
+const pointRadius = vg.Length(2.6)
+
+// Scatter2D writes a FigWidth × FigHeight scatter plot of the points pts
+// (for instance the first two principal components of the segment
+// embeddings), coloured by the categorical label groups[i] of point i.
+// Groups are listed in the legend in order of first appearance. The
+// markers are semi-transparent so that dense clusters show their density.
+//
+// len(groups) must equal len(pts), and pts must be non-empty and finite.
+func Scatter2D(path, title, xlabel, ylabel string, pts [][2]float64, groups []string) error {
+	if len(pts) == 0 {
+		return errors.New("report: Scatter2D: no points")
+	}
+	if len(groups) != len(pts) {
+		return fmt.Errorf("report: Scatter2D: %d groups for %d points", len(groups), len(pts))
+	}
+	if err := checkPoints("Scatter2D: pts", pts); err != nil {
+		return err
+	}
+	var order []string
+	members := make(map[string]plotter.XYs)
+	for i, g := range groups {
+		if _, ok := members[g]; !ok {
+			order = append(order, g)
+		}
+		members[g] = append(members[g], plotter.XY{X: pts[i][0], Y: pts[i][1]})
+	}
+
+	p := newPlot(title, xlabel, ylabel)
+	addGrid(p)
+	var entries []legendEntry
+	for k, g := range order {
+		s, err := plotter.NewScatter(members[g])
+		if err != nil {
+			return fmt.Errorf("report: Scatter2D: group %q: %w", g, err)
+		}
+		s.GlyphStyle = draw.GlyphStyle{
+			Color:  withAlpha(Categorical(k), 0.75),
+			Radius: pointRadius,
+			Shape:  glyphShape(k),
+		}
+		p.Add(s)
+		entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{s}})
+	}
+	return render(path, inches(FigWidth), inches(FigHeight), func(c draw.Canvas) error {
+		drawWithLegend(c, p, entries, nil)
+		return nil
+	})
+}
+
+// ScatterValues writes a FigWidth × FigHeight scatter plot of pts coloured
+// by the continuous value values[i] of point i (for instance the stimulus
+// angle or the driving frequency of each segment) on the viridis map, with
+// a colour bar labelled valueLabel.
+//
+// len(values) must equal len(pts), and both must be non-empty and finite.
+func ScatterValues(path, title, xlabel, ylabel string, pts [][2]float64, values []float64, valueLabel string) error {
+	if len(pts) == 0 {
+		return errors.New("report: ScatterValues: no points")
+	}
+	if len(values) != len(pts) {
+		return fmt.Errorf("report: ScatterValues: %d values for %d points", len(values), len(pts))
+	}
+	if err := checkPoints("ScatterValues: pts", pts); err != nil {
+		return err
+	}
+	if err := checkFinite("ScatterValues: values", values); err != nil {
+		return err
+	}
+	lo, hi := span(values)
+	cm := Viridis(lo, hi)
+	xys := make(plotter.XYs, len(pts))
+	for i, q := range pts {
+		xys[i] = plotter.XY{X: q[0], Y: q[1]}
+	}
+	s, err := plotter.NewScatter(xys)
+	if err != nil {
+		return fmt.Errorf("report: ScatterValues: %w", err)
+	}
+	s.GlyphStyleFunc = func(i int) draw.GlyphStyle {
+		col, _ := cm.At(values[i]) // values[i] ∈ [lo, hi] by construction.
+		return draw.GlyphStyle{Color: col, Radius: pointRadius, Shape: draw.CircleGlyph{}}
+	}
+
+	p := newPlot(title, xlabel, ylabel)
+	addGrid(p)
+	p.Add(s)
+	return render(path, inches(FigWidth), inches(FigHeight), func(c draw.Canvas) error {
+		drawWithColorBar(c, p, cm, valueLabel)
+		return nil
+	})
+}
