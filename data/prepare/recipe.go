@@ -1,0 +1,200 @@
+package prepare
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Units of the prepared activity.
+const (
+	Rates  = "rates"  // firing rate in Hz
+	Counts = "counts" // spike counts per bin
+)
+
+// Alignment names with a fixed meaning; any other alignment names an event of the trial.
+const (
+	AlignStart = "start" // the trial's Start
+	AlignEnd   = "end"   // the trial's Start + Duration
+)
+
+// Recipe is everything that determines a preparation: the same trials and the same Recipe give
+// the same dataset. It is the YAML users write, and it is saved beside the prepared data.
+type Recipe struct {
+	// BinMs is the output bin width in milliseconds; the dataset's Dt is BinMs/1000. Default 10.
+	BinMs float64 `yaml:"bin_ms"`
+	// SmoothMs is the standard deviation σ of the Gaussian smoothing kernel in milliseconds,
+	// truncated at ±3σ and renormalised at trial edges (see the package documentation);
+	// 0 disables smoothing. Default 20.
+	SmoothMs float64 `yaml:"smooth_ms"`
+	// Epochs are the windows cut from every trial, in this order; each (trial, epoch) is one
+	// segment, labelled by the epoch's name. Default: one epoch "trial" spanning the whole trial.
+	Epochs []Epoch `yaml:"epochs"`
+	// MinRateHz drops the units whose mean rate over all trials is below it (units with no
+	// spike at all are always dropped). Default 0.
+	MinRateHz float64 `yaml:"min_rate_hz"`
+	// SoftNorm is the soft-normalisation constant c in Hz: each neuron's rates are divided by
+	// (its range over all segments + c). 0 disables it; it requires Units = rates. Default 0.
+	SoftNorm float64 `yaml:"soft_norm"`
+	// Units is "rates" (Hz) or "counts" (spikes per bin, for a Poisson fit). Default rates.
+	Units string `yaml:"units"`
+	// Labels names the trial labels carried to the segments; empty carries every label found
+	// in the trials. Every trial must have every carried label.
+	Labels []string `yaml:"labels"`
+	// SkipIncomplete skips a (trial, epoch) whose alignment event is missing or whose window
+	// is not inside the trial, instead of failing; the Report lists what was skipped.
+	// Default false.
+	SkipIncomplete bool `yaml:"skip_incomplete"`
+	// ClipToTrial keeps the part inside the trial of a window that sticks out of it, instead
+	// of failing or skipping; the Report lists the clipped segments and the dataset's
+	// "segment_start" extra gives where each segment starts. Default false.
+	ClipToTrial bool `yaml:"clip_to_trial"`
+}
+
+// Epoch is a named window of every trial: [time(Align) + FromMs, time(ToAlign) + ToMs), in
+// milliseconds from the alignment times. Examples: preparation {align: start, from_ms: 0,
+// to_ms: 400}; execution {align: end, from_ms: -500, to_ms: 0} or {align: move_onset,
+// from_ms: -100, to_ms: 400}; the whole trial {align: start, to_align: end}.
+type Epoch struct {
+	Name string `yaml:"name"`
+	// Align is "start", "end" or an event name; the window's start is measured from it.
+	Align  string  `yaml:"align"`
+	FromMs float64 `yaml:"from_ms"`
+	ToMs   float64 `yaml:"to_ms"`
+	// ToAlign, when set, measures the window's end from another time than Align, which makes
+	// the window's length vary from trial to trial (ragged segments, see Dataset.Lengths); a
+	// remainder shorter than a bin at the window's end is dropped. Empty means Align, and then
+	// ToMs − FromMs must be a whole number of bins.
+	ToAlign string `yaml:"to_align,omitempty"`
+}
+
+// DefaultRecipe returns the documented defaults: 10 ms bins, σ = 20 ms smoothing, one segment
+// per whole trial, rates in Hz, no soft normalisation, every label carried.
+func DefaultRecipe() Recipe {
+	return Recipe{
+		BinMs:    10,
+		SmoothMs: 20,
+		Epochs:   []Epoch{{Name: "trial", Align: AlignStart, ToAlign: AlignEnd}},
+		Units:    Rates,
+	}
+}
+
+// reserved are the labels Prepare itself adds to every segment.
+var reserved = map[string]bool{"epoch": true, "trial": true}
+
+// Validate checks every field and names the first wrong one.
+func (r *Recipe) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("recipe: %s: %s", field, fmt.Sprintf(format, args...))
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case !(r.BinMs > 0) || !finite(r.BinMs):
+		return bad("bin_ms", "%g, want > 0", r.BinMs)
+	case !(r.SmoothMs >= 0) || !finite(r.SmoothMs):
+		return bad("smooth_ms", "%g, want ≥ 0", r.SmoothMs)
+	case !(r.MinRateHz >= 0) || !finite(r.MinRateHz):
+		return bad("min_rate_hz", "%g, want ≥ 0", r.MinRateHz)
+	case !(r.SoftNorm >= 0) || !finite(r.SoftNorm):
+		return bad("soft_norm", "%g, want ≥ 0", r.SoftNorm)
+	case r.Units != Rates && r.Units != Counts:
+		return bad("units", "%q, want rates or counts", r.Units)
+	case r.SoftNorm > 0 && r.Units == Counts:
+		return bad("soft_norm", "%g with units: counts; soft-normalised values are not counts (set soft_norm: 0)", r.SoftNorm)
+	case len(r.Epochs) == 0:
+		return bad("epochs", "none; want at least one window")
+	}
+	names := map[string]bool{}
+	for i, e := range r.Epochs {
+		field := fmt.Sprintf("epochs[%d]", i)
+		if e.Name == "" {
+			return bad(field, "no name")
+		}
+		if names[e.Name] {
+			return bad(field, "name %q used twice", e.Name)
+		}
+		names[e.Name] = true
+		field = fmt.Sprintf("epochs[%d] (%s)", i, e.Name)
+		switch {
+		case e.Align == "":
+			return bad(field, "no align (want start, end or an event name)")
+		case !finite(e.FromMs) || !finite(e.ToMs):
+			return bad(field, "from_ms %g, to_ms %g, want finite", e.FromMs, e.ToMs)
+		}
+		if e.ToAlign != "" && e.ToAlign != e.Align {
+			continue
+		}
+		if _, ok := wholeBins(e.ToMs-e.FromMs, r.BinMs); !ok {
+			return bad(field, "window %g ms, want a positive multiple of bin_ms %g", e.ToMs-e.FromMs, r.BinMs)
+		}
+	}
+	seen := map[string]bool{}
+	for i, l := range r.Labels {
+		field := fmt.Sprintf("labels[%d]", i)
+		switch {
+		case l == "":
+			return bad(field, "empty name")
+		case reserved[l]:
+			return bad(field, "%q is added by prepare itself", l)
+		case seen[l]:
+			return bad(field, "%q listed twice", l)
+		}
+		seen[l] = true
+	}
+	return nil
+}
+
+// wholeBins returns length/bin as an integer n ≥ 1 and true when length is n bins to within
+// rounding, and false otherwise.
+func wholeBins(length, bin float64) (int, bool) {
+	q := length / bin
+	n := math.Round(q)
+	if n < 1 || math.Abs(q-n) > edgeTol*n {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// ParseRecipe decodes YAML over DefaultRecipe (absent keys keep their defaults; a list given
+// replaces the default list), rejecting unknown keys, and validates the result; name is used in
+// error messages.
+func ParseRecipe(name string, b []byte) (Recipe, error) {
+	r := DefaultRecipe()
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&r); err != nil && !errors.Is(err, io.EOF) {
+		return Recipe{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := r.Validate(); err != nil {
+		return Recipe{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return r, nil
+}
+
+// LoadRecipe reads and validates a YAML recipe file.
+func LoadRecipe(path string) (Recipe, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Recipe{}, err
+	}
+	return ParseRecipe(path, b)
+}
+
+// YAML returns the recipe as YAML with every field spelled out, for saving beside the output.
+func (r *Recipe) YAML() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
