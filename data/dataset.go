@@ -49,6 +49,10 @@ type Dataset struct {
 	// teacher received; JEDI itself never sees them.
 	I      int
 	Inputs []float64
+	// Weight optionally weighs each activity entry in a fit's loss, S×T×M like Activity (nil:
+	// all 1). Zero leaves an entry unscored. Used to train task networks (unscored fixation
+	// bins, an up-weighted response); recordings leave it nil.
+	Weight []float64
 	// Extra holds every other array of the file (ground truth), kept and written back.
 	Extra map[string]Array
 	// Source names the file the dataset came from, for error messages; empty when built in memory.
@@ -74,6 +78,14 @@ func New(S, T, M int, dt float64) *Dataset {
 // with the dataset.
 func (d *Dataset) Segment(s int) []float64 {
 	return d.Activity[s*d.T*d.M : (s*d.T+d.Lengths[s])*d.M]
+}
+
+// SegmentWeight returns the valid part of segment s's loss weights, Lengths[s]×M, or nil.
+func (d *Dataset) SegmentWeight(s int) []float64 {
+	if d.Weight == nil {
+		return nil
+	}
+	return d.Weight[s*d.T*d.M : (s*d.T+d.Lengths[s])*d.M]
 }
 
 // SegmentInputs returns the valid part of segment s's inputs, Lengths[s]×I, or nil without inputs.

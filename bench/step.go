@@ -1,0 +1,152 @@
+// Package bench times one training step of the benchmark model, the same model as the
+// PyTorch reference torch_ref.py beside it:
+//
+//	e ∈ R^8 → Linear(8,64) → tanh → Linear(64,64) → tanh → Linear(64, 2NR) → U, V;  W = U Vᵀ / N,
+//	x_{t+1} = (1 − α) x_t + α (W tanh(x_t) + b),  α = 0.1,  x_0 learned per segment,
+//	y_t = C tanh(x_t) + c,  loss = mean (y − target)²,
+//
+// one step being forward + backpropagation through time + an Adam update of every parameter.
+package bench
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/jedi-neuro/jedi/model"
+	"github.com/jedi-neuro/jedi/train"
+)
+
+// Size is one benchmark problem.
+type Size struct {
+	Name                 string
+	N, R, T, Batch, M, D int
+}
+
+// Sizes are the two benchmark problems: small (N=128, R=4, T=100, batch 32, M=50) and large
+// (N=512, R=8, T=200, batch 64, M=150).
+var Sizes = map[string]Size{
+	"small": {"small", 128, 4, 100, 32, 50, 8},
+	"large": {"large", 512, 8, 200, 64, 150, 8},
+}
+
+// Config returns the benchmark model's architecture for size s.
+func (s Size) Config() model.Config {
+	return model.Config{N: s.N, M: s.M, D: s.D, Rank: s.R, Hidden: []int{64, 64}, Alpha: 0.1,
+		Readout: "linear", Loss: "gaussian", InitialState: "learned"}
+}
+
+// FLOPs counts the floating-point operations of one step (multiply and add counted
+// separately): the dense products of the hypernetwork and the readout, and the O(N·R)
+// low-rank products of the recurrence, forward and backward. Elementwise work (tanh, Adam) is
+// left out, so the count is a lower bound.
+func (s Size) FLOPs() float64 {
+	B, T, N, M, R, D := float64(s.Batch), float64(s.T), float64(s.N), float64(s.M), float64(s.R), float64(s.D)
+	P := 2 * N * R
+	hyper := 2 * B * (D*64 + 64*64 + 64*P) // forward
+	readout := 2 * B * T * N * M           // forward
+	rec := 2 * B * (T - 1) * 2 * N * R     // z = Vᵀr, U z
+	// Backward: two products per dense layer (weights and inputs), the adjoint's two low-rank
+	// products per step plus the U and V gradients.
+	return 3*hyper + 3*readout + rec + 2*rec
+}
+
+// Result is one benchmark measurement.
+type Result struct {
+	Size      string    `json:"size"`
+	MsPerStep float64   `json:"ms_per_step"`
+	Steps     int       `json:"steps"`
+	GFLOPs    float64   `json:"gflop_per_s"`
+	FLOPs     float64   `json:"flop_per_step"`
+	DType     string    `json:"dtype"`
+	Build     string    `json:"build"`
+	SamplesMs []float64 `json:"samples_ms"`
+	Threads   int       `json:"threads"`
+}
+
+// Stepper holds a benchmark model, its parameters, optimiser state and a batch of random
+// targets; Step runs one training step.
+type Stepper struct {
+	pass                 *model.Pass[float32]
+	ll                   model.LocalLayout
+	theta, local         []float32
+	gTheta, gLocal       []float32
+	adamTheta, adamLocal *train.Adam
+	bt                   *model.Batch[float32]
+}
+
+// NewStepper builds the benchmark problem of size s with fixed random parameters and data.
+func NewStepper(s Size) (*Stepper, error) {
+	m, err := model.New(s.Config())
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	st := &Stepper{ll: model.NewLocalLayout(&m.Cfg, s.Batch, s.Batch), pass: model.NewPass[float32](m)}
+	st.theta = make([]float32, m.Layout.Size)
+	st.local = make([]float32, st.ll.Size)
+	model.Init(st.theta, &m.Cfg, &m.Layout, rng)
+	model.InitLocal(st.local, &st.ll, rng)
+	st.bt = &model.Batch[float32]{B: s.Batch, T: s.T, Y: make([]float32, s.Batch*s.T*s.M),
+		Len: make([]int, s.Batch), Emb: make([]int, s.Batch), Seg: make([]int, s.Batch)}
+	for i := range st.bt.Y {
+		st.bt.Y[i] = float32(rng.NormFloat64())
+	}
+	for b := range s.Batch {
+		st.bt.Len[b], st.bt.Emb[b], st.bt.Seg[b] = s.T, b, b
+	}
+	st.gTheta = make([]float32, len(st.theta))
+	st.gLocal = make([]float32, len(st.local))
+	st.adamTheta = train.NewAdam(len(st.theta), 0.9, 0.999, 1e-8)
+	st.adamLocal = train.NewAdam(len(st.local), 0.9, 0.999, 1e-8)
+	return st, nil
+}
+
+// Step runs forward, backward and the Adam update, and returns the loss.
+func (st *Stepper) Step() (float64, error) {
+	loss, err := st.pass.Forward(st.theta, st.local, &st.ll, st.bt)
+	if err != nil {
+		return 0, err
+	}
+	clear(st.gTheta)
+	clear(st.gLocal)
+	st.pass.Backward(st.theta, st.local, &st.ll, st.bt, st.gTheta, st.gLocal)
+	train.Update(st.adamTheta, 1e-3, st.theta, st.gTheta)
+	train.Update(st.adamLocal, 1e-3, st.local, st.gLocal)
+	return loss, nil
+}
+
+// Run times steps training steps of size s after warmup untimed ones, in float32, and reports
+// the median.
+func Run(s Size, warmup, steps int) (*Result, error) {
+	if steps < 1 {
+		return nil, fmt.Errorf("bench: steps = %d, want ≥ 1", steps)
+	}
+	st, err := NewStepper(s)
+	if err != nil {
+		return nil, err
+	}
+	for range warmup {
+		if _, err := st.Step(); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Size: s.Name, Steps: steps, FLOPs: s.FLOPs(), DType: "float32", Build: build, Threads: threads()}
+	for range steps {
+		t0 := time.Now()
+		if _, err := st.Step(); err != nil {
+			return nil, err
+		}
+		res.SamplesMs = append(res.SamplesMs, float64(time.Since(t0).Nanoseconds())/1e6)
+	}
+	sorted := slices.Clone(res.SamplesMs)
+	slices.Sort(sorted)
+	n := len(sorted)
+	res.MsPerStep = sorted[n/2]
+	if n%2 == 0 {
+		res.MsPerStep = (sorted[n/2-1] + sorted[n/2]) / 2
+	}
+	res.GFLOPs = res.FLOPs / (res.MsPerStep * 1e6)
+	return res, nil
+}

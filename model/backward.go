@@ -1,0 +1,213 @@
+package model
+
+import (
+	"math"
+
+	"github.com/jedi-neuro/jedi/kernels"
+)
+
+// Backward adds the gradient of the last Forward's loss to gTheta (len = Layout.Size; nil to
+// skip θ, as when inferring embeddings with θ frozen) and to gLocal (len = ll.Size). It must
+// follow a Forward on the same arguments.
+//
+// With λ_t = ∂L/∂x_t and the readout gradient ρ_t = ∂L/∂r_t, the adjoint recursion is
+//
+//	λ_{T−1} = ρ_{T−1} ⊙ (1 − r²_{T−1}),
+//	λ_t     = (1 − α) λ_{t+1} + (1 − r_t²) ⊙ (α Wᵀ λ_{t+1} + ρ_t),
+//
+// and the weight gradients are ∂L/∂W = α Σ_t λ_{t+1} r_tᵀ, ∂L/∂b = α Σ_t λ_{t+1},
+// ∂L/∂B = α Σ_t λ_{t+1} u_tᵀ, ∂L/∂x_0 = λ_0. For W = U Vᵀ / N this gives
+// ∂L/∂U = α Σ_t λ_{t+1} z_tᵀ with z_t = Vᵀ r_t / N, and ∂L/∂V = (α/N) Σ_t r_t (Uᵀ λ_{t+1})ᵀ.
+func (p *Pass[T]) Backward(theta, local []T, ll *LocalLayout, bt *Batch[T], gTheta, gLocal []T) {
+	c, l := &p.m.Cfg, &p.m.Layout
+	N, M := c.N, c.M
+	rows := bt.B * bt.T
+	dy := p.dy[:rows*M]
+	dr := p.dr[:rows*N]
+
+	// Readout: ∂L/∂C = dyᵀ r, ∂L/∂c = Σ dy, ρ = dy C.
+	if c.Readout == "identity" {
+		clear(dr)
+		for i := 0; i < rows; i++ {
+			copy(dr[i*N:i*N+M], dy[i*M:(i+1)*M])
+		}
+	} else {
+		C := View(theta, l, l.ReadW)
+		if gTheta != nil {
+			kernels.Gemm(true, false, M, N, rows, 1, dy, M, p.r, N, 1, View(gTheta, l, l.ReadW), N)
+			gc := View(gTheta, l, l.ReadB)
+			for i := 0; i < rows; i++ {
+				for m, v := range dy[i*M : (i+1)*M] {
+					gc[m] += v
+				}
+			}
+		}
+		kernels.Gemm(false, false, rows, N, M, 1, dy, M, C, N, 0, dr, N)
+	}
+
+	parallel(len(p.work), bt.B, func(w, b int) { p.backSegment(p.work[w], b, bt) })
+
+	// Shared gradients are summed over segments in a fixed order, so that a step's result does
+	// not depend on which goroutine ran which segment (resumed runs repeat bit for bit).
+	if gTheta != nil {
+		if l.Bias >= 0 {
+			g := View(gTheta, l, l.Bias)
+			for b := 0; b < bt.B; b++ {
+				axpy(1, p.gBias[b*N:(b+1)*N], g)
+			}
+		}
+		if l.InW >= 0 {
+			g := View(gTheta, l, l.InW)
+			ni := N * c.I
+			for b := 0; b < bt.B; b++ {
+				axpy(1, p.gIn[b*ni:(b+1)*ni], g)
+			}
+		}
+	}
+	p.initialBackward(theta, ll, bt, gTheta, gLocal)
+	p.hyperBackward(theta, local, ll, bt, gTheta, gLocal)
+}
+
+// backSegment runs the adjoint recursion of segment b and writes the gradients of its factors
+// into its row of dout, and its share of the shared-bias and input-weight gradients into its
+// rows of gBias and gIn.
+func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
+	c := &p.m.Cfg
+	N, R, nt := c.N, c.Rank, bt.T
+	L := bt.Len[b]
+	P := c.HyperOut()
+	ut, vt, o, _ := p.weights(b, nil)
+	alpha := T(c.Alpha)
+	decay := 1 - alpha
+	invN := 1 / T(N)
+	invSqrtN := T(1 / math.Sqrt(float64(N)))
+	rs := p.r[b*nt*N : (b+1)*nt*N]
+	drs := p.dr[b*nt*N : (b+1)*nt*N]
+	lam := p.lam[b*nt*N : (b+1)*nt*N]
+	wtl := w.v // Wᵀ λ_{t+1}
+
+	last := lam[(L-1)*N : L*N]
+	for i := range last {
+		ri := rs[(L-1)*N+i]
+		last[i] = drs[(L-1)*N+i] * (1 - ri*ri)
+	}
+	for t := L - 2; t >= 0; t-- {
+		next := lam[(t+1)*N : (t+2)*N]
+		if c.LowRank() {
+			pt := p.p[(b*nt+t)*R : (b*nt+t+1)*R]
+			lowRankApplyT(pt, wtl, ut, vt, next, invN)
+		} else {
+			clear(wtl)
+			for i, li := range next {
+				axpy(li*invSqrtN, o[i*N:(i+1)*N], wtl)
+			}
+		}
+		cur := lam[t*N : (t+1)*N]
+		r, dr := rs[t*N:(t+1)*N], drs[t*N:(t+1)*N]
+		for i := range cur {
+			cur[i] = decay*next[i] + (1-r[i]*r[i])*(alpha*wtl[i]+dr[i])
+		}
+	}
+	clear(lam[L*N:])
+
+	dout := p.dout[b*P : (b+1)*P]
+	clear(dout)
+	if L > 1 {
+		lam1 := lam[N:]
+		if c.LowRank() {
+			nr := N * R
+			z := p.z[b*nt*R:]
+			pt := p.p[b*nt*R:]
+			// ∂L/∂U = α Λ[1:L]ᵀ Z[0:L−1],  ∂L/∂V = (α/N) R[0:L−1]ᵀ P[0:L−1].
+			kernels.Gemm(true, false, N, R, L-1, alpha, lam1, N, z, R, 0, dout[:nr], R)
+			kernels.Gemm(true, false, N, R, L-1, alpha*invN, rs, N, pt, R, 0, dout[nr:2*nr], R)
+		} else {
+			// ∂L/∂O = (α/√N) Λ[1:L]ᵀ R[0:L−1].
+			kernels.Gemm(true, false, N, N, L-1, alpha*invSqrtN, lam1, N, rs, N, 0, dout[:N*N], N)
+		}
+		gb := p.gBias[b*N : (b+1)*N]
+		if c.HyperBias {
+			gb = dout[P-N:]
+		}
+		clear(gb)
+		for t := 1; t < L; t++ {
+			axpy(alpha, lam[t*N:(t+1)*N], gb)
+		}
+		if c.I > 0 {
+			u := bt.U[b*nt*c.I:]
+			kernels.Gemm(true, false, N, c.I, L-1, alpha, lam1, N, u, c.I, 0, p.gIn[b*N*c.I:(b+1)*N*c.I], c.I)
+		}
+	}
+}
+
+// lowRankApplyT sets pt = Uᵀ λ and wtl = s·V pt — the product Wᵀ λ = V Uᵀ λ / N for s = 1/N —
+// from the transposed factors ut, vt (R×N).
+func lowRankApplyT[T Float](pt, wtl, ut, vt, lam []T, s T) {
+	N := len(lam)
+	for j := range pt {
+		pt[j] = dot(ut[j*N:(j+1)*N], lam)
+	}
+	clear(wtl)
+	for j, pj := range pt {
+		axpy(s*pj, vt[j*N:(j+1)*N], wtl)
+	}
+}
+
+// initialBackward sends λ_0 to the learned initial states or through the encoder.
+func (p *Pass[T]) initialBackward(theta []T, ll *LocalLayout, bt *Batch[T], gTheta, gLocal []T) {
+	c, l := &p.m.Cfg, &p.m.Layout
+	N, nt := c.N, bt.T
+	if c.InitialState == "learned" {
+		for b, s := range bt.Seg {
+			axpy(1, p.lam[b*nt*N:b*nt*N+N], gLocal[ll.X0Off+s*N:ll.X0Off+(s+1)*N])
+		}
+		return
+	}
+	if gTheta == nil {
+		return
+	}
+	km := c.EncoderBins * c.M
+	// λ_0 of each segment is row b·T of lam: a strided B×N matrix with row stride T·N.
+	kernels.Gemm(true, false, N, km, bt.B, 1, p.lam, nt*N, p.enc, km, 1, View(gTheta, l, l.EncW), km)
+	gb := View(gTheta, l, l.EncB)
+	for b := 0; b < bt.B; b++ {
+		axpy(1, p.lam[b*nt*N:b*nt*N+N], gb)
+	}
+}
+
+// hyperBackward propagates dout through the hypernetwork to its weights and the embeddings,
+// adding the prior's gradient (ε / B) e_b.
+func (p *Pass[T]) hyperBackward(theta, local []T, ll *LocalLayout, bt *Batch[T], gTheta, gLocal []T) {
+	c, l := &p.m.Cfg, &p.m.Layout
+	B := bt.B
+	grad := p.dout
+	for i := len(l.HyperW) - 1; i >= 0; i-- {
+		wi := l.HyperW[i]
+		out, in := l.Blocks[wi].Shape[0], l.Blocks[wi].Shape[1]
+		if i < len(l.HyperW)-1 {
+			// grad holds ∂L/∂act[i+1]; through the tanh: ∂L/∂pre = grad ⊙ (1 − act²).
+			a := p.act[i+1]
+			for j := range grad[:B*out] {
+				grad[j] *= 1 - a[j]*a[j]
+			}
+		}
+		if gTheta != nil {
+			kernels.Gemm(true, false, out, in, B, 1, grad, out, p.act[i], in, 1, View(gTheta, l, wi), in)
+			gb := View(gTheta, l, l.HyperB[i])
+			for b := 0; b < B; b++ {
+				axpy(1, grad[b*out:(b+1)*out], gb)
+			}
+		}
+		kernels.Gemm(false, false, B, in, out, 1, grad, out, View(theta, l, wi), in, 0, p.dact[i], in)
+		grad = p.dact[i]
+	}
+	D := c.D
+	prior := T(c.EmbeddingPrior / float64(B))
+	for b, g := range bt.Emb {
+		ge := gLocal[g*D : (g+1)*D]
+		axpy(1, grad[b*D:(b+1)*D], ge)
+		if prior != 0 {
+			axpy(prior, local[g*D:(g+1)*D], ge)
+		}
+	}
+}

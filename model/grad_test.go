@@ -1,0 +1,222 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// gradCase is one architecture whose analytic gradient is checked against finite differences.
+type gradCase struct {
+	name  string
+	cfg   Config
+	G     int // embedding rows (< S ties segments to shared embeddings)
+	noise bool
+}
+
+func gradCases() []gradCase {
+	base := Config{N: 6, M: 4, D: 3, Rank: 2, Hidden: []int{5, 4}, Alpha: 0.3,
+		Readout: "linear", Loss: "gaussian", EmbeddingPrior: 0.1, InitialState: "learned", EncoderBins: 2}
+	var cases []gradCase
+	add := func(name string, f func(c *Config), G int, noise bool) {
+		c := base
+		c.Hidden = append([]int(nil), base.Hidden...)
+		f(&c)
+		cases = append(cases, gradCase{name, c, G, noise})
+	}
+	for _, noise := range []bool{false, true} {
+		sfx := map[bool]string{false: "", true: "/noise"}[noise]
+		add("lowrank"+sfx, func(c *Config) { c.NoiseStd = 0.2 }, 4, noise)
+		add("fullrank"+sfx, func(c *Config) { c.Rank = 0; c.NoiseStd = 0.2 }, 4, noise)
+		add("lowrank/inputs/hyperbias"+sfx, func(c *Config) { c.I = 2; c.HyperBias = true; c.NoiseStd = 0.2 }, 4, noise)
+		add("fullrank/inputs/hyperbias"+sfx, func(c *Config) { c.Rank = 0; c.I = 2; c.HyperBias = true; c.NoiseStd = 0.2 }, 4, noise)
+	}
+	add("lowrank/identity/poisson", func(c *Config) { c.Readout = "identity"; c.Loss = "poisson" }, 4, false)
+	add("fullrank/encoder/tied", func(c *Config) { c.Rank = 0; c.InitialState = "encoder" }, 2, false)
+	add("lowrank/encoder/tied/inputs", func(c *Config) { c.InitialState = "encoder"; c.I = 1 }, 2, false)
+	add("rank1/nohidden", func(c *Config) { c.Rank = 1; c.Hidden = nil }, 4, false)
+	add("lowrank/inputs/weighted", func(c *Config) { c.I = 2; c.NoiseStd = 0.2 }, 4, true)
+	add("fullrank/poisson/weighted", func(c *Config) { c.Rank = 0; c.Loss = "poisson" }, 4, false)
+	return cases
+}
+
+// testBatch returns a ragged batch of 3 of the 4 segments, with targets and inputs.
+func testBatch(c *Config, G int, noise bool, rng *rand.Rand) *Batch[float64] {
+	B, T := 3, 7
+	bt := &Batch[float64]{B: B, T: T, Len: []int{7, 4, 6}, Seg: []int{2, 0, 3},
+		Emb: []int{2 % G, 0, 3 % G}, NoiseSeed: 99, Noise: noise}
+	bt.Y = make([]float64, B*T*c.M)
+	for i := range bt.Y {
+		bt.Y[i] = rng.NormFloat64() * 0.5
+		if c.Loss == "poisson" {
+			bt.Y[i] = float64(rng.IntN(4))
+		}
+	}
+	if c.NoiseStd > 0 && noise || c.Loss == "poisson" && c.Readout == "linear" {
+		// Loss weights, zero on some entries (unscored bins), large on others.
+		bt.Weight = make([]float64, B*T*c.M)
+		for i := range bt.Weight {
+			bt.Weight[i] = float64(rng.IntN(3)) * 2.5
+		}
+	}
+	if c.I > 0 {
+		bt.U = make([]float64, B*T*c.I)
+		for i := range bt.U {
+			bt.U[i] = rng.NormFloat64()
+		}
+	}
+	return bt
+}
+
+func TestGradientFiniteDifference(t *testing.T) {
+	for _, tc := range gradCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := New(tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			ll := NewLocalLayout(&m.Cfg, tc.G, 4)
+			theta := make([]float64, m.Layout.Size)
+			local := make([]float64, ll.Size)
+			Init(theta, &m.Cfg, &m.Layout, rng)
+			InitLocal(local, &ll, rng)
+			// Larger embeddings and readout than at initialisation, so that every path carries
+			// a gradient well above finite-difference noise.
+			for i := range local {
+				local[i] += 0.5 * rng.NormFloat64()
+			}
+			for i := range theta {
+				theta[i] += 0.2 * rng.NormFloat64()
+			}
+			bt := testBatch(&m.Cfg, tc.G, tc.noise, rng)
+			p := NewPass[float64](m)
+			f := func() float64 {
+				L, err := p.Forward(theta, local, &ll, bt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return L
+			}
+			f()
+			gTheta := make([]float64, len(theta))
+			gLocal := make([]float64, len(local))
+			p.Backward(theta, local, &ll, bt, gTheta, gLocal)
+
+			check := func(name string, x, g []float64) {
+				const h = 1e-6
+				fd := make([]float64, len(x))
+				for i := range x {
+					old := x[i]
+					x[i] = old + h
+					fp := f()
+					x[i] = old - h
+					fm := f()
+					x[i] = old
+					fd[i] = (fp - fm) / (2 * h)
+				}
+				var num, den float64
+				for i := range fd {
+					num += (g[i] - fd[i]) * (g[i] - fd[i])
+					den += math.Max(g[i]*g[i], fd[i]*fd[i])
+				}
+				rel := math.Sqrt(num / den)
+				if den == 0 {
+					rel = 0
+				}
+				if !(rel < 1e-6) {
+					t.Errorf("%s: relative error %.3g (‖g‖² = %.3g)", name, rel, den)
+					for i := range fd {
+						if math.Abs(g[i]-fd[i]) > 1e-6*math.Max(1, math.Abs(fd[i])) {
+							t.Logf("  [%d] analytic %.10g numeric %.10g", i, g[i], fd[i])
+						}
+					}
+				}
+				if den == 0 {
+					t.Errorf("%s: gradient is identically zero; the check proves nothing", name)
+				}
+			}
+			for _, b := range m.Layout.Blocks {
+				check(b.Name, theta[b.Off:b.Off+b.Size()], gTheta[b.Off:b.Off+b.Size()])
+			}
+			check("embeddings", local[:ll.G*ll.D], gLocal[:ll.G*ll.D])
+			if ll.X0Off >= 0 {
+				check("x0", local[ll.X0Off:], gLocal[ll.X0Off:])
+				for _, v := range gLocal[ll.X0Off+1*ll.N : ll.X0Off+2*ll.N] {
+					if v != 0 {
+						t.Fatalf("x0 of segment 1 (not in the batch) has gradient %g", v)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestNoiseIsReproducibleAndChangesTrajectory(t *testing.T) {
+	c := gradCases()[1].cfg
+	m, _ := New(c)
+	rng := rand.New(rand.NewPCG(3, 4))
+	ll := NewLocalLayout(&m.Cfg, 4, 4)
+	theta := make([]float64, m.Layout.Size)
+	local := make([]float64, ll.Size)
+	Init(theta, &m.Cfg, &m.Layout, rng)
+	InitLocal(local, &ll, rng)
+	bt := testBatch(&m.Cfg, 4, true, rng)
+	p := NewPass[float64](m)
+	a, _ := p.Forward(theta, local, &ll, bt)
+	b, _ := p.Forward(theta, local, &ll, bt)
+	if a != b {
+		t.Fatalf("same noise seed gave losses %v and %v", a, b)
+	}
+	bt.NoiseSeed++
+	c2, _ := p.Forward(theta, local, &ll, bt)
+	bt.Noise = false
+	d, _ := p.Forward(theta, local, &ll, bt)
+	if c2 == a || d == a {
+		t.Fatalf("noise has no effect: %v %v %v", a, c2, d)
+	}
+}
+
+// TestRecurrentWeightsMatchTheForwardPass checks that the explicit W and b of an embedding
+// reproduce one step of the batched recurrence.
+func TestRecurrentWeightsMatchTheForwardPass(t *testing.T) {
+	for _, tc := range gradCases() {
+		if tc.cfg.I > 0 || tc.cfg.InitialState != "learned" || tc.cfg.Readout != "linear" {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := New(tc.cfg)
+			rng := rand.New(rand.NewPCG(5, 6))
+			ll := NewLocalLayout(&m.Cfg, 1, 1)
+			theta := make([]float64, m.Layout.Size)
+			local := make([]float64, ll.Size)
+			Init(theta, &m.Cfg, &m.Layout, rng)
+			InitLocal(local, &ll, rng)
+			for i := range theta {
+				theta[i] += 0.3 * rng.NormFloat64()
+			}
+			bt := &Batch[float64]{B: 1, T: 2, Y: make([]float64, 2*m.Cfg.M), Len: []int{2}, Emb: []int{0}, Seg: []int{0}}
+			p := NewPass[float64](m)
+			if _, err := p.Forward(theta, local, &ll, bt); err != nil {
+				t.Fatal(err)
+			}
+			r := p.States()
+			w, err := m.RecurrentWeights(theta, local[:m.Cfg.D])
+			if err != nil {
+				t.Fatal(err)
+			}
+			N := m.Cfg.N
+			x0 := local[ll.X0Off : ll.X0Off+N]
+			for i := 0; i < N; i++ {
+				var wr float64
+				for j := 0; j < N; j++ {
+					wr += w.W.At(i, j) * math.Tanh(x0[j])
+				}
+				x1 := (1-m.Cfg.Alpha)*x0[i] + m.Cfg.Alpha*(wr+w.B[i])
+				if d := math.Abs(math.Tanh(x1) - r[N+i]); d > 1e-12 {
+					t.Fatalf("unit %d: tanh(x1) from W is %.15g, the pass has %.15g", i, math.Tanh(x1), r[N+i])
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,246 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/report"
+)
+
+// Summary is the machine-readable result of the standard analysis, written as analysis.json.
+type Summary struct {
+	Label          string                  `json:"label"`
+	R2Train        float64                 `json:"r2_train"`
+	R2HeldOut      *float64                `json:"r2_heldout"`
+	InferSteps     int                     `json:"infer_steps"`
+	PCAExplained   []float64               `json:"pca_explained"`
+	Classification []ClassificationSummary `json:"classification"`
+	Spectra        []SpectrumSummary       `json:"spectra"`
+}
+
+// ClassificationSummary is one cross-validated decoding of the label from the embeddings.
+type ClassificationSummary struct {
+	Method     string  `json:"method"`
+	Accuracy   float64 `json:"accuracy"`
+	AccuracySD float64 `json:"accuracy_sd"`
+	Chance     float64 `json:"chance"`
+}
+
+// SpectrumSummary summarises one label value's pooled eigenvalues.
+type SpectrumSummary struct {
+	Group      string  `json:"group"`
+	Radius     float64 `json:"spectral_radius"`
+	ImagStd    float64 `json:"imag_std"`
+	MaxAbsImag float64 `json:"max_abs_imag"`
+	NearUnit   float64 `json:"fraction_near_unit_circle"`
+}
+
+// Summarize extracts the JSON summary of an analysis.
+func (a *Analysis) Summarize() Summary {
+	s := Summary{Label: a.Label, R2Train: a.R2Train, InferSteps: a.InferSteps, PCAExplained: a.PCAExplained}
+	if !math.IsNaN(a.R2HeldOut) {
+		v := a.R2HeldOut
+		s.R2HeldOut = &v
+	}
+	for _, c := range a.Classification {
+		s.Classification = append(s.Classification, ClassificationSummary{c.Method.String(), c.Accuracy, c.AccuracySD, c.Chance})
+	}
+	for _, g := range a.Spectra {
+		s.Spectra = append(s.Spectra, SpectrumSummary{g.Group, g.Summary.Radius, g.Summary.ImagStd, g.Summary.MaxAbsImag, g.Summary.NearUnit})
+	}
+	return s
+}
+
+// WriteReport writes the analysis into dir: figures/ (PNG), analysis.json and report.html, a
+// single self-contained page. configYAML is shown verbatim in the report.
+func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
+	figs := filepath.Join(dir, "figures")
+	if err := os.MkdirAll(figs, 0o755); err != nil {
+		return "", err
+	}
+	fig := func(name string) string { return filepath.Join(figs, name) }
+	r := &report.Report{Title: title, Config: configYAML, DataSummary: dataSummary(a)}
+	f := a.Fitted
+	r.Metrics = []report.Metric{
+		{Name: "R² training segments", Value: fmt.Sprintf("%.4f", a.R2Train)},
+		{Name: "R² held-out segments (embeddings inferred, θ frozen)", Value: fmtNaN(a.R2HeldOut)},
+		{Name: "segments train / held-out", Value: fmt.Sprintf("%d / %d", len(f.Train), len(f.HeldOut))},
+		{Name: "epochs / steps", Value: fmt.Sprintf("%d / %d", f.Epochs, f.Steps)},
+		{Name: "model", Value: f.Config.Model.String()},
+	}
+	for _, c := range a.Classification {
+		r.Metrics = append(r.Metrics, report.Metric{Name: fmt.Sprintf("%s decoded from embeddings (%s, %d-fold)", a.Label, c.Method, len(c.FoldAccuracy)),
+			Value: fmt.Sprintf("%.3f ± %.3f (chance %.3f)", c.Accuracy, c.AccuracySD, c.Chance)})
+	}
+
+	// Training.
+	if len(a.History) > 0 {
+		var ep, loss, r2, held, heldEp []float64
+		for _, h := range a.History {
+			ep = append(ep, float64(h.Epoch))
+			loss = append(loss, h.Loss)
+			r2 = append(r2, h.TrainR2)
+			if !math.IsNaN(h.HeldOutR2) {
+				heldEp = append(heldEp, float64(h.Epoch))
+				held = append(held, h.HeldOutR2)
+			}
+		}
+		sec := report.Section{Title: "Training", Text: "Loss per epoch (log scale) and R² of the minibatch predictions; the held-out R² is measured at each validation with embeddings inferred for the held-out segments."}
+		if err := report.Lines(fig("loss.png"), "Training loss", "epoch", "loss", []report.Series{{Name: "loss", X: ep, Y: loss}}, report.LineOptions{LogY: true}); err != nil {
+			return "", err
+		}
+		series := []report.Series{{Name: "train (minibatch)", X: ep, Y: r2}}
+		if len(held) > 0 {
+			series = append(series, report.Series{Name: "held-out", X: heldEp, Y: held})
+		}
+		if err := report.Lines(fig("r2.png"), "Reconstruction R²", "epoch", "R²", series, report.LineOptions{}); err != nil {
+			return "", err
+		}
+		sec.Figures = []report.Figure{{Caption: "Training loss", Path: fig("loss.png")}, {Caption: "R² during training", Path: fig("r2.png")}}
+		r.Sections = append(r.Sections, sec)
+	}
+
+	// Reconstruction.
+	if sec, err := a.reconstructionSection(fig); err != nil {
+		return "", err
+	} else {
+		r.Sections = append(r.Sections, sec)
+	}
+
+	// Embeddings.
+	groups := make([]string, len(a.Labels))
+	for s, v := range a.Labels {
+		groups[s] = v
+	}
+	ttl := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", 100*at(a.PCAExplained, 0), 100*at(a.PCAExplained, 1))
+	if err := report.Scatter2D(fig("embeddings_pca.png"), ttl, "PC 1", "PC 2", a.PCA, groups); err != nil {
+		return "", err
+	}
+	embSec := report.Section{Title: "Context embeddings",
+		Text:    fmt.Sprintf("One embedding per segment (held-out segments: inferred with the network frozen), projected on its first two principal components and coloured by %s.", a.Label),
+		Figures: []report.Figure{{Caption: "Embeddings coloured by " + a.Label, Path: fig("embeddings_pca.png")}}}
+	if len(a.Classification) > 0 {
+		c := a.Classification[0]
+		M := make([][]float64, len(c.Confusion))
+		for i, row := range c.Confusion {
+			n := 0
+			for _, v := range row {
+				n += v
+			}
+			M[i] = make([]float64, len(row))
+			for j, v := range row {
+				M[i][j] = float64(v) / math.Max(1, float64(n))
+			}
+		}
+		if err := report.Heatmap(fig("confusion.png"), "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, M,
+			report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1}); err != nil {
+			return "", err
+		}
+		embSec.Figures = append(embSec.Figures, report.Figure{Caption: "Cross-validated confusion matrix", Path: fig("confusion.png")})
+	}
+	r.Sections = append(r.Sections, embSec)
+
+	// Spectra.
+	var sets []report.EigSet
+	tbl := report.Table{Caption: "Eigenvalues of W_s pooled per " + a.Label,
+		Header: []string{a.Label, "spectral radius", "std Im λ", "max |Im λ|", "fraction near |λ|=1"}}
+	for _, g := range a.Spectra {
+		sets = append(sets, report.EigSet{Name: g.Group, Values: g.Eigs})
+		s := g.Summary
+		tbl.Rows = append(tbl.Rows, []string{g.Group, fmt.Sprintf("%.3f", s.Radius), fmt.Sprintf("%.3f", s.ImagStd), fmt.Sprintf("%.3f", s.MaxAbsImag), fmt.Sprintf("%.3f", s.NearUnit)})
+	}
+	if err := report.Eigenvalues(fig("eigenvalues.png"), "Eigenvalues of the inferred W", sets); err != nil {
+		return "", err
+	}
+	r.Sections = append(r.Sections, report.Section{Title: "Spectra of the inferred weights",
+		Text:    "Eigenvalues of each segment's recurrent matrix W_s = h_θ(e_s) (for low rank, the R eigenvalues that can be non-zero), with the unit circle.",
+		Figures: []report.Figure{{Caption: "Eigenvalues by " + a.Label, Path: fig("eigenvalues.png")}},
+		Tables:  []report.Table{tbl}})
+
+	b, err := json.MarshalIndent(a.Summarize(), "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := fsutil.WriteBytesAtomic(filepath.Join(dir, "analysis.json"), append(b, '\n')); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "report.html")
+	return path, r.WriteHTML(path)
+}
+
+// reconstructionSection plots observed against predicted activity of a held-out segment (or a
+// training one) and the distribution of per-neuron R².
+func (a *Analysis) reconstructionSection(fig func(string) string) (report.Section, error) {
+	sec := report.Section{Title: "Reconstruction"}
+	ds, M := a.Data, a.Data.M
+	inf, kind := a.Emb.Inferred, "held-out"
+	if inf == nil {
+		inf, kind = a.Train, "training"
+	}
+	s := inf.Segments[0]
+	L := ds.Lengths[s]
+	t := make([]float64, L)
+	for i := range t {
+		t[i] = float64(i) * ds.Dt
+	}
+	show := min(6, M)
+	var obs, pred [][]float64
+	var names []string
+	for k := range show {
+		m := k * M / show
+		o, p := make([]float64, L), make([]float64, L)
+		for i := range L {
+			o[i] = ds.Activity[(s*ds.T+i)*M+m]
+			p[i] = inf.Prediction[(0*ds.T+i)*M+m]
+		}
+		obs, pred = append(obs, o), append(pred, p)
+		names = append(names, fmt.Sprintf("neuron %d", m))
+	}
+	if err := report.Traces(fig("traces.png"), fmt.Sprintf("Segment %d (%s): data and model", s, kind), "time (s)", t, obs, pred, names); err != nil {
+		return sec, err
+	}
+	sec.Figures = append(sec.Figures, report.Figure{Caption: fmt.Sprintf("Observed (data) and reconstructed (model) activity of %s segment %d", kind, s), Path: fig("traces.png")})
+	var finite []float64
+	for _, v := range inf.R2PerNeuron {
+		if !math.IsNaN(v) {
+			finite = append(finite, v)
+		}
+	}
+	if len(finite) > 0 {
+		if err := report.Histogram(fig("r2_neurons.png"), "Per-neuron R² ("+kind+" segments)", "R²", finite, 20); err != nil {
+			return sec, err
+		}
+		sec.Figures = append(sec.Figures, report.Figure{Caption: "Distribution of per-neuron R² over " + kind + " segments", Path: fig("r2_neurons.png")})
+	}
+	return sec, nil
+}
+
+func dataSummary(a *Analysis) string {
+	ds := a.Data
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d segments × up to %d bins (dt %g s) × %d neurons", ds.Source, ds.S, ds.T, ds.Dt, ds.M)
+	if ds.I > 0 {
+		fmt.Fprintf(&b, "; %d input channels (not seen by JEDI)", ds.I)
+	}
+	fmt.Fprintf(&b, "; %d values of label %q", distinct(a.Labels), a.Label)
+	return b.String()
+}
+
+func at(x []float64, i int) float64 {
+	if i < len(x) {
+		return x[i]
+	}
+	return 0
+}
+
+func fmtNaN(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return fmt.Sprintf("%.4f", v)
+}

@@ -1,0 +1,60 @@
+package pipeline
+
+import (
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/analysis/spectra"
+	"github.com/jedi-neuro/jedi/train"
+)
+
+// GroupSpectrum is the eigenvalues of the recurrent weights W_s of every segment of one label
+// value, pooled, and their summary.
+type GroupSpectrum struct {
+	Group   string
+	Eigs    []complex128
+	Summary spectra.Summary
+}
+
+// WeightSpectra computes the eigenvalues of W_s = h_θ(e_s) for every row of E and pools them by
+// labels (one per row), groups in first-seen order. tol is the distance to |λ| = 1 counted as
+// "near the unit circle" in the summaries. For low-rank W = U Vᵀ / N only the R eigenvalues
+// that can be non-zero are kept — those of the R×R matrix Vᵀ U / N, which W shares (the other
+// N − R are exactly zero and would swamp every summary).
+func WeightSpectra(f *train.Fitted, E *mat.Dense, labels []string, tol float64) ([]GroupSpectrum, error) {
+	m, err := f.Model()
+	if err != nil {
+		return nil, err
+	}
+	var out []GroupSpectrum
+	for s := range labels {
+		w, err := m.RecurrentWeights(f.Theta, E.RawRowView(s))
+		if err != nil {
+			return nil, err
+		}
+		A := mat.Matrix(w.W)
+		if w.U != nil {
+			var k mat.Dense
+			k.Mul(w.V.T(), w.U)
+			k.Scale(1/float64(m.Cfg.N), &k)
+			A = &k
+		}
+		eigs, err := spectra.Eigenvalues(A)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(out, func(g GroupSpectrum) bool { return g.Group == labels[s] })
+		if i < 0 {
+			out = append(out, GroupSpectrum{Group: labels[s]})
+			i = len(out) - 1
+		}
+		out[i].Eigs = append(out[i].Eigs, eigs...)
+	}
+	for i := range out {
+		if out[i].Summary, err = spectra.Summarize(out[i].Eigs, tol); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

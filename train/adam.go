@@ -1,0 +1,75 @@
+package train
+
+import (
+	"math"
+
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// Adam is the optimiser of Kingma & Ba (2015) over one flat parameter vector:
+//
+//	m ← β₁ m + (1 − β₁) g,  v ← β₂ v + (1 − β₂) g²,
+//	x ← x − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε).
+//
+// Moments are kept in float64 whatever the parameters' type, so that float32 training does
+// not lose small second moments.
+type Adam struct {
+	Beta1, Beta2, Eps float64
+	M, V              []float64
+	Step              int
+}
+
+// NewAdam returns an optimiser for n parameters.
+func NewAdam(n int, beta1, beta2, eps float64) *Adam {
+	return &Adam{Beta1: beta1, Beta2: beta2, Eps: eps, M: make([]float64, n), V: make([]float64, n)}
+}
+
+// Update applies one step of size lr to x given the gradient g (both length n).
+func Update[T model.Float](a *Adam, lr float64, x, g []T) {
+	a.Step++
+	c1 := 1 - math.Pow(a.Beta1, float64(a.Step))
+	c2 := 1 - math.Pow(a.Beta2, float64(a.Step))
+	b1, b2 := a.Beta1, a.Beta2
+	for i, gi := range g {
+		gv := float64(gi)
+		m := b1*a.M[i] + (1-b1)*gv
+		v := b2*a.V[i] + (1-b2)*gv*gv
+		a.M[i], a.V[i] = m, v
+		x[i] -= T(lr * (m / c1) / (math.Sqrt(v/c2) + a.Eps))
+	}
+}
+
+// clip scales the gradients (all slices together) so that their global L2 norm is at most
+// maxNorm, and returns the norm before clipping.
+func clip[T model.Float](maxNorm float64, gs ...[]T) float64 {
+	var s float64
+	for _, g := range gs {
+		for _, v := range g {
+			s += float64(v) * float64(v)
+		}
+	}
+	norm := math.Sqrt(s)
+	if maxNorm > 0 && norm > maxNorm {
+		f := T(maxNorm / norm)
+		for _, g := range gs {
+			for i := range g {
+				g[i] *= f
+			}
+		}
+	}
+	return norm
+}
+
+// learningRate is the scheduled step size at optimiser step (0-based) of total steps.
+func (o *Options) learningRate(step, total int) float64 {
+	lr := o.LearningRate
+	if o.WarmupSteps > 0 && step < o.WarmupSteps {
+		return lr * float64(step+1) / float64(o.WarmupSteps)
+	}
+	if o.Schedule == "cosine" && total > o.WarmupSteps {
+		p := float64(step-o.WarmupSteps) / float64(total-o.WarmupSteps)
+		p = math.Min(p, 1)
+		return lr * (o.MinLRRatio + (1-o.MinLRRatio)*0.5*(1+math.Cos(math.Pi*p)))
+	}
+	return lr
+}

@@ -1,0 +1,173 @@
+// Package train fits JEDI models: minibatch backpropagation through time with Adam, gradient
+// clipping, a learning-rate schedule, a held-out split by segment with early stopping, and
+// atomic, resumable checkpoints. It also infers the embeddings (and initial states) of segments
+// never seen in training, with the shared parameters frozen.
+package train
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// Config is everything that determines a fit: with the same data, the same Config reproduces
+// the same numbers. It is the YAML file users write, and it is saved beside the results.
+type Config struct {
+	// Seed drives initialisation, the held-out split, minibatch order and process noise.
+	Seed uint64 `yaml:"seed"`
+	// DType is "float32" (fast, the default) or "float64".
+	DType string       `yaml:"dtype"`
+	Model model.Config `yaml:"model"`
+	Train Options      `yaml:"train"`
+}
+
+// Options are the optimisation settings.
+type Options struct {
+	// Epochs is the maximum number of passes over the training segments.
+	Epochs int `yaml:"epochs"`
+	// BatchSize is the number of segments per minibatch.
+	BatchSize int `yaml:"batch_size"`
+	// LearningRate is Adam's peak step size; Beta1, Beta2, Eps are its other constants.
+	LearningRate float64 `yaml:"learning_rate"`
+	Beta1        float64 `yaml:"beta1"`
+	Beta2        float64 `yaml:"beta2"`
+	Eps          float64 `yaml:"eps"`
+	// LocalLRScale multiplies the step size of the per-segment parameters (embeddings and
+	// initial states). Each of them sees one segment per epoch, against every minibatch for θ,
+	// so they need larger steps to keep up.
+	LocalLRScale float64 `yaml:"local_lr_scale"`
+	// Schedule is "constant" or "cosine" (linear warm-up over WarmupSteps, then cosine decay
+	// to MinLRRatio × LearningRate at the last epoch).
+	Schedule    string  `yaml:"schedule"`
+	WarmupSteps int     `yaml:"warmup_steps"`
+	MinLRRatio  float64 `yaml:"min_lr_ratio"`
+	// ClipNorm bounds the global L2 norm of each step's gradient (0 disables clipping).
+	ClipNorm float64 `yaml:"clip_norm"`
+	// HeldOut is the fraction of segments kept out of training, chosen by Seed.
+	HeldOut float64 `yaml:"heldout_fraction"`
+	// ValEvery is the number of epochs between validations on the held-out segments
+	// (0 disables validation and early stopping).
+	ValEvery int `yaml:"val_every"`
+	// Patience stops training after this many validations without improvement (0: never).
+	Patience int `yaml:"patience"`
+	// ValInferSteps is the number of Adam steps used to infer held-out embeddings at each
+	// validation; InferSteps and InferLR are used for the final evaluation and `jedi infer`.
+	ValInferSteps int     `yaml:"val_infer_steps"`
+	InferSteps    int     `yaml:"infer_steps"`
+	InferLR       float64 `yaml:"infer_lr"`
+	// TieEmbeddings names a label: segments with the same value share one embedding. Empty
+	// gives every segment its own embedding.
+	TieEmbeddings string `yaml:"tie_embeddings"`
+	// CheckpointEvery is the number of epochs between checkpoints.
+	CheckpointEvery int `yaml:"checkpoint_every"`
+}
+
+// Default returns the shipped configuration for data with M neurons. It reaches held-out
+// R² ≥ 0.94 on the default multi-task teacher (see README).
+func Default(M int) Config {
+	return Config{
+		Seed:  1,
+		DType: "float32",
+		Model: model.Default(M),
+		Train: Options{
+			Epochs: 400, BatchSize: 32, LearningRate: 3e-3, LocalLRScale: 10, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
+			Schedule: "cosine", WarmupSteps: 50, MinLRRatio: 0.05, ClipNorm: 1,
+			HeldOut: 0.2, ValEvery: 25, Patience: 0, ValInferSteps: 100, InferSteps: 300,
+			InferLR: 0.03, CheckpointEvery: 10,
+		},
+	}
+}
+
+// Validate checks every field and names the first wrong one.
+func (c *Config) Validate() error {
+	if c.DType != "float32" && c.DType != "float64" {
+		return fmt.Errorf("config: dtype: %q, want float32 or float64", c.DType)
+	}
+	if err := c.Model.Validate(); err != nil {
+		return err
+	}
+	o := &c.Train
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("config: train.%s: %s", field, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case o.Epochs < 1:
+		return bad("epochs", "%d, want ≥ 1", o.Epochs)
+	case o.BatchSize < 1:
+		return bad("batch_size", "%d, want ≥ 1", o.BatchSize)
+	case !(o.LearningRate > 0):
+		return bad("learning_rate", "%g, want > 0", o.LearningRate)
+	case !(o.LocalLRScale > 0):
+		return bad("local_lr_scale", "%g, want > 0", o.LocalLRScale)
+	case !(o.Beta1 >= 0 && o.Beta1 < 1):
+		return bad("beta1", "%g, want 0 ≤ beta1 < 1", o.Beta1)
+	case !(o.Beta2 >= 0 && o.Beta2 < 1):
+		return bad("beta2", "%g, want 0 ≤ beta2 < 1", o.Beta2)
+	case !(o.Eps > 0):
+		return bad("eps", "%g, want > 0", o.Eps)
+	case o.Schedule != "constant" && o.Schedule != "cosine":
+		return bad("schedule", "%q, want constant or cosine", o.Schedule)
+	case o.WarmupSteps < 0:
+		return bad("warmup_steps", "%d, want ≥ 0", o.WarmupSteps)
+	case !(o.MinLRRatio >= 0 && o.MinLRRatio <= 1):
+		return bad("min_lr_ratio", "%g, want 0..1", o.MinLRRatio)
+	case o.ClipNorm < 0:
+		return bad("clip_norm", "%g, want ≥ 0", o.ClipNorm)
+	case !(o.HeldOut >= 0 && o.HeldOut < 1):
+		return bad("heldout_fraction", "%g, want 0 ≤ f < 1", o.HeldOut)
+	case o.ValEvery < 0:
+		return bad("val_every", "%d, want ≥ 0", o.ValEvery)
+	case o.Patience < 0:
+		return bad("patience", "%d, want ≥ 0", o.Patience)
+	case o.ValInferSteps < 0:
+		return bad("val_infer_steps", "%d, want ≥ 0", o.ValInferSteps)
+	case o.InferSteps < 0:
+		return bad("infer_steps", "%d, want ≥ 0", o.InferSteps)
+	case !(o.InferLR > 0):
+		return bad("infer_lr", "%g, want > 0", o.InferLR)
+	case o.CheckpointEvery < 1:
+		return bad("checkpoint_every", "%d, want ≥ 1", o.CheckpointEvery)
+	}
+	return nil
+}
+
+// ParseConfig decodes YAML over base (so absent keys keep base's values), rejecting unknown
+// keys; name is used in error messages.
+func ParseConfig(name string, b []byte, base Config) (Config, error) {
+	c := base
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return c, nil
+}
+
+// LoadConfig reads a YAML file over base.
+func LoadConfig(path string, base Config) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, err
+	}
+	return ParseConfig(path, b, base)
+}
+
+// YAML returns the configuration as YAML, every field spelled out.
+func (c *Config) YAML() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

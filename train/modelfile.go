@@ -1,0 +1,316 @@
+package train
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/sbinet/npyio/npz"
+
+	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/npy"
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// modelFormat names the layout of model and checkpoint files.
+const modelFormat = "jedi-model-1"
+
+// A model file is an .npz archive that NumPy opens directly:
+//
+//	theta/<block>     θ, one array per block of model.Layout (e.g. theta/hyper.0.weight [64, 8])
+//	embeddings        [G, D] embedding table
+//	x0                [S_train, N] learned initial states (absent with the encoder)
+//	train, heldout    [.] int64 dataset indices of the split
+//	config_yaml       uint8 bytes of the configuration (bytes(z["config_yaml"]).decode())
+//	meta_json         uint8 bytes of {"format", "epochs", "steps", "groups"}
+type modelMeta struct {
+	Format string   `json:"format"`
+	Epochs int      `json:"epochs"`
+	Steps  int      `json:"steps"`
+	Groups []string `json:"groups,omitempty"`
+}
+
+func writeFitted(a *npy.Archive, f *Fitted) error {
+	m, err := f.Model()
+	if err != nil {
+		return err
+	}
+	for _, b := range m.Layout.Blocks {
+		if err := a.Add("theta/"+b.Name, b.Shape, f.Theta[b.Off:b.Off+b.Size()]); err != nil {
+			return err
+		}
+	}
+	c := &f.Config.Model
+	if err := a.Add("embeddings", []int{f.G(), c.D}, f.Embeddings); err != nil {
+		return err
+	}
+	if f.X0 != nil {
+		if err := a.Add("x0", []int{len(f.Train), c.N}, f.X0); err != nil {
+			return err
+		}
+	}
+	if err := a.Add("train", nil, toI64(f.Train)); err != nil {
+		return err
+	}
+	if err := a.Add("heldout", nil, toI64(f.HeldOut)); err != nil {
+		return err
+	}
+	y, err := f.Config.YAML()
+	if err != nil {
+		return err
+	}
+	if err := a.Add("config_yaml", nil, y); err != nil {
+		return err
+	}
+	meta, err := json.Marshal(modelMeta{Format: modelFormat, Epochs: f.Epochs, Steps: f.Steps, Groups: f.Groups})
+	if err != nil {
+		return err
+	}
+	return a.Add("meta_json", nil, meta)
+}
+
+// SaveModel writes f to path atomically.
+func SaveModel(path string, f *Fitted) error {
+	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
+		a := npy.NewArchive(w)
+		if err := writeFitted(a, f); err != nil {
+			return err
+		}
+		return a.Close()
+	})
+}
+
+// LoadModel reads a model file (or a checkpoint, which holds the current model too).
+func LoadModel(path string) (*Fitted, error) {
+	r, err := npz.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer r.Close()
+	f, err := readFitted(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, nil
+}
+
+// LoadRun reads the fitted model of run directory dir.
+func LoadRun(dir string) (*Fitted, error) {
+	return LoadModel(filepath.Join(dir, ModelFile))
+}
+
+func readFitted(r *npz.Reader) (*Fitted, error) {
+	var y, mj []uint8
+	if err := readKey(r, "config_yaml", &y); err != nil {
+		return nil, err
+	}
+	if err := readKey(r, "meta_json", &mj); err != nil {
+		return nil, err
+	}
+	var meta modelMeta
+	if err := json.Unmarshal(mj, &meta); err != nil {
+		return nil, fmt.Errorf("meta_json: %w", err)
+	}
+	if meta.Format != modelFormat {
+		return nil, fmt.Errorf("meta_json: format %q, this jedi reads %q", meta.Format, modelFormat)
+	}
+	cfg, err := ParseConfig("config_yaml", y, Config{})
+	if err != nil {
+		return nil, err
+	}
+	f := &Fitted{Config: cfg, Epochs: meta.Epochs, Steps: meta.Steps, Groups: meta.Groups}
+	m, err := f.Model()
+	if err != nil {
+		return nil, err
+	}
+	f.Theta = make([]float64, m.Layout.Size)
+	for _, b := range m.Layout.Blocks {
+		var v []float64
+		if err := readKey(r, "theta/"+b.Name, &v); err != nil {
+			return nil, err
+		}
+		if len(v) != b.Size() {
+			return nil, fmt.Errorf("theta/%s: %d values, want %v", b.Name, len(v), b.Shape)
+		}
+		copy(f.Theta[b.Off:], v)
+	}
+	if err := readKey(r, "embeddings", &f.Embeddings); err != nil {
+		return nil, err
+	}
+	var tr, ho []int64
+	if err := readKey(r, "train", &tr); err != nil {
+		return nil, err
+	}
+	if err := readKey(r, "heldout", &ho); err != nil {
+		return nil, err
+	}
+	f.Train, f.HeldOut = fromI64(tr), fromI64(ho)
+	if cfg.Model.InitialState == "learned" {
+		if err := readKey(r, "x0", &f.X0); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func readKey(r *npz.Reader, name string, ptr any) error {
+	key := name + ".npy"
+	if !slices.Contains(r.Keys(), key) {
+		if key = name; !slices.Contains(r.Keys(), key) {
+			return fmt.Errorf("missing array %q", name)
+		}
+	}
+	if err := r.Read(key, ptr); err != nil {
+		return fmt.Errorf("array %q: %w", name, err)
+	}
+	return nil
+}
+
+func toI64(x []int) []int64 {
+	out := make([]int64, len(x))
+	for i, v := range x {
+		out[i] = int64(v)
+	}
+	return out
+}
+
+func fromI64(x []int64) []int {
+	out := make([]int, len(x))
+	for i, v := range x {
+		out[i] = int(v)
+	}
+	return out
+}
+
+// checkpointMeta is the scalar state of a checkpoint, stored as JSON inside it.
+type checkpointMeta struct {
+	Epoch, Step          int
+	AdamTheta, AdamLocal int
+	BestR2               float64 // −1e308 when no validation has run (JSON has no −Inf)
+	BestEpoch, Bad       int
+	HasBest              bool
+	History              []Record
+}
+
+// saveCheckpoint writes the whole training state atomically: the current model, Adam's
+// moments, the best parameters so far and the history.
+func saveCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
+	st := tr.st
+	meta := checkpointMeta{Epoch: st.epoch, Step: st.step, AdamTheta: st.adamTheta.Step,
+		AdamLocal: st.adamLocal.Step, BestR2: max(st.bestR2, -1e308), BestEpoch: st.bestEpoch,
+		Bad: st.bad, HasBest: st.bestTheta != nil, History: st.history}
+	mj, err := json.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	return fsutil.WriteFileAtomic(r.file(CheckpointFile), func(w io.Writer) error {
+		a := npy.NewArchive(w)
+		if err := writeFitted(a, tr.fitted(false)); err != nil {
+			return err
+		}
+		arrays := []struct {
+			name string
+			v    []float64
+		}{
+			{"adam/theta_m", st.adamTheta.M}, {"adam/theta_v", st.adamTheta.V},
+			{"adam/local_m", st.adamLocal.M}, {"adam/local_v", st.adamLocal.V},
+		}
+		if st.bestTheta != nil {
+			arrays = append(arrays,
+				struct {
+					name string
+					v    []float64
+				}{"best/theta", toF64(st.bestTheta)},
+				struct {
+					name string
+					v    []float64
+				}{"best/local", toF64(st.bestLocal)})
+		}
+		for _, x := range arrays {
+			if err := a.Add(x.name, nil, x.v); err != nil {
+				return err
+			}
+		}
+		if err := a.Add("checkpoint_json", nil, mj); err != nil {
+			return err
+		}
+		return a.Close()
+	})
+}
+
+// loadCheckpoint restores tr's state from r's checkpoint; the configuration must be the one
+// the checkpoint was written with.
+func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
+	path := r.file(CheckpointFile)
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("--resume: %w", err)
+	}
+	rd, err := npz.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer rd.Close()
+	f, err := readFitted(rd)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	want, _ := tr.cfg.YAML()
+	got, _ := f.Config.YAML()
+	if string(want) != string(got) {
+		return fmt.Errorf("%s: written with a different configuration than %s; resume with the saved config", path, r.file(ConfigFile))
+	}
+	var mj []uint8
+	if err := readKey(rd, "checkpoint_json", &mj); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	var meta checkpointMeta
+	if err := json.Unmarshal(mj, &meta); err != nil {
+		return fmt.Errorf("%s: checkpoint_json: %w", path, err)
+	}
+	tr.init()
+	st := tr.st
+	ll, local := f.localTable()
+	if ll.Size != len(st.local) || len(f.Theta) != len(st.theta) {
+		return fmt.Errorf("%s: parameter sizes do not match the data (was it fitted to another file?)", path)
+	}
+	st.theta, st.local = convert[T](f.Theta), convert[T](local)
+	for _, x := range []struct {
+		name string
+		dst  []float64
+	}{{"adam/theta_m", st.adamTheta.M}, {"adam/theta_v", st.adamTheta.V},
+		{"adam/local_m", st.adamLocal.M}, {"adam/local_v", st.adamLocal.V}} {
+		var v []float64
+		if err := readKey(rd, x.name, &v); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if len(v) != len(x.dst) {
+			return fmt.Errorf("%s: %s has %d values, want %d", path, x.name, len(v), len(x.dst))
+		}
+		copy(x.dst, v)
+	}
+	st.adamTheta.Step, st.adamLocal.Step = meta.AdamTheta, meta.AdamLocal
+	st.epoch, st.step = meta.Epoch, meta.Step
+	st.bestR2, st.bestEpoch, st.bad = meta.BestR2, meta.BestEpoch, meta.Bad
+	if meta.BestR2 <= -1e308 {
+		st.bestR2 = math.Inf(-1)
+	}
+	if meta.HasBest {
+		var bt, bl []float64
+		if err := readKey(rd, "best/theta", &bt); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := readKey(rd, "best/local", &bl); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		st.bestTheta, st.bestLocal = convert[T](bt), convert[T](bl)
+	}
+	st.history = meta.History
+	return nil
+}

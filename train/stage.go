@@ -1,0 +1,107 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/jedi-neuro/jedi/analysis/metrics"
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// staged holds chosen segments of a dataset converted once to the training element type.
+type staged[T model.Float] struct {
+	ds   *data.Dataset
+	idx  []int // dataset index of each staged segment
+	y, u [][]T // per segment: Len×M targets, Len×I inputs (nil without inputs)
+	w    [][]T // per segment: Len×M loss weights (nil when the dataset has none)
+	len  []int
+}
+
+// stage converts segments idx of ds; inputs are staged only when the model takes them.
+func stage[T model.Float](ds *data.Dataset, idx []int, inputs bool) *staged[T] {
+	s := &staged[T]{ds: ds, idx: idx}
+	for _, i := range idx {
+		s.len = append(s.len, ds.Lengths[i])
+		s.y = append(s.y, convert[T](ds.Segment(i)))
+		if inputs {
+			s.u = append(s.u, convert[T](ds.SegmentInputs(i)))
+		}
+		if ds.Weight != nil {
+			s.w = append(s.w, convert[T](ds.SegmentWeight(i)))
+		}
+	}
+	return s
+}
+
+func convert[T model.Float](x []float64) []T {
+	out := make([]T, len(x))
+	for i, v := range x {
+		out[i] = T(v)
+	}
+	return out
+}
+
+// fill makes bt the batch of staged segments rows (row r uses embedding emb[r] and initial
+// state row seg[r]), padded to the longest.
+func (s *staged[T]) fill(bt *model.Batch[T], c *model.Config, rows, emb, seg []int) {
+	B, nt := len(rows), 0
+	for _, r := range rows {
+		nt = max(nt, s.len[r])
+	}
+	bt.B, bt.T = B, nt
+	bt.Y = growT(bt.Y, B*nt*c.M)
+	bt.Len = append(bt.Len[:0], make([]int, B)...)
+	bt.Emb = append(bt.Emb[:0], emb...)
+	bt.Seg = append(bt.Seg[:0], seg...)
+	if c.I > 0 {
+		bt.U = growT(bt.U, B*nt*c.I)
+	}
+	if s.w != nil {
+		bt.Weight = growT(bt.Weight, B*nt*c.M)
+	} else {
+		bt.Weight = nil
+	}
+	for b, r := range rows {
+		L := s.len[r]
+		bt.Len[b] = L
+		copy(bt.Y[b*nt*c.M:], s.y[r])
+		clear(bt.Y[(b*nt+L)*c.M : (b+1)*nt*c.M])
+		if s.w != nil {
+			copy(bt.Weight[b*nt*c.M:], s.w[r])
+			clear(bt.Weight[(b*nt+L)*c.M : (b+1)*nt*c.M])
+		}
+		if c.I > 0 {
+			copy(bt.U[b*nt*c.I:], s.u[r])
+			clear(bt.U[(b*nt+L)*c.I : (b+1)*nt*c.I])
+		}
+	}
+}
+
+func growT[T model.Float](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// addR2 adds the valid part of every segment of the last forward pass to the accumulator.
+func addR2[T model.Float](acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[T]) error {
+	M := p.Model().Cfg.M
+	yhat := p.Yhat()
+	for b := 0; b < bt.B; b++ {
+		L := bt.Len[b]
+		off := b * bt.T * M
+		if err := acc.Add(toF64(yhat[off:off+L*M]), toF64(bt.Y[off:off+L*M])); err != nil {
+			return fmt.Errorf("R²: %w", err)
+		}
+	}
+	return nil
+}
+
+func toF64[T model.Float](x []T) []float64 {
+	out := make([]float64, len(x))
+	for i, v := range x {
+		out[i] = float64(v)
+	}
+	return out
+}
