@@ -157,6 +157,9 @@ func lowRankApplyT[T Float](pt, wtl, ut, vt, lam []T, s T) {
 func (p *Pass[T]) initialBackward(theta []T, ll *LocalLayout, bt *Batch[T], gTheta, gLocal []T) {
 	c, l := &p.m.Cfg, &p.m.Layout
 	N, nt := c.N, bt.T
+	if c.InitialState == "zero" {
+		return
+	}
 	if c.InitialState == "learned" {
 		for b, s := range bt.Seg {
 			axpy(1, p.lam[b*nt*N:b*nt*N+N], gLocal[ll.X0Off+s*N:ll.X0Off+(s+1)*N])

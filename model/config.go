@@ -37,8 +37,10 @@ type Config struct {
 	// EmbeddingPrior is λ of the Gaussian prior on embeddings: λ/2 · mean_b ‖e_b‖² is added to
 	// the loss.
 	EmbeddingPrior float64 `yaml:"embedding_prior"`
-	// InitialState is "learned" (one x₀ per segment, a free parameter) or "encoder" (x₀ = A
-	// vec(y_{0..K−1}) + a, a shared linear map of the first K bins, usable on unseen segments).
+	// InitialState is "learned" (one x₀ per segment, a free parameter), "encoder" (x₀ = A
+	// vec(y_{0..K−1}) + a, a shared linear map of the first K bins, usable on unseen segments)
+	// or "zero" (x₀ = 0 for every segment, as for a task-trained network that must start from
+	// the same state on every trial).
 	InitialState string `yaml:"initial_state"`
 	// EncoderBins is K, the number of leading bins the encoder reads.
 	EncoderBins int `yaml:"encoder_bins"`
@@ -96,13 +98,13 @@ func (c *Config) Validate() error {
 		return bad("loss", "%q, want gaussian or poisson", c.Loss)
 	}
 	switch c.InitialState {
-	case "learned":
+	case "learned", "zero":
 	case "encoder":
 		if c.EncoderBins < 1 {
 			return bad("encoder_bins", "%d, want ≥ 1", c.EncoderBins)
 		}
 	default:
-		return bad("initial_state", "%q, want learned or encoder", c.InitialState)
+		return bad("initial_state", "%q, want learned, encoder or zero", c.InitialState)
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ func gradCases() []gradCase {
 	add("fullrank/encoder/tied", func(c *Config) { c.Rank = 0; c.InitialState = "encoder" }, 2, false)
 	add("lowrank/encoder/tied/inputs", func(c *Config) { c.InitialState = "encoder"; c.I = 1 }, 2, false)
 	add("rank1/nohidden", func(c *Config) { c.Rank = 1; c.Hidden = nil }, 4, false)
+	add("fullrank/zero/inputs/tied", func(c *Config) { c.Rank = 0; c.InitialState = "zero"; c.I = 3 }, 1, false)
 	add("lowrank/inputs/weighted", func(c *Config) { c.I = 2; c.NoiseStd = 0.2 }, 4, true)
 	add("fullrank/poisson/weighted", func(c *Config) { c.Rank = 0; c.Loss = "poisson" }, 4, false)
 	return cases

@@ -210,10 +210,14 @@ func (p *Pass[T]) hyperForward(theta, local []T, ll *LocalLayout, bt *Batch[T]) 
 func (p *Pass[T]) initialStates(theta, local []T, ll *LocalLayout, bt *Batch[T]) {
 	c, l := &p.m.Cfg, &p.m.Layout
 	N := c.N
-	if c.InitialState == "learned" {
+	switch c.InitialState {
+	case "learned":
 		for b, s := range bt.Seg {
 			copy(p.x0[b*N:(b+1)*N], local[ll.X0Off+s*N:ll.X0Off+(s+1)*N])
 		}
+		return
+	case "zero":
+		clear(p.x0[:bt.B*N])
 		return
 	}
 	km := c.EncoderBins * c.M

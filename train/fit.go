@@ -259,7 +259,7 @@ func (tr *trainer[T]) fitted(best bool) *Fitted {
 // validate infers the held-out segments' embeddings with θ frozen and returns their R².
 func (tr *trainer[T]) validate() (float64, error) {
 	f := tr.fitted(false)
-	res, err := inferR2[T](f, tr.ds, tr.heldIdx, tr.cfg.Train.ValInferSteps)
+	res, err := inferR2[T](f, tr.ds, tr.heldIdx, tr.cfg.Train.ValInferSteps, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -190,5 +191,50 @@ func TestConfigRejectsUnknownKeys(t *testing.T) {
 	y2, _ := back.YAML()
 	if string(y) != string(y2) {
 		t.Fatalf("YAML round trip changed the config:\n%s\n%s", y, y2)
+	}
+}
+
+// TestInferInitialAndPredictAgree checks the fixed-embedding paths against Infer: predicting
+// with Infer's own embeddings and initial states reproduces its R², and fixing the embeddings to
+// the inferred ones while re-inferring x₀ does at least as well as the centroid.
+func TestInferInitialAndPredictAgree(t *testing.T) {
+	ds := teacherData(t, 30, 25, 9)
+	cfg := smallConfig(ds.M)
+	cfg.Train.Epochs = 120
+	cfg.Train.ValEvery = 0
+	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inf, err := Infer(f, ds, f.HeldOut, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Predict(f, ds, f.HeldOut, inf.Embeddings, inf.X0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(p.R2-inf.R2) > 1e-12 {
+		t.Fatalf("Predict R² %.15g, Infer R² %.15g", p.R2, inf.R2)
+	}
+	fixed, err := InferInitial(f, ds, f.HeldOut, inf.Embeddings, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	centroid := make([]float64, len(inf.Embeddings))
+	c := mean(f.Embeddings, cfg.Model.D)
+	for i := range f.HeldOut {
+		copy(centroid[i*cfg.Model.D:], c)
+	}
+	atCentroid, err := InferInitial(f, ds, f.HeldOut, centroid, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("held-out R²: inferred %.4f, own embedding fixed %.4f, centroid fixed %.4f", inf.R2, fixed.R2, atCentroid.R2)
+	if fixed.R2 < atCentroid.R2 {
+		t.Errorf("the segments' own embeddings (R² %.4f) do worse than the centroid (%.4f)", fixed.R2, atCentroid.R2)
+	}
+	if _, err := Predict(f, ds, f.HeldOut, inf.Embeddings[1:], inf.X0); err == nil {
+		t.Error("mis-sized embeddings accepted")
 	}
 }

@@ -42,9 +42,48 @@ func Infer(f *Fitted, ds *data.Dataset, idx []int, steps int) (*Inferred, error)
 		return nil, fmt.Errorf("%s: %d neurons, the model was fitted to %d", ds.Source, ds.M, f.Config.Model.M)
 	}
 	if f.Config.DType == "float64" {
-		return inferR2[float64](f, ds, idx, steps)
+		return inferR2[float64](f, ds, idx, steps, nil)
 	}
-	return inferR2[float32](f, ds, idx, steps)
+	return inferR2[float32](f, ds, idx, steps, nil)
+}
+
+// InferInitial reconstructs segments idx with their embeddings fixed to the rows of E
+// (len(idx)×D) — e.g. a label's centroid — inferring only their initial states (none with the
+// encoder or zero initial states) with θ frozen, as Infer does.
+func InferInitial(f *Fitted, ds *data.Dataset, idx []int, E []float64, steps int) (*Inferred, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	if f.Config.DType == "float64" {
+		return inferR2[float64](f, ds, idx, steps, E)
+	}
+	return inferR2[float32](f, ds, idx, steps, E)
+}
+
+// Predict reconstructs segments idx with given embeddings E (len(idx)×D) and initial states X0
+// (len(idx)×N; nil for the encoder or zero initial states), without noise or optimisation.
+func Predict(f *Fitted, ds *data.Dataset, idx []int, E, X0 []float64) (*Inferred, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	c := &f.Config.Model
+	ll := model.NewLocalLayout(c, len(idx), len(idx))
+	if len(E) != len(idx)*c.D || (ll.X0Off >= 0 && len(X0) != len(idx)*c.N) {
+		return nil, fmt.Errorf("predict: %d embedding and %d initial-state values for %d segments (D = %d, N = %d)", len(E), len(X0), len(idx), c.D, c.N)
+	}
+	m, err := f.Model()
+	if err != nil {
+		return nil, err
+	}
+	local := append(append([]float64(nil), E...), X0...)[:ll.Size]
+	rows := seq(0, len(idx))
+	res := &Inferred{Segments: idx, Embeddings: E, X0: X0}
+	if f.Config.DType == "float64" {
+		err = predict[float64](m, ds, f.Theta, &ll, local, idx, rows, rows, res)
+	} else {
+		err = predict[float32](m, ds, f.Theta, &ll, local, idx, rows, rows, res)
+	}
+	return res, err
 }
 
 // Evaluate computes the reconstruction of training segments idx (which must be in f.Train)
@@ -118,7 +157,9 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 	return nil
 }
 
-func inferR2[T model.Float](f *Fitted, ds *data.Dataset, idx []int, steps int) (*Inferred, error) {
+// inferR2 infers the local parameters of segments idx. With given (len(idx)×D), every segment's
+// embedding is fixed to its row of given and only initial states are inferred.
+func inferR2[T model.Float](f *Fitted, ds *data.Dataset, idx []int, steps int, given []float64) (*Inferred, error) {
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("no segments to infer")
 	}
@@ -134,11 +175,21 @@ func inferR2[T model.Float](f *Fitted, ds *data.Dataset, idx []int, steps int) (
 	var fixed []float64
 	emb := make([]int, len(idx))
 	free := 0
-	if f.Groups != nil {
+	switch {
+	case given != nil:
+		if len(given) != len(idx)*D {
+			return nil, fmt.Errorf("%d embedding values given for %d segments of dimension %d", len(given), len(idx), D)
+		}
+		fixed, G0 = given, len(idx)
+	case f.Groups != nil:
 		fixed = f.Embeddings
 		G0 = f.G()
 	}
 	for i, s := range idx {
+		if given != nil {
+			emb[i] = i
+			continue
+		}
 		if f.Groups != nil {
 			if g, ok := f.EmbeddingOf(ds, s); ok {
 				emb[i] = g
