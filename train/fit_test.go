@@ -238,3 +238,29 @@ func TestInferInitialAndPredictAgree(t *testing.T) {
 		t.Error("mis-sized embeddings accepted")
 	}
 }
+
+// TestShippedConfigs: configs/multitask.yaml is the built-in default, and every shipped config
+// parses and validates.
+func TestShippedConfigs(t *testing.T) {
+	files, err := filepath.Glob("../configs/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no shipped configs: %v", err)
+	}
+	for _, p := range files {
+		c, err := LoadConfig(p, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if filepath.Base(p) == "multitask.yaml" {
+			def := Default(50)
+			want, _ := def.YAML()
+			got, _ := c.YAML()
+			if string(want) != string(got) {
+				t.Fatalf("%s differs from train.Default:\n%s\nwant\n%s", p, got, want)
+			}
+		}
+	}
+}
