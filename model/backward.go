@@ -53,14 +53,14 @@ func (p *Pass[T]) Backward(theta, local []T, ll *LocalLayout, bt *Batch[T], gThe
 		if l.Bias >= 0 {
 			g := View(gTheta, l, l.Bias)
 			for b := 0; b < bt.B; b++ {
-				axpy(1, p.gBias[b*N:(b+1)*N], g)
+				kernels.Axpy(1, p.gBias[b*N:(b+1)*N], g)
 			}
 		}
 		if l.InW >= 0 {
 			g := View(gTheta, l, l.InW)
 			ni := N * c.I
 			for b := 0; b < bt.B; b++ {
-				axpy(1, p.gIn[b*ni:(b+1)*ni], g)
+				kernels.Axpy(1, p.gIn[b*ni:(b+1)*ni], g)
 			}
 		}
 	}
@@ -99,7 +99,7 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 		} else {
 			clear(wtl)
 			for i, li := range next {
-				axpy(li*invSqrtN, o[i*N:(i+1)*N], wtl)
+				kernels.Axpy(li*invSqrtN, o[i*N:(i+1)*N], wtl)
 			}
 		}
 		cur := lam[t*N : (t+1)*N]
@@ -131,7 +131,7 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 		}
 		clear(gb)
 		for t := 1; t < L; t++ {
-			axpy(alpha, lam[t*N:(t+1)*N], gb)
+			kernels.Axpy(alpha, lam[t*N:(t+1)*N], gb)
 		}
 		if c.I > 0 {
 			u := bt.U[b*nt*c.I:]
@@ -145,11 +145,11 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 func lowRankApplyT[T Float](pt, wtl, ut, vt, lam []T, s T) {
 	N := len(lam)
 	for j := range pt {
-		pt[j] = dot(ut[j*N:(j+1)*N], lam)
+		pt[j] = kernels.Dot(ut[j*N:(j+1)*N], lam)
 	}
 	clear(wtl)
 	for j, pj := range pt {
-		axpy(s*pj, vt[j*N:(j+1)*N], wtl)
+		kernels.Axpy(s*pj, vt[j*N:(j+1)*N], wtl)
 	}
 }
 
@@ -162,7 +162,7 @@ func (p *Pass[T]) initialBackward(theta []T, ll *LocalLayout, bt *Batch[T], gThe
 	}
 	if c.InitialState == "learned" {
 		for b, s := range bt.Seg {
-			axpy(1, p.lam[b*nt*N:b*nt*N+N], gLocal[ll.X0Off+s*N:ll.X0Off+(s+1)*N])
+			kernels.Axpy(1, p.lam[b*nt*N:b*nt*N+N], gLocal[ll.X0Off+s*N:ll.X0Off+(s+1)*N])
 		}
 		return
 	}
@@ -174,7 +174,7 @@ func (p *Pass[T]) initialBackward(theta []T, ll *LocalLayout, bt *Batch[T], gThe
 	kernels.Gemm(true, false, N, km, bt.B, 1, p.lam, nt*N, p.enc, km, 1, View(gTheta, l, l.EncW), km)
 	gb := View(gTheta, l, l.EncB)
 	for b := 0; b < bt.B; b++ {
-		axpy(1, p.lam[b*nt*N:b*nt*N+N], gb)
+		kernels.Axpy(1, p.lam[b*nt*N:b*nt*N+N], gb)
 	}
 }
 
@@ -198,7 +198,7 @@ func (p *Pass[T]) hyperBackward(theta, local []T, ll *LocalLayout, bt *Batch[T],
 			kernels.Gemm(true, false, out, in, B, 1, grad, out, p.act[i], in, 1, View(gTheta, l, wi), in)
 			gb := View(gTheta, l, l.HyperB[i])
 			for b := 0; b < B; b++ {
-				axpy(1, grad[b*out:(b+1)*out], gb)
+				kernels.Axpy(1, grad[b*out:(b+1)*out], gb)
 			}
 		}
 		kernels.Gemm(false, false, B, in, out, 1, grad, out, View(theta, l, wi), in, 0, p.dact[i], in)
@@ -208,9 +208,9 @@ func (p *Pass[T]) hyperBackward(theta, local []T, ll *LocalLayout, bt *Batch[T],
 	prior := T(c.EmbeddingPrior / float64(B))
 	for b, g := range bt.Emb {
 		ge := gLocal[g*D : (g+1)*D]
-		axpy(1, grad[b*D:(b+1)*D], ge)
+		kernels.Axpy(1, grad[b*D:(b+1)*D], ge)
 		if prior != 0 {
-			axpy(prior, local[g*D:(g+1)*D], ge)
+			kernels.Axpy(prior, local[g*D:(g+1)*D], ge)
 		}
 	}
 }

@@ -295,7 +295,7 @@ func (p *Pass[T]) runSegment(w *worker[T], b int, bt *Batch[T], shared []T) {
 			lowRankApply(z, wr, ut, vt, r, invN)
 		} else {
 			for i := 0; i < N; i++ {
-				wr[i] = dot(o[i*N:(i+1)*N], r) * invSqrtN
+				wr[i] = kernels.Dot(o[i*N:(i+1)*N], r) * invSqrtN
 			}
 		}
 		if bias != nil {
@@ -330,11 +330,11 @@ func (p *Pass[T]) runSegment(w *worker[T], b int, bt *Batch[T], shared []T) {
 func lowRankApply[T Float](z, wr, ut, vt, r []T, s T) {
 	N := len(r)
 	for j := range z {
-		z[j] = s * dot(vt[j*N:(j+1)*N], r)
+		z[j] = s * kernels.Dot(vt[j*N:(j+1)*N], r)
 	}
 	clear(wr)
 	for j, zj := range z {
-		axpy(zj, ut[j*N:(j+1)*N], wr)
+		kernels.Axpy(zj, ut[j*N:(j+1)*N], wr)
 	}
 }
 

@@ -6,29 +6,6 @@ import (
 	"sync/atomic"
 )
 
-// dot returns Σ a_i b_i over len(a) entries.
-func dot[T Float](a, b []T) T {
-	b = b[:len(a)]
-	var s0, s1 T
-	i := 0
-	for ; i+1 < len(a); i += 2 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-	}
-	if i < len(a) {
-		s0 += a[i] * b[i]
-	}
-	return s0 + s1
-}
-
-// axpy sets y += a·x over len(x) entries.
-func axpy[T Float](a T, x, y []T) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += a * v
-	}
-}
-
 // workers is the number of goroutines a pass spreads segments over.
 func workers() int { return runtime.GOMAXPROCS(0) }
 

@@ -2,6 +2,8 @@ package train
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/jedi-neuro/jedi/model"
 )
@@ -24,18 +26,44 @@ func NewAdam(n int, beta1, beta2, eps float64) *Adam {
 	return &Adam{Beta1: beta1, Beta2: beta2, Eps: eps, M: make([]float64, n), V: make([]float64, n)}
 }
 
-// Update applies one step of size lr to x given the gradient g (both length n).
+// Update applies one step of size lr to x given the gradient g (both length n). Long vectors
+// are split over GOMAXPROCS goroutines; the update is elementwise, so the result does not
+// depend on the split.
 func Update[T model.Float](a *Adam, lr float64, x, g []T) {
 	a.Step++
 	c1 := 1 - math.Pow(a.Beta1, float64(a.Step))
 	c2 := 1 - math.Pow(a.Beta2, float64(a.Step))
-	b1, b2 := a.Beta1, a.Beta2
-	for i, gi := range g {
-		gv := float64(gi)
-		m := b1*a.M[i] + (1-b1)*gv
-		v := b2*a.V[i] + (1-b2)*gv*gv
-		a.M[i], a.V[i] = m, v
-		x[i] -= T(lr * (m / c1) / (math.Sqrt(v/c2) + a.Eps))
+	step := lr / c1
+	inv2 := 1 / c2
+	const chunk = 1 << 14
+	if len(g) <= 2*chunk {
+		adamRange(a, x, g, 0, len(g), step, inv2)
+		return
+	}
+	var wg sync.WaitGroup
+	nw := min(runtime.GOMAXPROCS(0), (len(g)+chunk-1)/chunk)
+	per := (len(g) + nw - 1) / nw
+	for lo := 0; lo < len(g); lo += per {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			adamRange(a, x, g, lo, hi, step, inv2)
+		}(lo, min(lo+per, len(g)))
+	}
+	wg.Wait()
+}
+
+// adamRange applies the step to elements lo..hi−1: x −= step · m / (√(v / c₂) + ε).
+func adamRange[T model.Float](a *Adam, x, g []T, lo, hi int, step, inv2 float64) {
+	b1, b2, eps := a.Beta1, a.Beta2, a.Eps
+	m, v := a.M[lo:hi], a.V[lo:hi]
+	x, g = x[lo:hi], g[lo:hi]
+	for i := range g {
+		gv := float64(g[i])
+		mi := b1*m[i] + (1-b1)*gv
+		vi := b2*v[i] + (1-b2)*gv*gv
+		m[i], v[i] = mi, vi
+		x[i] -= T(step * mi / (math.Sqrt(vi*inv2) + eps))
 	}
 }
 
