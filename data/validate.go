@@ -1,83 +1,240 @@
 package data
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// labelPrefix starts the name of every label array in an .npz file.
+const labelPrefix = "label_"
+
+// fieldNames are the arrays of the .npz contract that are not labels; an extra array may not
+// take one of these names.
+var fieldNames = []string{"activity", "lengths", "dt", "inputs", weightField}
 
 // Validate checks every invariant of the dataset and returns a *FieldError naming the file,
-// the field and the index of the first violation: sizes consistent with S, T, M and I, lengths
-// within 1..T, no NaN or Inf in the valid part of the activity, inputs and weights (padding
-// may hold anything), one value per segment for every label, non-empty label names, dt > 0.
+// field and index of the first violation, or nil:
+//   - S, T, M ≥ 1 and len(Activity) = S·T·M;
+//   - dt > 0 and finite;
+//   - len(Lengths) = S and 1 ≤ Lengths[s] ≤ T;
+//   - activity, inputs and weight are finite in the valid bins t < Lengths[s] of every segment
+//     (the padding beyond may hold anything, NaN included), and weights are ≥ 0;
+//   - I ≥ 0, len(Inputs) = S·T·I, and Weight is nil or S·T·M long;
+//   - every label has a non-empty name and exactly S values, each parsing as its kind;
+//   - every extra array has a non-empty name that is not a field's, and as many values as its
+//     shape says.
+//
+// A NaN that starts a run of all-NaN bins reaching the end of a segment's valid part is
+// reported as the NaN padding of a ragged segment, with the `lengths` that would describe it.
 func (d *Dataset) Validate() error {
-	f := d.Source
-	switch {
-	case d.S < 1:
-		return fieldErr(f, "activity", nil, "no segments (shape [%d, %d, %d])", d.S, d.T, d.M)
-	case d.T < 1:
-		return fieldErr(f, "activity", nil, "no time bins (shape [%d, %d, %d])", d.S, d.T, d.M)
-	case d.M < 1:
-		return fieldErr(f, "activity", nil, "no neurons (shape [%d, %d, %d])", d.S, d.T, d.M)
-	case len(d.Activity) != d.S*d.T*d.M:
-		return fieldErr(f, "activity", nil, "%d values, want %d×%d×%d", len(d.Activity), d.S, d.T, d.M)
-	case len(d.Lengths) != d.S:
-		return fieldErr(f, "lengths", nil, "%d values, want %d (one per segment)", len(d.Lengths), d.S)
-	case !(d.Dt > 0) || math.IsInf(d.Dt, 0):
-		return fieldErr(f, "dt", nil, "%v, want a positive bin width in seconds", d.Dt)
+	v := validator{d: d}
+	if d.S < 1 || d.T < 1 || d.M < 1 {
+		return v.errorf("activity", nil, "has shape [%d, %d, %d] (segments, time, neurons), want each at least 1", d.S, d.T, d.M)
+	}
+	if n := product([]int{d.S, d.T, d.M}); n < 0 || len(d.Activity) != n {
+		return v.errorf("activity", nil, "has %d values, want %d×%d×%d (segments×time×neurons)", len(d.Activity), d.S, d.T, d.M)
+	}
+	if !(d.Dt > 0) || math.IsInf(d.Dt, 1) {
+		return v.errorf("dt", nil, "= %v, want a positive bin width in seconds", d.Dt)
+	}
+	if len(d.Lengths) != d.S {
+		return v.errorf("lengths", nil, "has %d values, want %d (one per segment)", len(d.Lengths), d.S)
 	}
 	for s, L := range d.Lengths {
 		if L < 1 || L > d.T {
-			return fieldErr(f, "lengths", []int{s}, "= %d, want 1..%d", L, d.T)
+			return v.errorf("lengths", []int{s}, "= %d, want 1..%d", L, d.T)
 		}
 	}
-	if err := d.checkFinite("activity", d.Activity, d.M); err != nil {
+	if err := v.activity(); err != nil {
 		return err
 	}
-	if d.I > 0 || d.Inputs != nil {
-		if len(d.Inputs) != d.S*d.T*d.I {
-			return fieldErr(f, "inputs", nil, "%d values, want %d×%d×%d", len(d.Inputs), d.S, d.T, d.I)
-		}
-		if err := d.checkFinite("inputs", d.Inputs, d.I); err != nil {
-			return err
+	if err := v.inputs(); err != nil {
+		return err
+	}
+	if err := v.weight(); err != nil {
+		return err
+	}
+	if err := v.labels(); err != nil {
+		return err
+	}
+	return v.extras()
+}
+
+type validator struct{ d *Dataset }
+
+func (v validator) errorf(field string, index []int, format string, args ...any) error {
+	return &FieldError{File: v.d.Source, Field: field, Index: index, Msg: fmt.Sprintf(format, args...)}
+}
+
+// badValue describes a value that may not appear in the valid part of a segment.
+func badValue(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "NaN"
+	case math.IsInf(x, 1):
+		return "+Inf"
+	case math.IsInf(x, -1):
+		return "-Inf"
+	}
+	return ""
+}
+
+func (v validator) activity() error {
+	d := v.d
+	for s, L := range d.Lengths {
+		seg := d.Activity[s*d.T*d.M : (s*d.T+L)*d.M]
+		for i, x := range seg {
+			bad := badValue(x)
+			if bad == "" {
+				continue
+			}
+			t, m := i/d.M, i%d.M
+			msg := fmt.Sprintf("is %s (segment %d, bin %d, neuron %d)", bad, s, t, m)
+			if p := nanPaddingStart(seg, d.M); bad == "NaN" && t >= p {
+				msg += v.paddingHint(s, p)
+			}
+			return v.errorf("activity", []int{s, t, m}, "%s", msg)
 		}
 	}
-	if d.Weight != nil {
-		if len(d.Weight) != len(d.Activity) {
-			return fieldErr(f, "loss_weight", nil, "%d values, want %d×%d×%d like activity", len(d.Weight), d.S, d.T, d.M)
-		}
-		if err := d.checkFinite("loss_weight", d.Weight, d.M); err != nil {
-			return err
-		}
-		for i, w := range d.Weight {
-			if w < 0 {
-				return fieldErr(f, "loss_weight", unflat(i, d.T, d.M), "= %g, want ≥ 0", w)
+	return nil
+}
+
+// nanPaddingStart returns the first bin of the run of all-NaN bins that ends segment seg
+// (rows of M values), or the number of bins if its last bin is not all NaN.
+func nanPaddingStart(seg []float64, M int) int {
+	p := len(seg) / M
+	for ; p > 0; p-- {
+		for _, x := range seg[(p-1)*M : p*M] {
+			if !math.IsNaN(x) {
+				return p
 			}
 		}
 	}
-	for name, l := range d.Labels {
+	return p
+}
+
+// paddingHint explains a NaN that is the start of segment s's trailing all-NaN bins p...
+func (v validator) paddingHint(s, p int) string {
+	d := v.d
+	if p == 0 {
+		return fmt.Sprintf(": every valid bin of segment %d is NaN; drop the segment", s)
+	}
+	if !slices.ContainsFunc(d.Lengths, func(L int) bool { return L != d.T }) {
+		return fmt.Sprintf(": segment %d is NaN from bin %d to its end, like the NaN padding of ragged segments, "+
+			"but no `lengths` field marks the padding (every length is %d): add `lengths`, an integer array "+
+			"[segments] of the valid bins of each segment (here lengths[%d] = %d)", s, p, d.T, s, p)
+	}
+	return fmt.Sprintf(": bins %d..%d of segment %d are all NaN, like padding, but lengths[%d] = %d counts them as data: want lengths[%d] = %d",
+		p, d.Lengths[s]-1, s, s, d.Lengths[s], s, p)
+}
+
+// inputs checks Inputs like activity: S·T·I values, finite in the valid bins.
+func (v validator) inputs() error {
+	d := v.d
+	if d.I < 0 {
+		return v.errorf("inputs", nil, "has I = %d channels, want ≥ 0", d.I)
+	}
+	if n := product([]int{d.S, d.T, d.I}); n < 0 || len(d.Inputs) != n {
+		return v.errorf("inputs", nil, "has %d values, want %d×%d×%d (segments×time×inputs)", len(d.Inputs), d.S, d.T, d.I)
+	}
+	if d.I == 0 {
+		return nil
+	}
+	for s := range d.S {
+		for i, x := range d.SegmentInputs(s) {
+			if bad := badValue(x); bad != "" {
+				t, k := i/d.I, i%d.I
+				return v.errorf("inputs", []int{s, t, k}, "is %s (segment %d, bin %d, input %d)", bad, s, t, k)
+			}
+		}
+	}
+	return nil
+}
+
+// weight checks the optional loss weights: S·T·M values, finite and ≥ 0 in the valid bins.
+func (v validator) weight() error {
+	d := v.d
+	if d.Weight == nil {
+		return nil
+	}
+	if len(d.Weight) != len(d.Activity) {
+		return v.errorf(weightField, nil, "has %d values, want %d×%d×%d like activity", len(d.Weight), d.S, d.T, d.M)
+	}
+	for s := range d.S {
+		for i, x := range d.SegmentWeight(s) {
+			t, m := i/d.M, i%d.M
+			if bad := badValue(x); bad != "" {
+				return v.errorf(weightField, []int{s, t, m}, "is %s (segment %d, bin %d, neuron %d)", bad, s, t, m)
+			}
+			if x < 0 {
+				return v.errorf(weightField, []int{s, t, m}, "= %v, want ≥ 0 (segment %d, bin %d, neuron %d)", x, s, t, m)
+			}
+		}
+	}
+	return nil
+}
+
+func (v validator) labels() error {
+	d := v.d
+	for _, name := range sortedKeys(d.Labels) {
+		l := d.Labels[name]
+		field := labelPrefix + name
 		if name == "" {
-			return fieldErr(f, "label_", nil, "a label needs a name after the label_ prefix")
+			return v.errorf(field, nil, "has an empty label name")
 		}
 		if len(l.Values) != d.S {
-			return fieldErr(f, "label_"+name, nil, "has %d values, want %d (one per segment)", len(l.Values), d.S)
+			return v.errorf(field, nil, "has %d values, want %d (one per segment)", len(l.Values), d.S)
 		}
-	}
-	return nil
-}
-
-// checkFinite rejects NaN and ±Inf in the valid bins of an S×T×width array.
-func (d *Dataset) checkFinite(field string, x []float64, width int) error {
-	for s, L := range d.Lengths {
-		seg := x[s*d.T*width : (s*d.T+L)*width]
-		for i, v := range seg {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				t, m := i/width, i%width
-				what := "NaN"
-				if !math.IsNaN(v) {
-					what = "infinite"
+		for s, x := range l.Values {
+			switch l.Kind {
+			case StringLabel:
+			case IntLabel:
+				if _, ok := parseLabelInt(x); !ok {
+					return v.errorf(field, []int{s}, "= %q is not an integer, as an int label's values must be", x)
 				}
-				return fieldErr(d.Source, field, []int{s, t, m}, "is %s (segment %d, bin %d, column %d; within lengths[%d] = %d)", what, s, t, m, s, L)
+			case FloatLabel:
+				if _, err := strconv.ParseFloat(x, 64); err != nil {
+					return v.errorf(field, []int{s}, "= %q is not a number, as a float label's values must be", x)
+				}
+			default:
+				return v.errorf(field, nil, "has unknown kind %d", l.Kind)
 			}
 		}
 	}
 	return nil
 }
 
-func unflat(i, T, M int) []int { return []int{i / (T * M), i / M % T, i % M} }
+func (v validator) extras() error {
+	for _, name := range sortedKeys(v.d.Extra) {
+		a := v.d.Extra[name]
+		switch {
+		case name == "":
+			return v.errorf("", nil, "has an extra array with an empty name")
+		case slices.Contains(fieldNames, name) || strings.HasPrefix(name, labelPrefix):
+			return v.errorf(name, nil, "is an extra array named like a dataset field; rename it")
+		}
+		if n := product(a.Shape); n < 0 || n != len(a.Data) {
+			return v.errorf(name, nil, "has %d values, but its shape %v holds %d", len(a.Data), a.Shape, n)
+		}
+	}
+	return nil
+}
+
+// parseLabelInt parses an IntLabel value of any size (a uint64 label may exceed int64).
+func parseLabelInt(x string) (*big.Int, bool) {
+	return new(big.Int).SetString(x, 10)
+}
+
+// sortedKeys returns the keys of m in increasing order, for deterministic output.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
