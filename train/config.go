@@ -62,11 +62,15 @@ type Options struct {
 	InferSteps    int     `yaml:"infer_steps"`
 	InferLR       float64 `yaml:"infer_lr"`
 	// TieEmbeddings names a label: segments with the same value share one embedding. Empty
-	// gives every segment its own embedding.
+	// gives every segment its own embedding; TieAll ("@all") gives all segments one embedding,
+	// i.e. a single RNN with no context (the single-dRNN baseline, or a task network).
 	TieEmbeddings string `yaml:"tie_embeddings"`
 	// CheckpointEvery is the number of epochs between checkpoints.
 	CheckpointEvery int `yaml:"checkpoint_every"`
 }
+
+// TieAll as train.tie_embeddings shares one embedding among all segments.
+const TieAll = "@all"
 
 // Default returns the shipped configuration for data with M neurons. It reaches held-out
 // R² ≥ 0.94 on the default multi-task teacher (see README).

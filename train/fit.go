@@ -92,7 +92,7 @@ func groups(cfg *Config, ds *data.Dataset, trainIdx []int) (rows []int, names []
 		}
 		return rows, nil, nil
 	}
-	vals, err := ds.LabelValues(cfg.Train.TieEmbeddings)
+	vals, err := tieValues(cfg.Train.TieEmbeddings, ds)
 	if err != nil {
 		return nil, nil, fmt.Errorf("train.tie_embeddings: %w", err)
 	}

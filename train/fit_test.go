@@ -264,3 +264,28 @@ func TestShippedConfigs(t *testing.T) {
 		}
 	}
 }
+
+// TestTieAll fits a single network to every segment: one embedding, and held-out segments
+// use it (only their initial states are inferred).
+func TestTieAll(t *testing.T) {
+	ds := teacherData(t, 16, 20, 4)
+	cfg := smallConfig(ds.M)
+	cfg.Train.Epochs = 20
+	cfg.Train.TieEmbeddings = TieAll
+	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.G() != 1 || !slices.Equal(f.Groups, []string{"all"}) {
+		t.Fatalf("%d embeddings, groups %v; want one, [all]", f.G(), f.Groups)
+	}
+	inf, err := Infer(f, ds, f.HeldOut, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range f.HeldOut {
+		if !slices.Equal(inf.Embeddings[i*2:(i+1)*2], f.Embedding(0)) {
+			t.Fatal("a held-out segment did not keep the shared embedding")
+		}
+	}
+}

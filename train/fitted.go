@@ -44,7 +44,7 @@ func (f *Fitted) Embedding(g int) []float64 {
 // (a training segment, or any segment whose tied label value was seen in training).
 func (f *Fitted) EmbeddingOf(ds *data.Dataset, s int) (int, bool) {
 	if f.Groups != nil {
-		vals, err := ds.LabelValues(f.Config.Train.TieEmbeddings)
+		vals, err := tieValues(f.Config.Train.TieEmbeddings, ds)
 		if err != nil {
 			return 0, false
 		}
@@ -84,4 +84,16 @@ func (f *Fitted) check() error {
 		return fmt.Errorf("model file: x0 has %d values, want %d training segments × %d units", len(f.X0), len(f.Train), f.Config.Model.N)
 	}
 	return nil
+}
+
+// tieValues returns the value of the tying label for every segment ("all" for TieAll).
+func tieValues(label string, ds *data.Dataset) ([]string, error) {
+	if label != TieAll {
+		return ds.LabelValues(label)
+	}
+	v := make([]string, ds.S)
+	for i := range v {
+		v[i] = "all"
+	}
+	return v, nil
 }
