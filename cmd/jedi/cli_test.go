@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/npy"
+)
+
+// jediBin is the command built once for the tests that check exit statuses and stderr.
+var jediBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "jedi-cli")
+	if err != nil {
+		panic(err)
+	}
+	jediBin = filepath.Join(dir, "jedi")
+	if runtime.GOOS == "windows" {
+		jediBin += ".exe"
+	}
+	if out, err := exec.Command("go", "build", "-o", jediBin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run executes the jedi binary and returns stdout, stderr and the exit code.
+func run(t *testing.T, dir string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(jediBin, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func TestHelpOnEveryVerb(t *testing.T) {
+	root := newRoot()
+	for _, c := range root.Commands() {
+		if c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		out, _, code := run(t, t.TempDir(), c.Name(), "--help")
+		want := c.Short
+		if c.Long != "" {
+			want, _, _ = strings.Cut(c.Long, "\n")
+		}
+		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, want) {
+			t.Errorf("jedi %s --help: exit %d, output %q", c.Name(), code, out)
+		}
+	}
+}
+
+func TestBadInputIsOneLineError(t *testing.T) {
+	dir := t.TempDir()
+	if err := data.WriteNPZ(filepath.Join(dir, "ok.npz"), data.New(2, 3, 2, 0.01)); err != nil {
+		t.Fatal(err)
+	}
+	// A file whose activity holds NaN inside a segment: the error names file, field and index.
+	nan := filepath.Join(dir, "nan.npz")
+	if err := os.WriteFile(nan, nanNPZ(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"fit", "--data", "missing.npz", "--out", "run"}, []string{"missing.npz"}},
+		{[]string{"fit", "--data", "nan.npz", "--out", "run"}, []string{"nan.npz", "activity[1, 2, 1]", "NaN"}},
+		{[]string{"fit", "--data", "ok.npz"}, []string{`"out"`}},
+		{[]string{"simulate", "nosuch", "--out", "x.npz"}, []string{"nosuch"}},
+		{[]string{"bench", "--size", "huge"}, []string{"huge"}},
+		{[]string{"eval", "--run", "norun"}, []string{"norun"}},
+	} {
+		_, stderr, code := run(t, dir, tc.args...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		last := lines[len(lines)-1]
+		if code == 0 || !strings.HasPrefix(last, "jedi: ") {
+			t.Errorf("jedi %v: exit %d, stderr %q; want a non-zero exit and a 'jedi: ' line", tc.args, code, stderr)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(last, w) {
+				t.Errorf("jedi %v: error %q does not name %s", tc.args, last, w)
+			}
+		}
+	}
+}
+
+// nanNPZ is an npz in the data contract whose activity [2, 3, 2] is NaN at [1, 2, 1].
+func nanNPZ(t *testing.T) []byte {
+	var buf bytes.Buffer
+	a := npy.NewArchive(&buf)
+	act := make([]float64, 12)
+	act[(1*3+2)*2+1] = math.NaN()
+	if err := a.Add("activity", []int{2, 3, 2}, act); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Add("dt", []int{}, []float64{0.01}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestSimulateFitEval runs the CLI contract end to end on a short fit: simulate, fit with a
+// config file, eval --json (one JSON object with r2_train and r2_heldout), infer, report.
+func TestSimulateFitEval(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end CLI run")
+	}
+	dir := t.TempDir()
+	if _, stderr, code := run(t, dir, "simulate", "multitask", "--out", "d.npz", "--seed", "3"); code != 0 {
+		t.Fatalf("simulate: %s", stderr)
+	}
+	cfg := "model:\n  units: 32\n  rank: 2\n  hidden: [16]\ntrain:\n  epochs: 3\n  val_every: 0\n  infer_steps: 5\n"
+	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, dir, "-q", "fit", "--data", "d.npz", "--out", "run", "--config", "c.yaml", "--seed", "5"); code != 0 {
+		t.Fatalf("fit: %s", stderr)
+	}
+	saved, err := os.ReadFile(filepath.Join(dir, "run", "config.yaml"))
+	if err != nil || !strings.Contains(string(saved), "seed: 5") || !strings.Contains(string(saved), "units: 32") {
+		t.Fatalf("run/config.yaml does not hold the resolved config: %v\n%s", err, saved)
+	}
+	stdout, stderr, code := run(t, dir, "-q", "eval", "--run", "run", "--json")
+	if code != 0 {
+		t.Fatalf("eval: %s", stderr)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &res); err != nil {
+		t.Fatalf("eval --json printed %q: %v", stdout, err)
+	}
+	for _, k := range []string{"r2_train", "r2_heldout"} {
+		if _, ok := res[k].(float64); !ok {
+			t.Fatalf("eval --json lacks a number %s: %v", k, res)
+		}
+	}
+	if _, stderr, code := run(t, dir, "-q", "fit", "--data", "d.npz", "--out", "run"); code == 0 || !strings.Contains(stderr, "--resume") {
+		t.Fatalf("a second fit into the same run directory: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := run(t, dir, "-q", "infer", "--run", "run", "--data", "d.npz", "--out", "emb.npz", "--steps", "2"); code != 0 {
+		t.Fatalf("infer: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "emb.npz")); err != nil {
+		t.Fatal(err)
+	}
+}
