@@ -21,14 +21,32 @@ type Options struct {
 	InferSteps int
 	// Folds of the cross-validated classification.
 	Folds int
-	// Seed drives the classification folds.
+	// Seed drives the classification folds, the embedding noise and the fixed-point starts.
 	Seed uint64
 	// UnitTol is the distance to |λ| = 1 counted as "near the unit circle".
 	UnitTol float64
+	// Generalization computes the centroid generalization matrix (CentroidGeneralization)
+	// with GeneralizationSteps inference steps per segment (0: InferSteps' value). It is skipped,
+	// with a log line, when some label value has no training or no held-out segments, or when
+	// there are more than MaxGeneralizationGroups values (it costs one inference per pair).
+	Generalization          bool
+	GeneralizationSteps     int
+	MaxGeneralizationGroups int
+	// NoiseRepeats > 0 computes the embedding-noise curve (EmbeddingNoise) with that many
+	// draws per scale.
+	NoiseRepeats int
+	// Dynamics computes the fixed points, the Jacobian spectra along trajectories and at the
+	// fixed points, and the Lyapunov spectra of the training segments' networks, per label value.
+	Dynamics bool
 }
 
-// DefaultOptions: 5 folds, seed 1, tolerance 0.05.
-func DefaultOptions() Options { return Options{Folds: 5, Seed: 1, UnitTol: 0.05} }
+// DefaultOptions: 5 folds, seed 1, tolerance 0.05; generalization with 100 inference steps for
+// up to 12 label values; noise with 3 draws; dynamics on. On the default multi-task run
+// (6 tasks, 60 held-out trials, rank 4) these extras add about a minute on 2 cores.
+func DefaultOptions() Options {
+	return Options{Folds: 5, Seed: 1, UnitTol: 0.05, Generalization: true, GeneralizationSteps: 100,
+		MaxGeneralizationGroups: 12, NoiseRepeats: 3, Dynamics: true}
+}
 
 // Analysis is the standard analysis of a fitted run.
 type Analysis struct {
@@ -43,15 +61,24 @@ type Analysis struct {
 	R2PerNeuronHeldOut []float64
 	Train              *train.Inferred
 	Emb                *Embeddings
+	Map                *EmbeddingMap
 	PCA                [][2]float64
 	PCAExplained       []float64
 	Classification     []*embed.Classification
 	Spectra            []GroupSpectrum
 	InferSteps         int
+
+	// The optional analyses (nil when not run or skipped).
+	Generalization *Generalization
+	Noise          *NoiseRobustness
+	Dynamics       *SpectralAnalysis
+	FixedPoints    *FixedPointAnalysis
+	Lyapunov       *LyapunovAnalysis
 }
 
-// chooseLabel picks the label to analyse by.
-func chooseLabel(ds *data.Dataset, want string) (string, error) {
+// ChooseLabel returns want after checking that ds has it; empty want picks "task" when ds has
+// that label, else the first label in name order.
+func ChooseLabel(ds *data.Dataset, want string) (string, error) {
 	if want != "" {
 		_, err := ds.LabelValues(want)
 		return want, err
@@ -73,7 +100,7 @@ func chooseLabel(ds *data.Dataset, want string) (string, error) {
 // Analyze evaluates a fitted model on its data and runs the embedding and spectral analyses.
 // history may be nil.
 func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Options) (*Analysis, error) {
-	label, err := chooseLabel(ds, opt.Label)
+	label, err := ChooseLabel(ds, opt.Label)
 	if err != nil {
 		return nil, err
 	}
@@ -96,33 +123,93 @@ func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Opti
 		a.R2HeldOut, a.R2PerNeuronHeldOut = a.Emb.Inferred.R2, a.Emb.Inferred.R2PerNeuron
 	}
 	slog.Info("analyse: embeddings")
-	k := min(2, f.Config.Model.D)
-	scores, _, explained, err := embed.PCA(a.Emb.E, k)
-	if err != nil {
+	if a.Map, err = MapEmbeddings(ds, a.Emb.E, a.Emb.HeldOut, label, f.Groups != nil, opt.Folds, opt.Seed); err != nil {
 		return nil, err
 	}
-	a.PCAExplained = explained
-	for s := range ds.S {
-		p := [2]float64{scores.At(s, 0), 0}
-		if k > 1 {
-			p[1] = scores.At(s, 1)
-		}
-		a.PCA = append(a.PCA, p)
-	}
-	if distinct(labels) > 1 && f.Groups == nil {
-		for _, m := range []embed.Method{embed.Logistic, embed.KNN} {
-			c, err := embed.Classify(a.Emb.E, labels, opt.Folds, opt.Seed, m)
-			if err != nil {
-				return nil, fmt.Errorf("classify %s by %s: %w", label, m, err)
-			}
-			a.Classification = append(a.Classification, c)
-		}
-	}
+	a.PCA, a.PCAExplained, a.Classification = a.Map.PC, a.Map.Explained, a.Map.Full
 	slog.Info("analyse: spectra of the recurrent weights")
 	if a.Spectra, err = WeightSpectra(f, a.Emb.E, labels, opt.UnitTol); err != nil {
 		return nil, err
 	}
+	if err := a.extras(opt); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// extras runs the optional analyses that opt asks for.
+func (a *Analysis) extras(opt Options) error {
+	f, ds, label := a.Fitted, a.Data, a.Label
+	if opt.Generalization {
+		steps := opt.GeneralizationSteps
+		if steps == 0 {
+			steps = a.InferSteps
+		}
+		if why := generalizationObstacle(f, ds, label, opt.MaxGeneralizationGroups); why != "" {
+			slog.Info("analyse: centroid generalization skipped", "why", why)
+		} else {
+			slog.Info("analyse: centroid generalization", "label", label, "steps", steps)
+			var err error
+			if a.Generalization, err = CentroidGeneralization(f, ds, label, steps); err != nil {
+				return err
+			}
+		}
+	}
+	if opt.NoiseRepeats > 0 {
+		slog.Info("analyse: robustness to embedding noise", "repeats", opt.NoiseRepeats)
+		var err error
+		if a.Noise, err = EmbeddingNoise(f, ds, nil, opt.NoiseRepeats, opt.Seed); err != nil {
+			return err
+		}
+	}
+	if !opt.Dynamics {
+		return nil
+	}
+	segs, err := TrainingSegments(f, ds)
+	if err != nil {
+		return err
+	}
+	slog.Info("analyse: fixed points", "label", label)
+	if a.FixedPoints, err = FixedPoints(f, ds, segs, label, FixedPointOptions{Seed: opt.Seed}); err != nil {
+		return err
+	}
+	slog.Info("analyse: Jacobian spectra")
+	if a.Dynamics, err = Spectra(f, ds, segs, label, a.FixedPoints, SpectraOptions{UnitTol: opt.UnitTol}); err != nil {
+		return err
+	}
+	slog.Info("analyse: Lyapunov exponents")
+	a.Lyapunov, err = Lyapunov(f, ds, segs, label, LyapunovOptions{})
+	return err
+}
+
+// generalizationObstacle says why the centroid generalization cannot or should not run, or
+// returns "".
+func generalizationObstacle(f *train.Fitted, ds *data.Dataset, label string, maxGroups int) string {
+	if len(f.HeldOut) == 0 {
+		return "no held-out segments"
+	}
+	values, _ := ds.LabelValues(label)
+	train, held := map[string]bool{}, map[string]bool{}
+	for _, s := range f.Train {
+		train[values[s]] = true
+	}
+	for _, s := range f.HeldOut {
+		held[values[s]] = true
+	}
+	if maxGroups > 0 && len(train) > maxGroups {
+		return fmt.Sprintf("%d values of %s, more than %d", len(train), label, maxGroups)
+	}
+	for v := range train {
+		if !held[v] {
+			return fmt.Sprintf("%s %q has no held-out segments", label, v)
+		}
+	}
+	for v := range held {
+		if !train[v] {
+			return fmt.Sprintf("%s %q has no training segments", label, v)
+		}
+	}
+	return ""
 }
 
 func distinct(v []string) int {

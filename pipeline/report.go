@@ -1,14 +1,12 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/report"
 )
 
@@ -21,6 +19,12 @@ type Summary struct {
 	PCAExplained   []float64               `json:"pca_explained"`
 	Classification []ClassificationSummary `json:"classification"`
 	Spectra        []SpectrumSummary       `json:"spectra"`
+	// The optional analyses, absent when not run (their own files in analysis/ hold the arrays).
+	Generalization *Generalization     `json:"generalization,omitempty"`
+	Noise          *NoiseRobustness    `json:"noise,omitempty"`
+	Dynamics       *SpectralAnalysis   `json:"dynamics,omitempty"`
+	FixedPoints    *FixedPointAnalysis `json:"fixed_points,omitempty"`
+	Lyapunov       *LyapunovAnalysis   `json:"lyapunov,omitempty"`
 }
 
 // ClassificationSummary is one cross-validated decoding of the label from the embeddings.
@@ -53,6 +57,7 @@ func (a *Analysis) Summarize() Summary {
 	for _, g := range a.Spectra {
 		s.Spectra = append(s.Spectra, SpectrumSummary{g.Group, g.Summary.Radius, g.Summary.ImagStd, g.Summary.MaxAbsImag, g.Summary.NearUnit})
 	}
+	s.Generalization, s.Noise, s.Dynamics, s.FixedPoints, s.Lyapunov = a.Generalization, a.Noise, a.Dynamics, a.FixedPoints, a.Lyapunov
 	return s
 }
 
@@ -162,11 +167,12 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 		Figures: []report.Figure{{Caption: "Eigenvalues by " + a.Label, Path: fig("eigenvalues.png")}},
 		Tables:  []report.Table{tbl}})
 
-	b, err := json.MarshalIndent(a.Summarize(), "", "  ")
+	extra, err := a.extraSections(filepath.Join(dir, "analysis"), r)
 	if err != nil {
 		return "", err
 	}
-	if err := fsutil.WriteBytesAtomic(filepath.Join(dir, "analysis.json"), append(b, '\n')); err != nil {
+	r.Sections = append(r.Sections, extra...)
+	if err := writeJSON(filepath.Join(dir, "analysis.json"), a.Summarize()); err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, "report.html")
@@ -243,4 +249,80 @@ func fmtNaN(v float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.4f", v)
+}
+
+// extraSections writes the optional analyses into dir (their JSON, arrays and figures, as
+// `jedi analyze` does) and returns their report sections, adding their headline numbers to r.
+func (a *Analysis) extraSections(dir string, r *report.Report) ([]report.Section, error) {
+	var secs []report.Section
+	if g := a.Generalization; g != nil {
+		figs, err := g.Write(dir)
+		if err != nil {
+			return nil, err
+		}
+		r.Metrics = append(r.Metrics, report.Metric{Name: "centroid generalization diagonal dominant (" + g.Label + ")", Value: fmt.Sprint(g.Dominant)})
+		secs = append(secs, report.Section{Title: "Centroid generalization",
+			Text: fmt.Sprintf("Each %s's centroid embedding (the mean of its training segments' embeddings) drives the RNN on the held-out segments of every %s; only their initial states are inferred (%d Adam steps, θ and the embedding frozen). "+
+				"Diagonal dominant means every held-out %s is reconstructed best by its own centroid.", g.Label, g.Label, g.InferSteps, g.Label),
+			Figures: figs})
+	}
+	if n := a.Noise; n != nil {
+		figs, err := n.Write(dir)
+		if err != nil {
+			return nil, err
+		}
+		for i, k := range n.Scales {
+			if k == 0.5 || k == 1 {
+				r.Metrics = append(r.Metrics, report.Metric{Name: fmt.Sprintf("R² with embedding noise k = %g", k), Value: fmt.Sprintf("%.4f ± %.4f", n.R2Mean[i], n.R2SD[i])})
+			}
+		}
+		secs = append(secs, report.Section{Title: "Robustness to embedding noise",
+			Text:    "Gaussian noise of k standard deviations of each embedding dimension is added to the trained embeddings of the training segments, which are then predicted from their trained initial states.",
+			Figures: figs})
+	}
+	if d := a.Dynamics; d != nil {
+		figs, err := d.Write(dir)
+		if err != nil {
+			return nil, err
+		}
+		sec := report.Section{Title: "Dynamics: Jacobian spectra, fixed points, Lyapunov exponents",
+			Text: "The discrete-time Jacobian J = (1 − α) I + α W diag(1 − tanh² x) of each training segment's network along its noiseless trajectory, and at the fixed points of each " + d.Label + "'s centroid network " +
+				"(found by minimising ½‖F(x) − x‖² from states on its trajectories plus noise, classified by their Jacobian's eigenvalues, drawn on the principal axes of the predicted activity of the recorded neurons); " +
+				"and the largest Lyapunov exponents of each centroid network (QR method).",
+			Figures: figs, Tables: []report.Table{d.Table()}}
+		if fp := a.FixedPoints; fp != nil {
+			ff, err := fp.Write(dir)
+			if err != nil {
+				return nil, err
+			}
+			sec.Figures = append(sec.Figures, ff...)
+			tbl := report.Table{Caption: "Fixed points per " + d.Label, Header: []string{d.Label, "fixed points", "stable", "saddle", "other", "teacher match score"}}
+			for _, n := range fp.Networks {
+				var stable, saddle int
+				for _, p := range n.Points {
+					switch p.Class {
+					case "stable":
+						stable++
+					case "saddle":
+						saddle++
+					}
+				}
+				match := "—"
+				if n.Teacher != nil {
+					match = fmt.Sprintf("%.3f", n.Teacher.Score)
+				}
+				tbl.Rows = append(tbl.Rows, []string{n.Group, fmt.Sprint(len(n.Points)), fmt.Sprint(stable), fmt.Sprint(saddle), fmt.Sprint(len(n.Points) - stable - saddle), match})
+			}
+			sec.Tables = append(sec.Tables, tbl)
+		}
+		if l := a.Lyapunov; l != nil {
+			lf, err := l.Write(dir)
+			if err != nil {
+				return nil, err
+			}
+			sec.Figures = append(sec.Figures, lf...)
+		}
+		secs = append(secs, sec)
+	}
+	return secs, nil
 }

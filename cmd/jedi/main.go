@@ -5,6 +5,7 @@
 //	jedi fit --data data.npz --out run/        train (config YAML + seed; resumable)
 //	jedi eval --run run/ --json                R² on training and held-out segments
 //	jedi infer --run run/ --data new.npz       embeddings of unseen segments
+//	jedi analyze spectra --run run/            one analysis (embeddings, generalization, …)
 //	jedi bench --size small --json             time one training step
 package main
 
@@ -61,6 +62,6 @@ func newRoot() *cobra.Command {
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debugging detail")
 	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "log warnings and errors only")
-	root.AddCommand(newDemo(), newSimulate(), newFit(), newEval(), newInfer(), newReport(), newBench())
+	root.AddCommand(newDemo(), newSimulate(), newFit(), newEval(), newInfer(), newReport(), newAnalyze(), newBench())
 	return root
 }

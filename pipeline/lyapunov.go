@@ -1,0 +1,242 @@
+package pipeline
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/jedi-neuro/jedi/analysis/dynsys"
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/report"
+	"github.com/jedi-neuro/jedi/train"
+)
+
+// LyapunovOptions configure Lyapunov. The zero value gives the documented defaults.
+type LyapunovOptions struct {
+	// K is the number of exponents, the largest K (default min(10, N)).
+	K int
+	// Steps is the number of QR steps averaged, after Transient steps that align the tangent
+	// basis (defaults 2000 and 500).
+	Steps, Transient int
+	// Starts is the number of start states per label value (default 3): the last states of the
+	// trajectories from the initial states of the value's first Starts segments.
+	Starts int
+}
+
+func (o LyapunovOptions) withDefaults(n int) (LyapunovOptions, error) {
+	if o.K == 0 {
+		o.K = min(10, n)
+	}
+	if o.Steps == 0 {
+		o.Steps = 2000
+	}
+	if o.Transient == 0 {
+		o.Transient = 500
+	}
+	if o.Starts == 0 {
+		o.Starts = 3
+	}
+	if o.K < 1 || o.K > n || o.Steps < 1 || o.Transient < 0 || o.Starts < 1 {
+		return o, fmt.Errorf("lyapunov: K = %d (want 1..%d), steps %d, transient %d, starts %d", o.K, n, o.Steps, o.Transient, o.Starts)
+	}
+	return o, nil
+}
+
+// GroupLyapunov is the Lyapunov spectrum of the network of one label value.
+type GroupLyapunov struct {
+	Group     string    `json:"group"`
+	Embedding []float64 `json:"embedding"`
+	// Exponents are the K largest exponents in 1/s (per step / dt), the mean over Starts start
+	// states, and SD their standard deviation across the starts; PerStep are the means per step.
+	Exponents []float64 `json:"exponents_per_second"`
+	SD        []float64 `json:"sd_per_second"`
+	PerStep   []float64 `json:"exponents_per_step"`
+	Starts    int       `json:"starts"`
+}
+
+// LyapunovAnalysis is the Lyapunov spectra of a fitted model's networks, by label value.
+type LyapunovAnalysis struct {
+	Label     string          `json:"label"`
+	Dt        float64         `json:"dt"`
+	K         int             `json:"k"`
+	Steps     int             `json:"steps"`
+	Transient int             `json:"transient"`
+	Groups    []GroupLyapunov `json:"groups"`
+	Meaning   string          `json:"meaning"`
+}
+
+// Lyapunov estimates the K largest Lyapunov exponents of the autonomous network of each value
+// of label's centroid embedding (the mean of segs' embeddings with that value), by the QR
+// method: from a state x on one of the network's trajectories, an orthonormal N×K basis Q is
+// carried by the Jacobian, J(x_t) Q = Q' R with Q' orthonormal, and
+//
+//	λ_i = (1/T) Σ_t log |R_ii|   (per step; divided by dt = ds.Dt for 1/s),
+//
+// over T = opt.Steps steps after opt.Transient unrecorded ones. A positive λ_1 is chaos; all
+// negative, a stable fixed point; λ_1 ≈ 0, a limit cycle or a marginal direction.
+func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, opt LyapunovOptions) (*LyapunovAnalysis, error) {
+	opt, err := opt.withDefaults(f.Config.Model.N)
+	if err != nil {
+		return nil, err
+	}
+	values, err := segs.Labels(ds, label)
+	if err != nil {
+		return nil, err
+	}
+	groups, members, err := groupsOf(ds, label, values)
+	if err != nil {
+		return nil, err
+	}
+	a := &LyapunovAnalysis{Label: label, Dt: ds.Dt, K: opt.K, Steps: opt.Steps, Transient: opt.Transient,
+		Meaning: "exponents_per_second[i]: the i-th largest Lyapunov exponent of the autonomous network of the centroid embedding, by the QR method, mean over start states on its trajectories (per step divided by dt)"}
+	for gi, g := range groups {
+		e := meanRows(segs.E, members[gi])
+		net, err := NewNetwork(f, e)
+		if err != nil {
+			return nil, err
+		}
+		starts := members[gi][:min(opt.Starts, len(members[gi]))]
+		per := make([][]float64, opt.K)
+		for _, i := range starts {
+			traj := net.Run(segs.X0[i], ds.Lengths[segs.Idx[i]])
+			l, err := lyapunovQR(net.Map, net.JVP, traj[len(traj)-1], opt.K, opt.Steps, opt.Transient)
+			if err != nil {
+				return nil, fmt.Errorf("lyapunov exponents of %s %q: %w", label, g, err)
+			}
+			for k, v := range l {
+				per[k] = append(per[k], v)
+			}
+		}
+		gl := GroupLyapunov{Group: g, Embedding: e, Starts: len(starts)}
+		for k := range per {
+			m := stat.Mean(per[k], nil)
+			sd := 0.0
+			if len(per[k]) > 1 {
+				sd = stat.StdDev(per[k], nil)
+			}
+			gl.PerStep = append(gl.PerStep, m)
+			gl.Exponents = append(gl.Exponents, m/ds.Dt)
+			gl.SD = append(gl.SD, sd/ds.Dt)
+		}
+		a.Groups = append(a.Groups, gl)
+	}
+	return a, nil
+}
+
+// lyapunovQR returns the k largest Lyapunov exponents per step of m along its orbit from x0,
+// averaging log |R_ii| of the QR factorisation of J(x_t) Q_t over steps steps after transient
+// ones. jvp(dst, x, v) sets dst = J(x) v; nil forms the dense Jacobian of m each step. The tangent basis starts as k random orthonormal vectors (the same every call) and is
+// re-orthonormalised every step by Gram–Schmidt applied twice, which keeps it orthonormal to
+// rounding.
+func lyapunovQR(m dynsys.Map, jvp func(dst, x, v []float64), x0 []float64, k, steps, transient int) ([]float64, error) {
+	n := m.Dim()
+	if len(x0) != n {
+		return nil, fmt.Errorf("start state has length %d, map dimension %d", len(x0), n)
+	}
+	// A random start: coordinate axes can span an invariant subspace (of a triangular
+	// Jacobian, say) and never turn towards the leading directions.
+	rng := rand.New(rand.NewPCG(1, 2))
+	basis := make([][]float64, k)
+	for j := range basis {
+		basis[j] = make([]float64, n)
+		for i := range basis[j] {
+			basis[j][i] = rng.NormFloat64()
+		}
+		for range 2 {
+			for _, qi := range basis[:j] {
+				floats.AddScaled(basis[j], -floats.Dot(qi, basis[j]), qi)
+			}
+		}
+		floats.Scale(1/floats.Norm(basis[j], 2), basis[j])
+	}
+	if jvp == nil {
+		var J mat.Dense
+		var at []float64 // the state J was formed at, so that it is formed once per step
+		jvp = func(dst, x, v []float64) {
+			if at == nil || !slices.Equal(x, at) {
+				m.Jacobian(&J, x)
+				at = append(at[:0], x...)
+			}
+			mat.NewVecDense(n, dst).MulVec(&J, mat.NewVecDense(n, v))
+		}
+	}
+	x, next := append([]float64(nil), x0...), make([]float64, n)
+	sum := make([]float64, k)
+	col := make([]float64, n)
+	for t := range transient + steps {
+		for j, b := range basis {
+			jvp(col, x, b)
+			// Column j of Q' in J Q = Q' R: z_j less its projections on the new q'_i, i < j.
+			for range 2 {
+				for _, qi := range basis[:j] {
+					floats.AddScaled(col, -floats.Dot(qi, col), qi)
+				}
+			}
+			r := floats.Norm(col, 2)
+			if r == 0 || math.IsNaN(r) || math.IsInf(r, 0) {
+				return nil, fmt.Errorf("tangent vector %d has norm %v at step %d", j, r, t)
+			}
+			if t >= transient {
+				sum[j] += math.Log(r)
+			}
+			floats.ScaleTo(b, 1/r, col)
+		}
+		m.Step(next, x)
+		x, next = next, x
+	}
+	floats.Scale(1/float64(steps), sum)
+	return sum, nil
+}
+
+// Write saves the spectra in dir as lyapunov.json, lyapunov.npz (exponents [G, K] in 1/s, sd
+// [G, K], groups [G]) and the plots lyapunov.png / .svg (largest exponent per value, bars) and
+// lyapunov_spectrum.png / .svg (all K per value), and returns the figures for a report.
+func (a *LyapunovAnalysis) Write(dir string) ([]report.Figure, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := writeJSON(filepath.Join(dir, "lyapunov.json"), a); err != nil {
+		return nil, err
+	}
+	var ex, sd [][]float64
+	var names []string
+	var top, topSD []float64
+	var series []report.Series
+	idx := make([]float64, a.K)
+	for i := range idx {
+		idx[i] = float64(i + 1)
+	}
+	for _, g := range a.Groups {
+		ex, sd, names = append(ex, g.Exponents), append(sd, g.SD), append(names, g.Group)
+		top, topSD = append(top, g.Exponents[0]), append(topSD, g.SD[0])
+		series = append(series, report.Series{Name: g.Group, X: idx, Y: g.Exponents, YErr: g.SD})
+	}
+	es, ed := flat(ex)
+	ss, sdd := flat(sd)
+	if err := writeNPZ(filepath.Join(dir, "lyapunov.npz"), array{"exponents", es, ed}, array{"sd", ss, sdd}, array{"groups", nil, names}); err != nil {
+		return nil, err
+	}
+	bars, err := figure(dir, "lyapunov", func(path string) error {
+		return report.Bars(path, "Largest Lyapunov exponent per "+a.Label, "λ₁ (1/s)", names, top, topSD)
+	})
+	if err != nil {
+		return nil, err
+	}
+	lines, err := figure(dir, "lyapunov_spectrum", func(path string) error {
+		return report.Lines(path, "Lyapunov spectra", "exponent index", "λ (1/s)", series, report.LineOptions{ErrorBars: true})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []report.Figure{
+		{Caption: fmt.Sprintf("Largest Lyapunov exponent of the centroid network of each %s (QR method, mean ± sd over start states)", a.Label), Path: bars},
+		{Caption: fmt.Sprintf("The %d largest Lyapunov exponents of each %s's network", a.K, a.Label), Path: lines},
+	}, nil
+}

@@ -1,0 +1,86 @@
+package pipeline
+
+import (
+	"math"
+	"math/cmplx"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/analysis/dynsys"
+	"github.com/jedi-neuro/jedi/analysis/spectra"
+)
+
+// The exponents of an affine map x ↦ A x + b are log |λ_i(A)|; A is upper triangular and not
+// normal, so the tangent basis must really be re-orthonormalised to find them.
+func TestLyapunovQRAffine(t *testing.T) {
+	A := mat.NewDense(4, 4, []float64{
+		0.9, 0.8, -0.3, 0.5,
+		0, -0.5, 0.7, 0.2,
+		0, 0, 0.3, -0.9,
+		0, 0, 0, 1.2,
+	})
+	got, err := lyapunovQR(dynsys.Affine{A: A, B: []float64{1, 2, 3, 4}}, nil, []float64{0, 0, 0, 0}, 4, 3000, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{math.Log(1.2), math.Log(0.9), math.Log(0.5), math.Log(0.3)}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 2e-3 {
+			t.Errorf("exponents %.5f, want %.5f", got, want)
+			break
+		}
+	}
+	if _, err := lyapunovQR(dynsys.Affine{A: A}, nil, []float64{0}, 2, 10, 0); err == nil {
+		t.Error("start state of the wrong length: no error")
+	}
+}
+
+func TestLyapunov(t *testing.T) {
+	tt := newToy(t, toyConfig(), 24, 20, 8)
+	segs, err := TrainingSegments(tt.f, tt.ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fps, err := FixedPoints(tt.f, tt.ds, segs, "cluster", FixedPointOptions{Starts: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Lyapunov(tt.f, tt.ds, segs, "cluster", LyapunovOptions{K: 4, Steps: 400, Transient: 100, Starts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Groups) != 3 {
+		t.Fatalf("%d groups", len(a.Groups))
+	}
+	for _, g := range a.Groups {
+		if len(g.Exponents) != 4 || g.Starts != 2 {
+			t.Fatalf("group %s: %d exponents from %d starts", g.Group, len(g.Exponents), g.Starts)
+		}
+		for k := range g.Exponents {
+			if math.Abs(g.Exponents[k]-g.PerStep[k]/tt.ds.Dt) > 1e-9 {
+				t.Errorf("per second %v is not per step %v / dt", g.Exponents[k], g.PerStep[k])
+			}
+		}
+		// The toy networks settle on a stable fixed point (TestFixedPoints), where the exponents
+		// are the log-moduli of the eigenvalues of the Jacobian there, largest first.
+		fp := fps.Networks[slices.IndexFunc(fps.Networks, func(n NetworkFixedPoints) bool { return n.Group == g.Group })]
+		if len(fp.Points) != 1 {
+			t.Fatalf("group %s: %d fixed points, the test expects one", g.Group, len(fp.Points))
+		}
+		net, _ := NewNetwork(tt.f, fp.Embedding)
+		var J mat.Dense
+		net.Map.Jacobian(&J, fp.Points[0].X)
+		eigs, _ := spectra.Eigenvalues(&J)
+		for k := range g.PerStep {
+			if want := math.Log(cmplx.Abs(eigs[k])); math.Abs(g.PerStep[k]-want) > 1e-3 {
+				t.Errorf("group %s: exponents per step %.5f, log-moduli of the Jacobian's eigenvalues %.5f", g.Group, g.PerStep, want)
+				break
+			}
+		}
+	}
+	if _, err := Lyapunov(tt.f, tt.ds, segs, "cluster", LyapunovOptions{K: 99}); err == nil {
+		t.Error("more exponents than units: no error")
+	}
+}

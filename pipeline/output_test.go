@@ -1,0 +1,142 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sbinet/npyio/npz"
+
+	"github.com/jedi-neuro/jedi/report"
+)
+
+// Finite values encode exactly as encoding/json encodes them; NaN and ±Inf become null.
+func TestWriteJSON(t *testing.T) {
+	type inner struct {
+		A float64 `json:"a"`
+		B []int
+	}
+	type outer struct {
+		Name    string             `json:"name"`
+		Skip    int                `json:"-"`
+		In      inner              `json:"in"`
+		Ptr     *inner             `json:"ptr"`
+		M       map[string]float64 `json:"m"`
+		Pairs   [][2]int           `json:"pairs"`
+		private int
+	}
+	v := outer{Name: "x\"y", Skip: 3, In: inner{1.5, []int{1, 2}}, M: map[string]float64{"b": 2, "a": 1e-300}, Pairs: [][2]int{{1, 2}}}
+	path := filepath.Join(t.TempDir(), "v.json")
+	if err := writeJSON(path, v); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want, _ := json.MarshalIndent(v, "", "  ")
+	if !bytes.Equal(bytes.TrimSpace(got), want) {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	v.In.A, v.M["b"] = math.NaN(), math.Inf(-1)
+	if err := writeJSON(path, v); err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	got, _ = os.ReadFile(path)
+	if err := json.Unmarshal(got, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["in"].(map[string]any)["a"] != nil || back["m"].(map[string]any)["b"] != nil {
+		t.Errorf("non-finite values not written as null: %s", got)
+	}
+}
+
+// Every analysis writes its JSON, its arrays (readable as .npz) and its figures in PNG and SVG.
+func TestWriteAnalyses(t *testing.T) {
+	tt := newToy(t, toyConfig(), 24, 20, 9)
+	f, ds := tt.f, tt.ds
+	segs, err := TrainingSegments(f, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	emb, err := SegmentEmbeddings(f, ds, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	em, err := MapEmbeddings(ds, emb.E, emb.HeldOut, "cluster", false, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := CentroidGeneralization(f, ds, "cluster", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noise, err := EmbeddingNoise(f, ds, []float64{0, 1}, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fps, err := FixedPoints(f, ds, segs, "cluster", FixedPointOptions{Starts: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := Spectra(f, ds, segs, "cluster", fps, SpectraOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ly, err := Lyapunov(f, ds, segs, "cluster", LyapunovOptions{K: 3, Steps: 50, Transient: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		w    interface {
+			Write(string) ([]report.Figure, error)
+		}
+		arrays []string
+		figs   int
+	}{
+		{"embeddings", em, []string{"pc", "values", "heldout"}, 2},
+		{"generalization", gen, []string{"r2", "centroids", "groups"}, 1},
+		{"noise", noise, []string{"scales", "r2_mean", "r2_sd"}, 1},
+		{"fixedpoints", fps, []string{"trajectory_pc", "points_0", "observed_2"}, 1},
+		{"spectra", sp, []string{"groups", "weights_0_real", "trajectory_2_imag", "fixedpoints_1_real"}, 3},
+		{"lyapunov", ly, []string{"exponents", "sd", "groups"}, 2},
+	} {
+		figs, err := c.w.Write(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(figs) != c.figs {
+			t.Errorf("%s: %d figures, want %d", c.name, len(figs), c.figs)
+		}
+		for _, fg := range figs {
+			svg := fg.Path[:len(fg.Path)-len(".png")] + ".svg"
+			for _, p := range []string{fg.Path, svg} {
+				if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+					t.Errorf("%s: figure %s missing or empty", c.name, p)
+				}
+			}
+		}
+		var js map[string]any
+		b, err := os.ReadFile(filepath.Join(dir, c.name+".json"))
+		if err != nil || json.Unmarshal(b, &js) != nil {
+			t.Errorf("%s: no valid JSON: %v", c.name, err)
+		}
+		r, err := npz.Open(filepath.Join(dir, c.name+".npz"))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		keys := map[string]bool{}
+		for _, k := range r.Keys() {
+			keys[k] = true
+		}
+		for _, k := range c.arrays {
+			if !keys[k+".npy"] && !keys[k] {
+				t.Errorf("%s.npz lacks %s (has %v)", c.name, k, r.Keys())
+			}
+		}
+		r.Close()
+	}
+}
