@@ -13,16 +13,19 @@ import (
 func newSimulate() *cobra.Command {
 	var out string
 	var seed uint64
+	var mp *memoryProFlags
 	cmd := &cobra.Command{
-		Use:   "simulate multitask|sinusoid",
+		Use:   "simulate multitask|sinusoid|memorypro",
 		Short: "Generate a synthetic dataset and its ground truth from a teacher RNN",
 		Long: `Generate a synthetic dataset (npz, the jedi data contract) from a teacher rate RNN,
 with the teacher's weights, inputs and latent states saved beside the activity as ground truth.
 
   multitask  N=200 chaotic-bulk + rank-5 teacher driven by six input families (label_task)
-  sinusoid   the same teacher family driven by sinusoids of 1..10 Hz (label_frequency)`,
+  sinusoid   the same teacher family driven by sinusoids of 1..10 Hz (label_frequency)
+  memorypro  a network trained on MemoryPro (run directory beside --out), one segment per
+             trial phase (label_phase, label_theta), with its fixed points per phase`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"multitask", "sinusoid"},
+		ValidArgs: []string{"multitask", "sinusoid", "memorypro"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ds *data.Dataset
 			var err error
@@ -31,8 +34,10 @@ with the teacher's weights, inputs and latent states saved beside the activity a
 				ds, err = sim.Multitask(sim.DefaultMultitask(), seed)
 			case "sinusoid":
 				ds, err = sim.Sinusoid(sim.DefaultSinusoid(), seed)
+			case "memorypro":
+				return simulateMemoryPro(cmd.Context(), mp, out, seed)
 			default:
-				return fmt.Errorf("simulate: unknown teacher %q (multitask, sinusoid)", args[0])
+				return fmt.Errorf("simulate: unknown teacher %q (multitask, sinusoid, memorypro)", args[0])
 			}
 			if err != nil {
 				return err
@@ -44,6 +49,7 @@ with the teacher's weights, inputs and latent states saved beside the activity a
 			return nil
 		},
 	}
+	mp = addMemoryProFlags(cmd)
 	cmd.Flags().StringVar(&out, "out", "", "output .npz file (required)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
 	cmd.MarkFlagRequired("out")
