@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/data/recipe"
+	"github.com/jedi-neuro/jedi/internal/fsutil"
+	// The MAT and HDF5 readers register themselves with formats.Inspect (see inspect.go).
+	_ "github.com/jedi-neuro/jedi/data/formats/mat"
+)
+
+func newPrepare() *cobra.Command {
+	var recipePath, out string
+	cmd := &cobra.Command{
+		Use:   "prepare --recipe R.yaml --out data.npz",
+		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
+		Long: `Read the recording a source recipe names, cut its trials into epochs, bin, smooth and
+normalise them (see data/recipe and data/prepare), and write the dataset to --out. The resolved
+recipe, every default spelled out and the file path made absolute, is written beside it as
+OUT.recipe.yaml, so that the dataset can be made again. A relative file in the recipe is
+relative to the recipe's directory.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if recipePath == "" || out == "" {
+				return fmt.Errorf("prepare: --recipe and --out are required")
+			}
+			src, err := recipe.LoadSource(recipePath)
+			if err != nil {
+				return err
+			}
+			ds, rep, err := recipe.Load(src)
+			if err != nil {
+				return err
+			}
+			resolved, err := src.YAML()
+			if err != nil {
+				return err
+			}
+			// WriteNPZ validates the dataset and writes it atomically.
+			if err := data.WriteNPZ(out, ds); err != nil {
+				return err
+			}
+			if err := fsutil.WriteFileAtomic(out+".recipe.yaml", func(w io.Writer) error {
+				_, err := io.Copy(w, bytes.NewReader(resolved))
+				return err
+			}); err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), rep)
+			slog.Info("prepared", "out", out, "segments", ds.S, "bins", ds.T, "neurons", ds.M, "dt", ds.Dt)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&recipePath, "recipe", "", "source recipe YAML (required)")
+	cmd.Flags().StringVar(&out, "out", "", "dataset .npz to write (required)")
+	return cmd
+}
