@@ -47,7 +47,7 @@ func BenchmarkFind256(b *testing.B) {
 	}
 	var res Result
 	for b.Loop() {
-		res, err = Find(m, starts, Options{TolSlow: 1e-4})
+		res, err = Find(m, starts, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

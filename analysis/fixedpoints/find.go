@@ -43,9 +43,11 @@ type end struct {
 // of the starts (each of length m.Dim(); see Starts), in parallel over opt.Workers goroutines.
 // The result does not depend on the number of workers or on scheduling.
 //
-// End points with q < TolQ are fixed points, those with q < TolSlow slow points; the rest are
-// discarded. End points are merged greedily in order of increasing q: a point within TolUnique
-// (Euclidean) of an already kept one is merged into it. A merged point whose distance to the
+// The search from a start ends when q < TolQ, when q fell by less than 1% over the last
+// Patience iterations, or after MaxIter iterations. End points with q < TolQ are fixed points,
+// those with q < TolSlow slow points; the rest are discarded. End points are merged greedily
+// in order of increasing q: a point within TolUnique (Euclidean) of an already kept one is
+// merged into it. A merged point whose distance to the
 // nearest start exceeds OutlierScale × (median distance of the starts from their centroid) is
 // an outlier; when that median is zero (all starts equal) nothing is an outlier. Every other
 // point is classified by the eigenvalues of J at it (O(n³) each).

@@ -410,3 +410,40 @@ func TestCharacterize(t *testing.T) {
 		t.Error("Inf state: no error")
 	}
 }
+
+// TestLowRankMatchesDense: a rank-2 network found through its factors (O(NR) steps) and
+// through its dense weights gives the same fixed points.
+func TestLowRankMatchesDense(t *testing.T) {
+	const n, r = 30, 2
+	rng := rand.New(rand.NewPCG(8, 8))
+	U, V := mat.NewDense(n, r, nil), mat.NewDense(n, r, nil)
+	for i := range n {
+		for k := range r {
+			U.Set(i, k, rng.NormFloat64())
+			V.Set(i, k, U.At(i, k)+0.5*rng.NormFloat64())
+		}
+	}
+	lr := dynsys.LowRankRNN{U: U, V: V, Scale: 2.5 / n, Alpha: 0.3}
+	var W mat.Dense
+	W.Mul(U, V.T())
+	W.Scale(lr.Scale, &W)
+	dense := dynsys.RateRNN{W: &W, Alpha: lr.Alpha}
+	starts := uniformStarts(rng, 200, n, 2)
+	opt := Options{TolQ: 1e-22}
+	a, err := Find(lr, starts, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Find(dense, starts, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Points) < 3 || len(a.Points) != len(b.Points) {
+		t.Fatalf("low rank: %d points, dense: %d", len(a.Points), len(b.Points))
+	}
+	for _, p := range a.Points {
+		if d := floats.Distance(p.X, b.Points[nearest(b.Points, p.X)].X, 2); d > 1e-8 || p.Class == Unknown {
+			t.Errorf("low-rank point (%v) is %.3g from the nearest dense one", p.Class, d)
+		}
+	}
+}

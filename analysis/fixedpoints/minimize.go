@@ -25,12 +25,13 @@ const (
 
 // stallFactor: a run has stalled when q fell by less than 1% over the last Options.Patience
 // iterations. Near a slow point L-BFGS otherwise creeps for thousands of iterations towards a
-// minimum with q > 0 (measured on a 256-unit random network with gain 1.5: the rule cuts the
-// evaluations per start about threefold and loses none of the fixed points).
+// minimum with q > 0. Measured on a 256-unit random network with gain 1.5 (α = 0.2, 256
+// starts): without the rule 1273 evaluations per start found 28 fixed points; with
+// Patience 100, 592 found the same 28; with Patience 50, 497 found 24.
 const stallFactor = 0.99
 
 // minimizer runs L-BFGS on q(x) = ½‖F(x) − x‖² for one map. It owns its scratch vectors, so
-// each goroutine has its own; after construction it does not allocate.
+// each goroutine has its own, and allocates nothing itself after construction.
 //
 // L-BFGS is used rather than gonum/optimize so that q and ∇q share one evaluation of F (a
 // matvec with W, then one with Wᵀ through dynsys.VJP), the search stops exactly when q < TolQ,

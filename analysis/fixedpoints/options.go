@@ -27,8 +27,9 @@ type Options struct {
 	// MaxIter bounds the L-BFGS iterations per start. Default 2000.
 	MaxIter int
 	// Patience: the search from a start stops, as stalled, when q has fallen by less than 1%
-	// over the last Patience iterations. Default 50. Raise it to settle slow points more
-	// precisely; stalled starts with TolQ ≤ q < TolSlow are still reported as slow points.
+	// over the last Patience iterations. Default 100. Lower values save time but abandon some
+	// slowly converging starts; higher values settle slow points more precisely (stalled
+	// starts with TolQ ≤ q < TolSlow are reported as slow points).
 	Patience int
 	// Memory is the number of L-BFGS correction pairs. Default 20.
 	Memory int
@@ -75,7 +76,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.MaxIter = 2000
 	}
 	if o.Patience == 0 {
-		o.Patience = 50
+		o.Patience = 100
 	}
 	if o.Memory == 0 {
 		o.Memory = 20
