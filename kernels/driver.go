@@ -17,7 +17,16 @@ import (
 //
 // Packing is where transposes are absorbed: the micro-kernel always sees the same layout.
 // beta is applied by the micro-kernel on the first kc step (and C left unread when beta == 0);
-// later kc steps accumulate with beta = 1.
+// later kc steps accumulate with beta = 1. Two departures from the textbook loops:
+//
+//   - A row-major op(A) (and a transposed one when n fits one micro-tile) is not packed: the
+//     micro-kernels take general strides for A, and with the model's small n the packing of A
+//     cost as much as the multiply. Only a ragged last panel is copied, zero-padded.
+//   - When m fits one mc block, the pc loop goes outside and B is packed in L2-sized chunks
+//     of columns just before use, instead of an nc-wide block that would spill to L3.
+//
+// Products above parallelMinWork are cut into equal slabs of whole micro-tiles along the larger
+// of m and n, one per goroutine, each running the serial loops.
 
 // microKernel computes the mr×nr block C = alpha·A·B + beta·C with A(i,p) = a[i·rsA + p·csA],
 // B(p,j) = b[p·rsB + j], C(i,j) = c[i·ldc + j], p < k. When beta == 0, C is only written.
@@ -49,10 +58,13 @@ func (v view[T]) t() view[T] { return view[T]{v.data, v.cs, v.rs} }
 // at returns the view whose (0, 0) element is v's (i, j).
 func (v view[T]) at(i, j int) view[T] { return view[T]{v.data[i*v.rs+j*v.cs:], v.rs, v.cs} }
 
-// parallelMinWork is the smallest m·n·k worth splitting over goroutines. Below it the start-up
-// and the redundant packing of the shared operand cost more than the second core gains; it is
-// also high enough that callers parallelising over segments are not oversubscribed by small calls.
-const parallelMinWork = 1 << 20
+// parallelMinWork is the smallest m·n·k worth splitting over goroutines (about 65 MFLOP, near a
+// millisecond on one core). Measured on 2 Zen 3 cores: below a few million the start-up and the
+// redundant packing of the shared operand make two goroutines slower than one; up to ~20 million
+// the gain was at best 1.5× on an idle machine and a loss whenever the other core was busy. The
+// model's per-segment products sit in that range and are already run in parallel by the caller,
+// so only the large batched products (10⁸–10⁹) are split.
+var parallelMinWork = 1 << 25 // a variable so that tests can exercise the split on small products
 
 // gemmNative is Gemm on the package's own kernels, arguments already checked, m, n > 0.
 func gemmNative[T Float](ar *arch[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {

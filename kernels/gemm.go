@@ -15,8 +15,9 @@ type Float interface{ ~float32 | ~float64 }
 // stride lda ≥ max(1, its column count), and likewise B and C. When beta == 0, C is overwritten
 // and its previous contents (NaNs included) are ignored. Any size, zero included, is allowed.
 //
-// Large products are split over up to Threads() goroutines; products below about a million
-// multiply-adds run on the calling goroutine, because callers usually parallelise over segments.
+// Large products are split over up to Threads() goroutines; products below about 33 million
+// multiply-adds (m·n·k < 2²⁵) run on the calling goroutine, because callers usually parallelise
+// over segments already.
 // Gemm panics if a size is negative, a stride is too small or a slice is too short.
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)

@@ -115,7 +115,7 @@ func gemmCases() []gemmCase {
 			}
 		}
 	}
-	// Shapes large enough to be split over goroutines, once over m and once over n.
+	// Shapes split over goroutines (with the threshold lowered to 2¹⁸), once over m, once over n.
 	for t := range 4 {
 		cases = append(cases,
 			gemmCase{m: 301, n: 45, k: 130, transA: t&1 != 0, transB: t&2 != 0, pad: 1, alpha: 1, beta: 0, nanC: true},
@@ -134,8 +134,9 @@ func randSlice[T Float](rng *rand.Rand, n int) []T {
 }
 
 func testGemm[T Float](t *testing.T) {
-	prev := SetThreads(3)
-	defer SetThreads(prev)
+	prev, prevWork := SetThreads(3), parallelMinWork
+	parallelMinWork = 1 << 18
+	defer func() { SetThreads(prev); parallelMinWork = prevWork }()
 	rng := rand.New(rand.NewPCG(1, 2))
 	for name, gemm := range implementations[T]() {
 		worst := 0.0
