@@ -2,11 +2,14 @@ package formats
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sync"
 )
+
+var errUnknownFormat = errors.New("unknown file format")
 
 // A format is a reader that Inspect picks by the first bytes of a file.
 type format struct {

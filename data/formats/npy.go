@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -266,5 +265,3 @@ func baseName(path string) string {
 	}
 	return path
 }
-
-var errUnknownFormat = errors.New("unknown file format")

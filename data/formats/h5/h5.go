@@ -53,42 +53,49 @@ type File struct {
 // Open opens the HDF5 file at path. A user block before the superblock (MATLAB v7.3 files have
 // 512 bytes) is allowed: the file is then read from a temporary copy without it, because
 // scigolib only looks for the superblock at offset 0.
-func Open(path string) (f *File, err error) {
+func Open(path string) (*File, error) {
 	off, err := superblockOffset(path)
 	if err != nil {
 		return nil, err
 	}
-	f = &File{name: path, datasets: map[string]*hdf5.Dataset{}, groups: map[string]*hdf5.Group{}, missing: map[string]string{}}
-	open := path
-	if off > 0 {
-		if f.tmp, err = stripUserBlock(path, off); err != nil {
-			return nil, err
-		}
-		open = f.tmp
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-		}
-	}()
-	if f.os, err = os.Open(open); err != nil {
+	f := &File{name: path, datasets: map[string]*hdf5.Dataset{}, groups: map[string]*hdf5.Group{}, missing: map[string]string{}}
+	if err := f.open(off); err != nil {
+		f.Close()
 		return nil, err
+	}
+	return f, nil
+}
+
+// open opens the file whose superblock is at off, through a copy without the user block when
+// off > 0, and indexes its objects.
+func (f *File) open(off int64) error {
+	name := f.name
+	if off > 0 {
+		var err error
+		if f.tmp, err = stripUserBlock(f.name, off); err != nil {
+			return err
+		}
+		name = f.tmp
+	}
+	var err error
+	if f.os, err = os.Open(name); err != nil {
+		return err
 	}
 	st, err := f.os.Stat()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	f.h, err = guard(func() (*hdf5.File, error) { return hdf5.Open(open) })
+	f.h, err = guard(func() (*hdf5.File, error) { return hdf5.Open(name) })
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", f.name, err)
 	}
 	sb := f.h.Superblock()
 	f.g = geometry{offsetSize: int(sb.OffsetSize), lengthSize: int(sb.LengthSize), fileSize: st.Size()}
 	if err := f.index(f.h.Root(), "/", 0); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", f.name, err)
 	}
 	f.audit("/", sb.RootGroup, 0)
-	return f, nil
+	return nil
 }
 
 // superblockOffset finds the HDF5 signature at 0, 512, 1024, 2048, … as the specification
