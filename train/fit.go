@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"time"
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
@@ -107,18 +106,6 @@ func groups(cfg *Config, ds *data.Dataset, trainIdx []int) (rows []int, names []
 	return rows, names, nil
 }
 
-// state is everything a checkpoint must hold for a resumed fit to repeat the uninterrupted
-// one bit for bit.
-type state[T model.Float] struct {
-	theta, local         []T
-	adamTheta, adamLocal *Adam
-	epoch, step          int
-	bestR2               float64
-	bestTheta, bestLocal []T
-	bestEpoch, bad       int
-	history              []Record
-}
-
 // trainer holds one fit in element type T.
 type trainer[T model.Float] struct {
 	cfg      Config
@@ -132,10 +119,13 @@ type trainer[T model.Float] struct {
 	train    *staged[T]
 	pass     *model.Pass[T]
 	bt       model.Batch[T]
-	st       *state[T]
+	emb      []int // scratch: the embedding rows of a minibatch
+	st       *engine[T]
 }
 
-func newTrainer[T model.Float](cfg Config, ds *data.Dataset) (*trainer[T], error) {
+// newTrainer prepares a fit of cfg on ds. trainIdx and heldIdx, when trainIdx is non-nil, are
+// the split to use; otherwise it is drawn by Split.
+func newTrainer[T model.Float](cfg Config, ds *data.Dataset, trainIdx, heldIdx []int) (*trainer[T], error) {
 	cfg.Model.M = ds.M
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -148,7 +138,12 @@ func newTrainer[T model.Float](cfg Config, ds *data.Dataset) (*trainer[T], error
 		return nil, err
 	}
 	tr := &trainer[T]{cfg: cfg, m: m, ds: ds}
-	tr.trainIdx, tr.heldIdx = Split(&cfg, ds.S)
+	if trainIdx == nil {
+		trainIdx, heldIdx = Split(&cfg, ds.S)
+	} else if err := checkSplit(ds, trainIdx, heldIdx); err != nil {
+		return nil, err
+	}
+	tr.trainIdx, tr.heldIdx = trainIdx, heldIdx
 	if tr.embRows, tr.names, err = groups(&cfg, ds, tr.trainIdx); err != nil {
 		return nil, err
 	}
@@ -165,86 +160,39 @@ func newTrainer[T model.Float](cfg Config, ds *data.Dataset) (*trainer[T], error
 // init draws the initial parameters from the seed.
 func (tr *trainer[T]) init() {
 	rng := rand.New(rand.NewPCG(tr.cfg.Seed, 0x6a656469)) // "jedi"
-	st := &state[T]{
-		theta:  make([]T, tr.m.Layout.Size),
-		local:  make([]T, tr.ll.Size),
-		bestR2: math.Inf(-1),
-	}
-	model.Init(st.theta, &tr.m.Cfg, &tr.m.Layout, rng)
-	model.InitLocal(st.local, &tr.ll, rng)
-	o := &tr.cfg.Train
-	st.adamTheta = NewAdam(len(st.theta), o.Beta1, o.Beta2, o.Eps)
-	st.adamLocal = NewAdam(len(st.local), o.Beta1, o.Beta2, o.Eps)
-	tr.st = st
+	theta := make([]T, tr.m.Layout.Size)
+	local := make([]T, tr.ll.Size)
+	model.Init(theta, &tr.m.Cfg, &tr.m.Layout, rng)
+	model.InitLocal(local, &tr.ll, rng)
+	tr.st = newEngine(&tr.cfg.Train, theta, local)
 }
 
-func (tr *trainer[T]) stepsPerEpoch() int {
-	return (len(tr.trainIdx) + tr.cfg.Train.BatchSize - 1) / tr.cfg.Train.BatchSize
-}
-
-// epoch runs one pass over the training segments in the order drawn for this epoch.
-func (tr *trainer[T]) epoch(ctx context.Context) (Record, error) {
-	st, o := tr.st, &tr.cfg.Train
-	order := make([]int, len(tr.trainIdx))
-	for i := range order {
-		order[i] = i
+// Step is the JEDI model's minibatch loss and gradient (see Problem).
+func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *metrics.R2Acc, gTheta, gLocal []T) (float64, error) {
+	tr.emb = tr.emb[:0]
+	for _, r := range rows {
+		tr.emb = append(tr.emb, tr.embRows[r])
 	}
-	rng := rand.New(rand.NewPCG(tr.cfg.Seed, uint64(st.epoch)+1))
-	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-
-	acc, err := metrics.NewR2Acc(tr.m.Cfg.M)
+	tr.train.fill(&tr.bt, &tr.m.Cfg, rows, tr.emb, rows)
+	tr.bt.Noise = tr.m.Cfg.NoiseStd > 0
+	tr.bt.NoiseSeed = noiseSeed
+	loss, err := tr.pass.Forward(theta, local, &tr.ll, &tr.bt)
 	if err != nil {
-		return Record{}, err
+		return 0, err
 	}
-	gTheta := make([]T, len(st.theta))
-	gLocal := make([]T, len(st.local))
-	total := tr.stepsPerEpoch() * o.Epochs
-	var lossSum float64
-	var lr float64
-	emb := make([]int, 0, o.BatchSize)
-	for lo := 0; lo < len(order); lo += o.BatchSize {
-		if err := ctx.Err(); err != nil {
-			return Record{}, err
-		}
-		rows := order[lo:min(lo+o.BatchSize, len(order))]
-		emb = emb[:0]
-		for _, r := range rows {
-			emb = append(emb, tr.embRows[r])
-		}
-		tr.train.fill(&tr.bt, &tr.m.Cfg, rows, emb, rows)
-		tr.bt.Noise = tr.m.Cfg.NoiseStd > 0
-		tr.bt.NoiseSeed = tr.cfg.Seed ^ uint64(st.step)*0x9e3779b97f4a7c15
-		loss, err := tr.pass.Forward(st.theta, st.local, &tr.ll, &tr.bt)
-		if err != nil {
-			return Record{}, err
-		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return Record{}, fmt.Errorf("training diverged at epoch %d, step %d (loss %v); lower train.learning_rate", st.epoch, st.step, loss)
-		}
-		lossSum += loss * float64(len(rows))
-		if err := addR2(acc, tr.pass, &tr.bt); err != nil {
-			return Record{}, err
-		}
-		clear(gTheta)
-		clear(gLocal)
-		tr.pass.Backward(st.theta, st.local, &tr.ll, &tr.bt, gTheta, gLocal)
-		clip(o.ClipNorm, gTheta, gLocal)
-		lr = o.learningRate(st.step, total)
-		Update(st.adamTheta, lr, st.theta, gTheta)
-		Update(st.adamLocal, lr*o.LocalLRScale, st.local, gLocal)
-		st.step++
+	if err := addR2(acc, tr.pass, &tr.bt); err != nil {
+		return 0, err
 	}
-	st.epoch++
-	return Record{Epoch: st.epoch, Step: st.step, Loss: lossSum / float64(len(order)),
-		TrainR2: acc.Value(), HeldOutR2: math.NaN(), LR: lr}, nil
+	tr.pass.Backward(theta, local, &tr.ll, &tr.bt, gTheta, gLocal)
+	return loss, nil
 }
 
 // fitted returns the current (or best) parameters as a Fitted.
 func (tr *trainer[T]) fitted(best bool) *Fitted {
 	st := tr.st
 	theta, local := st.theta, st.local
-	if best && st.bestTheta != nil {
-		theta, local = st.bestTheta, st.bestLocal
+	if best {
+		theta, local = st.best()
 	}
 	f := &Fitted{Config: tr.cfg, Theta: toF64(theta), Train: tr.trainIdx, HeldOut: tr.heldIdx,
 		Groups: tr.names, Epochs: st.epoch, Steps: st.step}
@@ -256,8 +204,9 @@ func (tr *trainer[T]) fitted(best bool) *Fitted {
 	return f
 }
 
-// validate infers the held-out segments' embeddings with θ frozen and returns their R².
-func (tr *trainer[T]) validate() (float64, error) {
+// validate infers the held-out segments' embeddings with θ frozen (at the engine's current
+// parameters) and returns their R².
+func (tr *trainer[T]) validate(_, _ []T) (float64, error) {
 	f := tr.fitted(false)
 	res, err := inferR2[T](f, tr.ds, tr.heldIdx, tr.cfg.Train.ValInferSteps, nil)
 	if err != nil {
@@ -273,6 +222,34 @@ type FitOptions struct {
 	// Resume continues from Dir's checkpoint instead of starting afresh.
 	Resume   bool
 	Reporter Reporter
+	// Train and HeldOut, when Train is non-nil, are the dataset indices to train on and to
+	// validate on, replacing the split drawn from train.heldout_fraction (segments in
+	// neither are not used). Comparisons use this to fit several models on one split. A
+	// resumed fit always reuses the split saved in the run directory.
+	Train, HeldOut []int
+}
+
+// checkSplit checks that a given split names distinct, valid segments of ds.
+func checkSplit(ds *data.Dataset, trainIdx, heldIdx []int) error {
+	if len(trainIdx) == 0 {
+		return fmt.Errorf("split: no training segments")
+	}
+	seen := make(map[int]string, len(trainIdx)+len(heldIdx))
+	for _, part := range []struct {
+		name string
+		idx  []int
+	}{{"train", trainIdx}, {"heldout", heldIdx}} {
+		for i, s := range part.idx {
+			if s < 0 || s >= ds.S {
+				return fmt.Errorf("split: %s[%d] = %d, want 0 ≤ segment < %d", part.name, i, s, ds.S)
+			}
+			if prev, ok := seen[s]; ok {
+				return fmt.Errorf("split: %s[%d]: segment %d is already in %s", part.name, i, s, prev)
+			}
+			seen[s] = part.name
+		}
+	}
+	return nil
 }
 
 // Fit trains a model on ds with cfg and writes the run directory. It returns the best model
@@ -286,7 +263,15 @@ func Fit(ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fi
 }
 
 func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error) {
-	tr, err := newTrainer[T](cfg, ds)
+	trainIdx, heldIdx := opt.Train, opt.HeldOut
+	if opt.Resume {
+		ri, err := ReadRunInfo(opt.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("--resume: %w", err)
+		}
+		trainIdx, heldIdx = ri.Train, ri.HeldOut
+	}
+	tr, err := newTrainer[T](cfg, ds, trainIdx, heldIdx)
 	if err != nil {
 		return nil, err
 	}
@@ -301,51 +286,13 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 		}
 		tr.init()
 	}
-	o := &tr.cfg.Train
-	rep := opt.Reporter
-	if rep == nil {
-		rep = nopReporter{}
+	var validate Validator[T]
+	if len(tr.heldIdx) > 0 {
+		validate = tr.validate
 	}
-	rep.Start(tr.st.epoch, o.Epochs)
-	defer rep.Finish()
-	begin := time.Now()
-	for tr.st.epoch < o.Epochs {
-		rec, err := tr.epoch(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				if cerr := saveCheckpoint(run, tr); cerr != nil {
-					return nil, cerr
-				}
-				return nil, ErrInterrupted
-			}
-			return nil, err
-		}
-		stop := false
-		if o.ValEvery > 0 && len(tr.heldIdx) > 0 && (rec.Epoch%o.ValEvery == 0 || rec.Epoch == o.Epochs) {
-			if rec.HeldOutR2, err = tr.validate(); err != nil {
-				return nil, err
-			}
-			st := tr.st
-			if rec.HeldOutR2 > st.bestR2 {
-				st.bestR2, st.bestEpoch, st.bad = rec.HeldOutR2, rec.Epoch, 0
-				st.bestTheta = append(st.bestTheta[:0], st.theta...)
-				st.bestLocal = append(st.bestLocal[:0], st.local...)
-			} else {
-				st.bad++
-				stop = o.Patience > 0 && st.bad >= o.Patience
-			}
-		}
-		rec.Seconds = time.Since(begin).Seconds()
-		tr.st.history = append(tr.st.history, rec)
-		rep.Epoch(rec)
-		if rec.Epoch%o.CheckpointEvery == 0 || stop || rec.Epoch == o.Epochs {
-			if err := saveCheckpoint(run, tr); err != nil {
-				return nil, err
-			}
-		}
-		if stop {
-			break
-		}
+	checkpoint := func() error { return saveCheckpoint(run, tr) }
+	if err := tr.st.loop(ctx, &tr.cfg.Train, tr.cfg.Seed, len(tr.trainIdx), tr.m.Cfg.M, tr, validate, opt.Reporter, checkpoint); err != nil {
+		return nil, err
 	}
 	f := tr.fitted(true)
 	if err := finishRun(run, tr, f); err != nil {

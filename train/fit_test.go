@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data"
@@ -286,6 +287,50 @@ func TestTieAll(t *testing.T) {
 	for i := range f.HeldOut {
 		if !slices.Equal(inf.Embeddings[i*2:(i+1)*2], f.Embedding(0)) {
 			t.Fatal("a held-out segment did not keep the shared embedding")
+		}
+	}
+}
+
+// TestGivenSplit fits on a split chosen by the caller: the model, run.json and a resumed fit
+// must all use it, and an inconsistent split is refused with the offending index.
+func TestGivenSplit(t *testing.T) {
+	ds := teacherData(t, 20, 20, 5)
+	cfg := smallConfig(ds.M)
+	cfg.Train.Epochs = 6
+	cfg.Train.ValEvery = 3
+	trainIdx, held := []int{0, 2, 4, 6, 8, 10, 12}, []int{1, 3}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Fit(ctx, cfg, ds, FitOptions{Dir: dir, Train: trainIdx, HeldOut: held, Reporter: cancelAt{2, cancel}})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted fit returned %v", err)
+	}
+	ri, err := ReadRunInfo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ri.Train, trainIdx) || !slices.Equal(ri.HeldOut, held) {
+		t.Fatalf("run.json split %v / %v", ri.Train, ri.HeldOut)
+	}
+	// Resuming without the options must still use the saved split.
+	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: dir, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(f.Train, trainIdx) || !slices.Equal(f.HeldOut, held) || f.G() != len(trainIdx) {
+		t.Fatalf("fitted split %v / %v, %d embeddings", f.Train, f.HeldOut, f.G())
+	}
+	for _, tc := range []struct {
+		tr, ho []int
+		want   string
+	}{
+		{[]int{0, 1}, []int{1}, "heldout[0]: segment 1 is already in train"},
+		{[]int{0, 20}, nil, "train[1] = 20"},
+		{[]int{}, []int{1}, "no training segments"},
+	} {
+		_, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir(), Train: tc.tr, HeldOut: tc.ho})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("split %v/%v: err %v, want %q", tc.tr, tc.ho, err, tc.want)
 		}
 	}
 }
