@@ -2,17 +2,12 @@ package pipeline
 
 import (
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 
-	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
+	"github.com/jedi-neuro/jedi/analysis/lyapunov"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
@@ -106,7 +101,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 		per := make([][]float64, opt.K)
 		for _, i := range starts {
 			traj := net.Run(segs.X0[i], ds.Lengths[segs.Idx[i]])
-			l, err := lyapunovQR(net.Map, net.JVP, traj[len(traj)-1], opt.K, opt.Steps, opt.Transient)
+			l, err := lyapunov.Spectrum(net.Map, traj[len(traj)-1], opt.Steps, opt.Transient, opt.K)
 			if err != nil {
 				return nil, fmt.Errorf("lyapunov exponents of %s %q: %w", label, g, err)
 			}
@@ -128,71 +123,6 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 		a.Groups = append(a.Groups, gl)
 	}
 	return a, nil
-}
-
-// lyapunovQR returns the k largest Lyapunov exponents per step of m along its orbit from x0,
-// averaging log |R_ii| of the QR factorisation of J(x_t) Q_t over steps steps after transient
-// ones. jvp(dst, x, v) sets dst = J(x) v; nil forms the dense Jacobian of m each step. The tangent basis starts as k random orthonormal vectors (the same every call) and is
-// re-orthonormalised every step by Gram–Schmidt applied twice, which keeps it orthonormal to
-// rounding.
-func lyapunovQR(m dynsys.Map, jvp func(dst, x, v []float64), x0 []float64, k, steps, transient int) ([]float64, error) {
-	n := m.Dim()
-	if len(x0) != n {
-		return nil, fmt.Errorf("start state has length %d, map dimension %d", len(x0), n)
-	}
-	// A random start: coordinate axes can span an invariant subspace (of a triangular
-	// Jacobian, say) and never turn towards the leading directions.
-	rng := rand.New(rand.NewPCG(1, 2))
-	basis := make([][]float64, k)
-	for j := range basis {
-		basis[j] = make([]float64, n)
-		for i := range basis[j] {
-			basis[j][i] = rng.NormFloat64()
-		}
-		for range 2 {
-			for _, qi := range basis[:j] {
-				floats.AddScaled(basis[j], -floats.Dot(qi, basis[j]), qi)
-			}
-		}
-		floats.Scale(1/floats.Norm(basis[j], 2), basis[j])
-	}
-	if jvp == nil {
-		var J mat.Dense
-		var at []float64 // the state J was formed at, so that it is formed once per step
-		jvp = func(dst, x, v []float64) {
-			if at == nil || !slices.Equal(x, at) {
-				m.Jacobian(&J, x)
-				at = append(at[:0], x...)
-			}
-			mat.NewVecDense(n, dst).MulVec(&J, mat.NewVecDense(n, v))
-		}
-	}
-	x, next := append([]float64(nil), x0...), make([]float64, n)
-	sum := make([]float64, k)
-	col := make([]float64, n)
-	for t := range transient + steps {
-		for j, b := range basis {
-			jvp(col, x, b)
-			// Column j of Q' in J Q = Q' R: z_j less its projections on the new q'_i, i < j.
-			for range 2 {
-				for _, qi := range basis[:j] {
-					floats.AddScaled(col, -floats.Dot(qi, col), qi)
-				}
-			}
-			r := floats.Norm(col, 2)
-			if r == 0 || math.IsNaN(r) || math.IsInf(r, 0) {
-				return nil, fmt.Errorf("tangent vector %d has norm %v at step %d", j, r, t)
-			}
-			if t >= transient {
-				sum[j] += math.Log(r)
-			}
-			floats.ScaleTo(b, 1/r, col)
-		}
-		m.Step(next, x)
-		x, next = next, x
-	}
-	floats.Scale(1/float64(steps), sum)
-	return sum, nil
 }
 
 // Write saves the spectra in dir as lyapunov.json, lyapunov.npz (exponents [G, K] in 1/s, sd

@@ -8,35 +8,11 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"github.com/jedi-neuro/jedi/analysis/spectra"
 )
 
 // The exponents of an affine map x ↦ A x + b are log |λ_i(A)|; A is upper triangular and not
 // normal, so the tangent basis must really be re-orthonormalised to find them.
-func TestLyapunovQRAffine(t *testing.T) {
-	A := mat.NewDense(4, 4, []float64{
-		0.9, 0.8, -0.3, 0.5,
-		0, -0.5, 0.7, 0.2,
-		0, 0, 0.3, -0.9,
-		0, 0, 0, 1.2,
-	})
-	got, err := lyapunovQR(dynsys.Affine{A: A, B: []float64{1, 2, 3, 4}}, nil, []float64{0, 0, 0, 0}, 4, 3000, 200)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []float64{math.Log(1.2), math.Log(0.9), math.Log(0.5), math.Log(0.3)}
-	for i := range want {
-		if math.Abs(got[i]-want[i]) > 2e-3 {
-			t.Errorf("exponents %.5f, want %.5f", got, want)
-			break
-		}
-	}
-	if _, err := lyapunovQR(dynsys.Affine{A: A}, nil, []float64{0}, 2, 10, 0); err == nil {
-		t.Error("start state of the wrong length: no error")
-	}
-}
-
 func TestLyapunov(t *testing.T) {
 	tt := newToy(t, toyConfig(), 24, 20, 8)
 	segs, err := TrainingSegments(tt.f, tt.ds)
