@@ -168,3 +168,51 @@ func TestSimulateFitEval(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCompare runs `jedi compare` on a small file with two models and a short budget: the
+// table goes to stdout and DIR, the resolved configuration beside it, and a bad configuration
+// is one error line naming the file and the field.
+func TestCompare(t *testing.T) {
+	dir := t.TempDir()
+	ds := data.New(12, 8, 3, 0.01)
+	labels := make([]string, ds.S)
+	for s := range ds.S {
+		labels[s] = []string{"a", "b"}[s%2]
+		for t := range ds.T {
+			for m := range ds.M {
+				ds.Activity[(s*ds.T+t)*ds.M+m] = math.Sin(float64(t+s) * float64(m+1) * 0.3)
+			}
+		}
+	}
+	ds.Labels["cond"] = data.Label{Kind: data.StringLabel, Values: labels}
+	if err := data.WriteNPZ(filepath.Join(dir, "d.npz"), ds); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "label: cond\nmodels: [per_label, vae]\njedi:\n  model: {units: 8, hidden: [4]}\n  train: {epochs: 2, batch_size: 4, val_every: 0, infer_steps: 2}\nvae: {latent: 2, hidden: 4}\n"
+	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, dir, "-q", "compare", "--config", "c.yaml", "--data", "d.npz", "--out", "cmp")
+	if code != 0 {
+		t.Fatalf("compare: %s", stderr)
+	}
+	if !strings.Contains(stdout, "| per_label |") || !strings.Contains(stdout, "| vae |") {
+		t.Errorf("stdout lacks the table:\n%s", stdout)
+	}
+	saved, err := os.ReadFile(filepath.Join(dir, "cmp", "compare.yaml"))
+	if err != nil || !strings.Contains(string(saved), "path: d.npz") || !strings.Contains(string(saved), "epochs: 2") {
+		t.Errorf("compare.yaml does not hold the resolved configuration: %v\n%s", err, saved)
+	}
+	for _, f := range []string{"table.csv", "r2.png", "models/per_label/a/model.npz", "models/vae/row.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "cmp", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("models: [single, lstm]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = run(t, dir, "compare", "--config", "bad.yaml", "--out", "cmp2")
+	if code == 0 || !strings.Contains(stderr, "bad.yaml") || !strings.Contains(stderr, "models[1]") {
+		t.Errorf("bad config: exit %d, %q", code, stderr)
+	}
+}
