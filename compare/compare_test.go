@@ -173,3 +173,20 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("parsed %+v", c)
 	}
 }
+
+// TestShippedConfigs: the comparison configurations in configs/ load, and differ from the
+// defaults only where they say so.
+func TestShippedConfigs(t *testing.T) {
+	for name, label := range map[string]string{"compare_multitask.yaml": "task", "compare_sinusoid.yaml": "frequency"} {
+		c, err := Load(filepath.Join("..", "configs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Label != label || len(c.Models) != len(Kinds()) || c.JEDI.Train.Epochs != 200 || c.JEDI.Train.ValEvery != 50 {
+			t.Errorf("%s: label %q, %d models, %d epochs, val_every %d", name, c.Label, len(c.Models), c.JEDI.Train.Epochs, c.JEDI.Train.ValEvery)
+		}
+		if c.VAE != Default().VAE || c.RNNVAE != Default().RNNVAE {
+			t.Errorf("%s: VAE settings %+v %+v differ from the defaults", name, c.VAE, c.RNNVAE)
+		}
+	}
+}
