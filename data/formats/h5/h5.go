@@ -85,6 +85,13 @@ func (f *File) open(off int64) error {
 	if err != nil {
 		return err
 	}
+	lengthSize, err := superblockLengthSize(f.os)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
+	if err := checkHeaps(f.os, st.Size(), lengthSize); err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
 	f.h, err = guard(func() (*hdf5.File, error) { return hdf5.Open(name) })
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.name, err)
@@ -369,7 +376,9 @@ func dataLen(v any) int {
 func (f *File) checkSize(in info, numel int) error {
 	elem := in.t.size
 	if in.t.class == classVarLen {
-		elem = 8 + f.g.offsetSize // length, heap address, index
+		// Each element is a global heap reference (length, heap address, index), but scigolib
+		// allocates the datatype's declared size per element, so both bound the read.
+		elem = max(elem, 8+f.g.offsetSize)
 	}
 	if elem <= 0 {
 		return fmt.Errorf("datatype of %d bytes", elem)
