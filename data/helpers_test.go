@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/jedi-neuro/jedi/internal/npy"
 )
 
 // member is one forged .npz member: a name and its complete .npy bytes.
@@ -20,18 +22,18 @@ type member struct {
 	npy  []byte
 }
 
-// npyOf encodes data with the package's encoder, for forging files the writer would refuse.
+// npyOf encodes data with the project's encoder, for forging files the writer would refuse.
 func npyOf(t testing.TB, shape []int, data any) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := encodeNPY(&b, shape, data); err != nil {
+	if err := npy.Encode(&b, shape, data); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
 }
 
 // rawNPY builds a .npy file by hand from a header dict and element bytes, independently of
-// encodeNPY, for dtypes, orders and corruptions the encoder never produces.
+// npy.Encode, for dtypes, orders and corruptions the encoder never produces.
 func rawNPY(header string, data []byte) []byte {
 	b := []byte("\x93NUMPY\x01\x00")
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(header)+1))

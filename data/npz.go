@@ -1,8 +1,6 @@
 package data
 
 import (
-	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/npy"
 )
 
 // DefaultDt is the bin width, in seconds, assumed for a file without dt.
@@ -22,14 +21,6 @@ const DefaultDt = 0.01
 
 // weightField is the .npz name of Dataset.Weight.
 const weightField = "loss_weight"
-
-// maxInflation bounds how much larger than its compressed bytes an .npz member may claim to be:
-// deflate cannot expand more than about 1032:1, so a larger claim is a forged header that would
-// otherwise make the reader allocate without limit.
-const maxInflation = 1100
-
-// maxPrealloc bounds the buffer allocated for a member before its bytes are read.
-const maxPrealloc = 64 << 20
 
 // ReadNPZ reads a dataset from an .npz file (a zip archive of .npy arrays, as numpy.savez and
 // numpy.savez_compressed write) in this contract:
@@ -73,13 +64,13 @@ func unwrapPath(err error) error {
 
 // readNPZ reads a dataset from the size bytes of r, naming it file.
 func readNPZ(r io.ReaderAt, size int64, file string) (*Dataset, error) {
-	z, err := zip.NewReader(r, size)
+	z, err := npy.NewReader(r, size)
 	if err != nil {
 		return nil, &FieldError{File: file, Msg: "is not a readable .npz archive (truncated, corrupt, or not an .npz at all)", Err: err}
 	}
-	arrays := map[string]*npyArray{}
+	arrays := map[string]*npy.Array{}
 	var names []string
-	for _, m := range z.File {
+	for _, m := range z.Members {
 		name, ok := strings.CutSuffix(m.Name, ".npy")
 		if !ok {
 			if !strings.HasSuffix(m.Name, "/") {
@@ -90,11 +81,11 @@ func readNPZ(r io.ReaderAt, size int64, file string) (*Dataset, error) {
 		if _, dup := arrays[name]; dup {
 			return nil, &FieldError{File: file, Field: name, Msg: "appears twice in the archive"}
 		}
-		b, err := readMember(m, size)
+		b, err := m.Read()
 		if err != nil {
 			return nil, &FieldError{File: file, Field: name, Msg: "cannot be read (truncated or corrupt file)", Err: err}
 		}
-		a, err := decodeNPY(b)
+		a, err := npy.Decode(b)
 		if err != nil {
 			return nil, &FieldError{File: file, Field: name, Msg: "is not a valid .npy array", Err: err}
 		}
@@ -111,33 +102,8 @@ func readNPZ(r io.ReaderAt, size int64, file string) (*Dataset, error) {
 	return d, nil
 }
 
-// readMember returns the uncompressed bytes of one archive member, checking its declared sizes
-// against the file's before allocating; archive/zip checks the size and CRC as it reads.
-func readMember(m *zip.File, fileSize int64) ([]byte, error) {
-	if m.CompressedSize64 > uint64(fileSize) {
-		return nil, fmt.Errorf("member declares %d compressed bytes, more than the file's %d", m.CompressedSize64, fileSize)
-	}
-	declared := m.UncompressedSize64
-	if declared > m.CompressedSize64*maxInflation+1024 {
-		return nil, fmt.Errorf("member declares %d bytes from %d compressed, more than deflate can produce", declared, m.CompressedSize64)
-	}
-	rc, err := m.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	// Preallocate what the header declares, up to a bound: a forged header could declare far
-	// more than the member holds, and the buffer grows as real bytes arrive anyway.
-	buf := bytes.NewBuffer(make([]byte, 0, min(declared, maxPrealloc)))
-	// archive/zip fails the read if the bytes run past or stop short of the declared size.
-	if _, err := io.Copy(buf, rc); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 // fromArrays maps the decoded arrays of file onto a Dataset (not yet validated).
-func fromArrays(file string, names []string, arrays map[string]*npyArray) (*Dataset, error) {
+func fromArrays(file string, names []string, arrays map[string]*npy.Array) (*Dataset, error) {
 	bad := func(field string, index []int, format string, args ...any) error {
 		return &FieldError{File: file, Field: field, Index: index, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -145,18 +111,18 @@ func fromArrays(file string, names []string, arrays map[string]*npyArray) (*Data
 	if !ok {
 		return nil, bad("activity", nil, "is missing: a dataset needs activity [segments, time, neurons] (arrays in the file: %s)", strings.Join(names, ", "))
 	}
-	if len(act.shape) != 3 {
+	if len(act.Shape) != 3 {
 		hint := ""
-		if len(act.shape) == 2 {
+		if len(act.Shape) == 2 {
 			hint = "; one segment of time×neurons needs a leading axis of 1: activity[None]"
 		}
-		return nil, bad("activity", nil, "has shape %v (rank %d), want rank 3 [segments, time, neurons]%s", act.shape, len(act.shape), hint)
+		return nil, bad("activity", nil, "has shape %v (rank %d), want rank 3 [segments, time, neurons]%s", act.Shape, len(act.Shape), hint)
 	}
-	if !act.isReal() {
-		return nil, bad("activity", nil, "has dtype %s, want float32 or float64", act.descr)
+	if !act.IsReal() {
+		return nil, bad("activity", nil, "has dtype %s, want float32 or float64", act.Descr)
 	}
-	actF, _ := act.floats() // real, so no error
-	S, T, M := act.shape[0], act.shape[1], act.shape[2]
+	actF, _ := act.Floats() // real, so no error
+	S, T, M := act.Shape[0], act.Shape[1], act.Shape[2]
 	d := &Dataset{S: S, T: T, M: M, Activity: actF, Labels: map[string]Label{}, Extra: map[string]Array{}, Source: file}
 
 	var err error
@@ -173,12 +139,12 @@ func fromArrays(file string, names []string, arrays map[string]*npyArray) (*Data
 	}
 
 	if a, ok := arrays["dt"]; ok {
-		if !a.isReal() || a.count() != 1 {
-			return nil, bad("dt", nil, "has dtype %s and shape %v, want one number (the bin width in seconds)", a.descr, a.shape)
+		if !a.IsReal() || a.Len() != 1 {
+			return nil, bad("dt", nil, "has dtype %s and shape %v, want one number (the bin width in seconds)", a.Descr, a.Shape)
 		}
-		v, _ := a.floats()
+		v, _ := a.Floats()
 		d.Dt = v[0]
-		if a.kind == 'f' && a.size < 8 {
+		if a.Kind == npy.Float && a.ItemSize < 8 {
 			// A float32 dt of 0.05 means 0.05, not 0.05000000074505806: take the float64
 			// nearest the shortest decimal that the stored value stands for.
 			d.Dt, _ = strconv.ParseFloat(strconv.FormatFloat(d.Dt, 'g', -1, 32), 64)
@@ -192,23 +158,23 @@ func fromArrays(file string, names []string, arrays map[string]*npyArray) (*Data
 	}
 
 	if a, ok := arrays["inputs"]; ok {
-		if len(a.shape) != 3 || a.shape[0] != S || a.shape[1] != T {
-			return nil, bad("inputs", nil, "has shape %v, want [%d, %d, inputs] (segments and time as activity)", a.shape, S, T)
+		if len(a.Shape) != 3 || a.Shape[0] != S || a.Shape[1] != T {
+			return nil, bad("inputs", nil, "has shape %v, want [%d, %d, inputs] (segments and time as activity)", a.Shape, S, T)
 		}
-		if d.Inputs, err = a.floats(); err != nil {
+		if d.Inputs, err = a.Floats(); err != nil {
 			return nil, bad("inputs", nil, "%v", err)
 		}
-		d.I = a.shape[2]
+		d.I = a.Shape[2]
 		if d.I == 0 {
 			d.Inputs = nil
 		}
 	}
 
 	if a, ok := arrays[weightField]; ok {
-		if !slices.Equal(a.shape, act.shape) {
-			return nil, bad(weightField, nil, "has shape %v, want the activity's %v", a.shape, act.shape)
+		if !slices.Equal(a.Shape, act.Shape) {
+			return nil, bad(weightField, nil, "has shape %v, want the activity's %v", a.Shape, act.Shape)
 		}
-		if d.Weight, err = a.floats(); err != nil {
+		if d.Weight, err = a.Floats(); err != nil {
 			return nil, bad(weightField, nil, "%v", err)
 		}
 	}
@@ -225,11 +191,11 @@ func fromArrays(file string, names []string, arrays map[string]*npyArray) (*Data
 				return nil, &FieldError{File: file, Field: name, Index: fieldIndex(err), Msg: err.Error()}
 			}
 			d.Labels[strings.TrimPrefix(name, labelPrefix)] = l
-		case a.isReal():
-			v, _ := a.floats()
-			d.Extra[name] = Array{Shape: a.shape, Data: v}
+		case a.IsReal():
+			v, _ := a.Floats()
+			d.Extra[name] = Array{Shape: a.Shape, Data: v}
 		default:
-			slog.Warn("skipping an array that is not real numbers", "file", file, "array", name, "dtype", a.descr)
+			slog.Warn("skipping an array that is not real numbers", "file", file, "array", name, "dtype", a.Descr)
 		}
 	}
 	return d, nil
@@ -254,80 +220,92 @@ func fieldIndex(err error) []int {
 
 // readLengths converts a lengths array: integers of any width, or floats that hold integers.
 // Range checks against T are left to Validate.
-func readLengths(a *npyArray) ([]int, error) {
-	if len(a.shape) != 1 {
-		return nil, fmt.Errorf("has shape %v, want [segments]", a.shape)
+func readLengths(a *npy.Array) ([]int, error) {
+	if len(a.Shape) != 1 {
+		return nil, fmt.Errorf("has shape %v, want [segments]", a.Shape)
 	}
-	out := make([]int, a.count())
-	for i := range out {
-		switch a.kind {
-		case 'i':
-			v := a.intAt(i)
-			if v < math.MinInt32 || v > math.MaxInt32 {
-				return nil, &indexError{i, fmt.Sprintf("= %d is not a plausible length", v)}
+	out := make([]int, a.Len())
+	implausible := func(i int, v any) error { return &indexError{i, fmt.Sprintf("= %d is not a plausible length", v)} }
+	switch a.Kind {
+	case npy.Int:
+		v, _ := a.Ints() // kind Int: no error
+		for i, x := range v {
+			if x < math.MinInt32 || x > math.MaxInt32 {
+				return nil, implausible(i, x)
 			}
-			out[i] = int(v)
-		case 'u':
-			v := a.uintAt(i)
-			if v > math.MaxInt32 {
-				return nil, &indexError{i, fmt.Sprintf("= %d is not a plausible length", v)}
-			}
-			out[i] = int(v)
-		case 'f':
-			v := a.floatAt(i)
-			if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
-				return nil, &indexError{i, fmt.Sprintf("= %v, want an integer number of bins", v)}
-			}
-			out[i] = int(v)
-		default:
-			return nil, fmt.Errorf("has dtype %s, want integers", a.descr)
+			out[i] = int(x)
 		}
+	case npy.Uint:
+		v, _ := a.Uints() // kind Uint: no error
+		for i, x := range v {
+			if x > math.MaxInt32 {
+				return nil, implausible(i, x)
+			}
+			out[i] = int(x)
+		}
+	case npy.Float:
+		v, _ := a.Floats() // kind Float: no error
+		for i, x := range v {
+			if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+				return nil, &indexError{i, fmt.Sprintf("= %v, want an integer number of bins", x)}
+			}
+			out[i] = int(x)
+		}
+	default:
+		return nil, fmt.Errorf("has dtype %s, want integers", a.Descr)
 	}
 	return out, nil
 }
 
 // readLabel converts a label array to its values as text, keeping its kind.
-func readLabel(a *npyArray) (Label, error) {
-	if len(a.shape) != 1 {
-		return Label{}, fmt.Errorf("has shape %v, want [segments] (one value per segment)", a.shape)
+func readLabel(a *npy.Array) (Label, error) {
+	if len(a.Shape) != 1 {
+		return Label{}, fmt.Errorf("has shape %v, want [segments] (one value per segment)", a.Shape)
 	}
-	n := a.count()
-	l := Label{Values: make([]string, n)}
-	switch a.kind {
-	case 'U', 'S':
-		var err error
+	var l Label
+	var err error
+	switch a.Kind {
+	case npy.Unicode, npy.ByteString:
 		l.Kind = StringLabel
-		if l.Values, err = a.strings(); err != nil {
-			return Label{}, err
-		}
-	case 'b', 'u':
+		l.Values, err = a.Strings()
+	case npy.Bool, npy.Uint:
 		l.Kind = IntLabel
-		for i := range n {
-			l.Values[i] = strconv.FormatUint(a.uintAt(i), 10)
-		}
-	case 'i':
+		l.Values, err = formatAll(a.Uints, func(v uint64) string { return strconv.FormatUint(v, 10) })
+	case npy.Int:
 		l.Kind = IntLabel
-		for i := range n {
-			l.Values[i] = strconv.FormatInt(a.intAt(i), 10)
-		}
-	case 'f':
+		l.Values, err = formatAll(a.Ints, func(v int64) string { return strconv.FormatInt(v, 10) })
+	case npy.Float:
 		// The shortest text that reads back as the stored value, at the stored precision:
 		// float32 0.1 is "0.1", not "0.10000000149011612".
-		l.Kind = FloatLabel
 		bits := 64
-		if a.size < 8 {
+		if a.ItemSize < 8 {
 			bits = 32
 		}
-		for i := range n {
-			l.Values[i] = strconv.FormatFloat(a.floatAt(i), 'g', -1, bits)
-		}
+		l.Kind = FloatLabel
+		l.Values, err = formatAll(a.Floats, func(v float64) string { return strconv.FormatFloat(v, 'g', -1, bits) })
 	default:
-		if strings.HasSuffix(a.descr, "O") {
+		if strings.HasSuffix(a.Descr, "O") {
 			return Label{}, errors.New("has dtype object (pickled Python objects); save it as fixed-width text: np.asarray(values, dtype=str)")
 		}
-		return Label{}, fmt.Errorf("has dtype %s, want integers, floats or text", a.descr)
+		return Label{}, fmt.Errorf("has dtype %s, want integers, floats or text", a.Descr)
+	}
+	if err != nil {
+		return Label{}, err
 	}
 	return l, nil
+}
+
+// formatAll returns the elements that read returns, as text.
+func formatAll[T any](read func() ([]T, error), format func(T) string) ([]string, error) {
+	v, err := read()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = format(x)
+	}
+	return out, nil
 }
 
 // WriteNPZ writes d to path in the contract ReadNPZ reads, atomically (a crash leaves any
@@ -345,14 +323,14 @@ func WriteNPZ(path string, d *Dataset) error {
 
 // writeNPZ writes a validated dataset as an .npz archive to w.
 func writeNPZ(w io.Writer, d *Dataset) error {
-	z := zip.NewWriter(w)
+	z := npy.NewArchive(w, npy.Store)
 	add := func(name string, shape []int, data any) error {
-		f, err := z.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: zip.Store})
-		if err != nil {
-			return err
+		if shape == nil {
+			shape = []int{} // a nil shape is 0-d here (see Validate), 1-D to npy.Encode
 		}
-		if err := encodeNPY(f, shape, data); err != nil {
-			return &FieldError{File: d.Source, Field: name, Msg: "cannot be written", Err: err}
+		if err := z.Add(name, shape, data); err != nil {
+			// Unwrap: Add's error names the array, which the FieldError does already.
+			return &FieldError{File: d.Source, Field: name, Msg: "cannot be written", Err: errors.Unwrap(err)}
 		}
 		return nil
 	}
@@ -366,7 +344,7 @@ func writeNPZ(w io.Writer, d *Dataset) error {
 	if err := add("lengths", []int{d.S}, lengths); err != nil {
 		return err
 	}
-	if err := add("dt", nil, []float64{d.Dt}); err != nil {
+	if err := add("dt", []int{}, []float64{d.Dt}); err != nil {
 		return err
 	}
 	for _, name := range sortedKeys(d.Labels) {
@@ -433,3 +411,7 @@ func labelData(l Label) (any, error) {
 	}
 	return l.Values, nil
 }
+
+// product returns the number of elements of an array of the given shape (0 if a dimension is
+// 0), or -1 if a dimension is negative or the count overflows an int: npy.Size, for Validate.
+func product(shape []int) int { return npy.Size(shape) }

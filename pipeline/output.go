@@ -138,7 +138,7 @@ type array struct {
 // writeNPZ writes arrays into one .npz archive at path, atomically (numpy.load reads it).
 func writeNPZ(path string, arrays ...array) error {
 	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
-		a := npy.NewArchive(w)
+		a := npy.NewArchive(w, npy.Deflate)
 		for _, x := range arrays {
 			if err := a.Add(x.name, x.shape, x.data); err != nil {
 				return fmt.Errorf("%s: %w", path, err)

@@ -7,9 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
-
-	"github.com/sbinet/npyio/npz"
 
 	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/internal/npy"
@@ -76,7 +73,7 @@ func writeFitted(a *npy.Archive, f *Fitted) error {
 // SaveModel writes f to path atomically.
 func SaveModel(path string, f *Fitted) error {
 	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
-		a := npy.NewArchive(w)
+		a := npy.NewArchive(w, npy.Deflate)
 		if err := writeFitted(a, f); err != nil {
 			return err
 		}
@@ -86,9 +83,9 @@ func SaveModel(path string, f *Fitted) error {
 
 // LoadModel reads a model file (or a checkpoint, which holds the current model too).
 func LoadModel(path string) (*Fitted, error) {
-	r, err := npz.Open(path)
+	r, err := npy.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err // it names the path
 	}
 	defer r.Close()
 	f, err := readFitted(r)
@@ -103,12 +100,13 @@ func LoadRun(dir string) (*Fitted, error) {
 	return LoadModel(filepath.Join(dir, ModelFile))
 }
 
-func readFitted(r *npz.Reader) (*Fitted, error) {
-	var y, mj []uint8
-	if err := readKey(r, "config_yaml", &y); err != nil {
+func readFitted(r *npy.Reader) (*Fitted, error) {
+	y, err := readArray(r, "config_yaml", (*npy.Array).Bytes)
+	if err != nil {
 		return nil, err
 	}
-	if err := readKey(r, "meta_json", &mj); err != nil {
+	mj, err := readArray(r, "meta_json", (*npy.Array).Bytes)
+	if err != nil {
 		return nil, err
 	}
 	var meta modelMeta
@@ -129,8 +127,8 @@ func readFitted(r *npz.Reader) (*Fitted, error) {
 	}
 	f.Theta = make([]float64, m.Layout.Size)
 	for _, b := range m.Layout.Blocks {
-		var v []float64
-		if err := readKey(r, "theta/"+b.Name, &v); err != nil {
+		v, err := readArray(r, "theta/"+b.Name, (*npy.Array).Floats)
+		if err != nil {
 			return nil, err
 		}
 		if len(v) != b.Size() {
@@ -138,19 +136,20 @@ func readFitted(r *npz.Reader) (*Fitted, error) {
 		}
 		copy(f.Theta[b.Off:], v)
 	}
-	if err := readKey(r, "embeddings", &f.Embeddings); err != nil {
+	if f.Embeddings, err = readArray(r, "embeddings", (*npy.Array).Floats); err != nil {
 		return nil, err
 	}
-	var tr, ho []int64
-	if err := readKey(r, "train", &tr); err != nil {
+	tr, err := readArray(r, "train", (*npy.Array).Ints)
+	if err != nil {
 		return nil, err
 	}
-	if err := readKey(r, "heldout", &ho); err != nil {
+	ho, err := readArray(r, "heldout", (*npy.Array).Ints)
+	if err != nil {
 		return nil, err
 	}
 	f.Train, f.HeldOut = fromI64(tr), fromI64(ho)
 	if cfg.Model.InitialState == "learned" {
-		if err := readKey(r, "x0", &f.X0); err != nil {
+		if f.X0, err = readArray(r, "x0", (*npy.Array).Floats); err != nil {
 			return nil, err
 		}
 	}
@@ -160,17 +159,18 @@ func readFitted(r *npz.Reader) (*Fitted, error) {
 	return f, nil
 }
 
-func readKey(r *npz.Reader, name string, ptr any) error {
-	key := name + ".npy"
-	if !slices.Contains(r.Keys(), key) {
-		if key = name; !slices.Contains(r.Keys(), key) {
-			return fmt.Errorf("missing array %q", name)
-		}
+// readArray reads array name of r through conv, a conversion such as (*npy.Array).Floats; its
+// errors name the array.
+func readArray[T any](r *npy.Reader, name string, conv func(*npy.Array) ([]T, error)) ([]T, error) {
+	a, err := r.Array(name)
+	if err != nil {
+		return nil, err
 	}
-	if err := r.Read(key, ptr); err != nil {
-		return fmt.Errorf("array %q: %w", name, err)
+	v, err := conv(a)
+	if err != nil {
+		return nil, fmt.Errorf("array %q: %w", name, err)
 	}
-	return nil
+	return v, nil
 }
 
 func toI64(x []int) []int64 {
@@ -211,7 +211,7 @@ func saveCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 		return err
 	}
 	return fsutil.WriteFileAtomic(r.file(CheckpointFile), func(w io.Writer) error {
-		a := npy.NewArchive(w)
+		a := npy.NewArchive(w, npy.Deflate)
 		if err := writeFitted(a, tr.fitted(false)); err != nil {
 			return err
 		}
@@ -252,9 +252,9 @@ func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("--resume: %w", err)
 	}
-	rd, err := npz.Open(path)
+	rd, err := npy.Open(path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return err // it names the path
 	}
 	defer rd.Close()
 	f, err := readFitted(rd)
@@ -266,8 +266,8 @@ func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 	if string(want) != string(got) {
 		return fmt.Errorf("%s: written with a different configuration than %s; resume with the saved config", path, r.file(ConfigFile))
 	}
-	var mj []uint8
-	if err := readKey(rd, "checkpoint_json", &mj); err != nil {
+	mj, err := readArray(rd, "checkpoint_json", (*npy.Array).Bytes)
+	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	var meta checkpointMeta
@@ -286,8 +286,8 @@ func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 		dst  []float64
 	}{{"adam/theta_m", st.adamTheta.M}, {"adam/theta_v", st.adamTheta.V},
 		{"adam/local_m", st.adamLocal.M}, {"adam/local_v", st.adamLocal.V}} {
-		var v []float64
-		if err := readKey(rd, x.name, &v); err != nil {
+		v, err := readArray(rd, x.name, (*npy.Array).Floats)
+		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		if len(v) != len(x.dst) {
@@ -302,11 +302,12 @@ func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 		st.bestR2 = math.Inf(-1)
 	}
 	if meta.HasBest {
-		var bt, bl []float64
-		if err := readKey(rd, "best/theta", &bt); err != nil {
+		bt, err := readArray(rd, "best/theta", (*npy.Array).Floats)
+		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		if err := readKey(rd, "best/local", &bl); err != nil {
+		bl, err := readArray(rd, "best/local", (*npy.Array).Floats)
+		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		st.bestTheta, st.bestLocal = convert[T](bt), convert[T](bl)

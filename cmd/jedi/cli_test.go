@@ -109,7 +109,7 @@ func TestBadInputIsOneLineError(t *testing.T) {
 // nanNPZ is an npz in the data contract whose activity [2, 3, 2] is NaN at [1, 2, 1].
 func nanNPZ(t *testing.T) []byte {
 	var buf bytes.Buffer
-	a := npy.NewArchive(&buf)
+	a := npy.NewArchive(&buf, npy.Deflate)
 	act := make([]float64, 12)
 	act[(1*3+2)*2+1] = math.NaN()
 	if err := a.Add("activity", []int{2, 3, 2}, act); err != nil {

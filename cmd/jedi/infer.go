@@ -47,7 +47,7 @@ initial states), r2 (scalar, the reconstruction of FILE's segments) and r2_per_n
 				return err
 			}
 			err = fsutil.WriteFileAtomic(out, func(w io.Writer) error {
-				a := npy.NewArchive(w)
+				a := npy.NewArchive(w, npy.Deflate)
 				if err := a.Add("embeddings", []int{ds.S, f.Config.Model.D}, res.Embeddings); err != nil {
 					return err
 				}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/sbinet/npyio"
 
 	"github.com/jedi-neuro/jedi/data/formats/internal/fixture"
+	"github.com/jedi-neuro/jedi/internal/npy"
 )
 
 // TestNPZ checks the arrays written by testdata/make_npy.py.
@@ -50,7 +52,7 @@ func TestNPYRoundTrip(t *testing.T) {
 	if err := npyio.Write(&buf, in); err != nil {
 		t.Fatal(err)
 	}
-	n, err := decodeNPY(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "v")
+	n, err := decodeNPY(buf.Bytes(), "v")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,9 +81,26 @@ func TestNPYForgedShape(t *testing.T) {
 	if bytes.Equal(forged, b) {
 		t.Fatalf("header %q not as expected", b[:80])
 	}
-	_, err = decodeNPY(bytes.NewReader(forged), int64(len(forged)), "one")
+	_, err = decodeNPY(forged, "one")
 	if err == nil || !strings.Contains(err.Error(), "needs") {
 		t.Errorf("error %v, want a refusal naming the bytes needed", err)
+	}
+}
+
+// TestNPYForgedHeaderLength decodes the file that fuzzing found npyio to trust (testdata/fuzz/
+// FuzzInspectNPY/21f73d1f65d12496: version 2, a header length of gigabytes in 14 bytes): it
+// must be refused at once, allocating far less than the declared length.
+func TestNPYForgedHeaderLength(t *testing.T) {
+	forged := []byte("\x93NUMPY\x02\n\xe5{H\x95QJ")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := decodeNPY(forged, "forged")
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "runs past the end of the array's 14 bytes") {
+		t.Errorf("error %v, want a refusal of the declared header length", err)
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > 4<<20 {
+		t.Errorf("decoding a 16-byte file allocated %d bytes", d)
 	}
 }
 
@@ -98,13 +117,18 @@ func FuzzInspectNPY(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var n *Node
 		var err error
-		if bytes.HasPrefix(data, []byte("PK")) {
-			n, err = decodeNPZ(bytes.NewReader(data), int64(len(data)), "fuzz.npz")
+		if !bytes.HasPrefix(data, []byte("PK")) {
+			n, err = decodeNPY(data, "fuzz")
+		} else if r, zerr := npy.NewReader(bytes.NewReader(data), int64(len(data))); zerr == nil {
+			n, err = decodeNPZ(r, "fuzz.npz")
 		} else {
-			n, err = decodeNPY(bytes.NewReader(data), int64(len(data)), "fuzz")
+			return
 		}
 		if err != nil {
 			return
+		}
+		if n.Class != "npz" {
+			n = &Node{Children: []*Node{n}}
 		}
 		for _, c := range n.Children {
 			if c.NumElements() != dataLen(c.Data) {
