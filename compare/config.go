@@ -22,15 +22,11 @@
 package compare
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 
-	"go.yaml.in/yaml/v4"
-
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 	"github.com/jedi-neuro/jedi/model/vae"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -151,10 +147,8 @@ func (c *Config) Validate() error {
 // is used in error messages.
 func Parse(name string, b []byte, base Config) (Config, error) {
 	c := base
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("%s: %w", name, err)
+	if err := strictyaml.Decode(name, b, &c); err != nil {
+		return Config{}, err
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("%s: %w", name, err)
@@ -173,13 +167,5 @@ func Load(path string) (Config, error) {
 
 // YAML encodes the configuration as it is saved beside the results.
 func (c *Config) YAML() ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	if err := enc.Encode(c); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return strictyaml.Encode(c)
 }

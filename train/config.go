@@ -5,14 +5,10 @@
 package train
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 
-	"go.yaml.in/yaml/v4"
-
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 	"github.com/jedi-neuro/jedi/model"
 )
 
@@ -145,10 +141,8 @@ func (c *Config) Validate() error {
 // keys; name is used in error messages.
 func ParseConfig(name string, b []byte, base Config) (Config, error) {
 	c := base
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("%s: %w", name, err)
+	if err := strictyaml.Decode(name, b, &c); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }
@@ -164,14 +158,5 @@ func LoadConfig(path string, base Config) (Config, error) {
 
 // YAML returns the configuration as YAML, every field spelled out.
 func (c *Config) YAML() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(c); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return strictyaml.Encode(c)
 }

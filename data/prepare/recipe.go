@@ -2,13 +2,13 @@ package prepare
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
 
 // Units of the prepared activity.
@@ -165,10 +165,8 @@ func wholeBins(length, bin float64) (int, bool) {
 // error messages.
 func ParseRecipe(name string, b []byte) (Recipe, error) {
 	r := DefaultRecipe()
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&r); err != nil && !errors.Is(err, io.EOF) {
-		return Recipe{}, fmt.Errorf("%s: %w", name, err)
+	if err := strictyaml.Decode(name, b, &r); err != nil {
+		return Recipe{}, err
 	}
 	if err := r.Validate(); err != nil {
 		return Recipe{}, fmt.Errorf("%s: %w", name, err)

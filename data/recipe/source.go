@@ -2,9 +2,7 @@ package recipe
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/jedi-neuro/jedi/data/prepare"
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
 
 // Axis names of a tensor source.
@@ -65,10 +64,8 @@ type rawSource struct {
 // in error messages. A trials source without prepare gets prepare.DefaultRecipe.
 func ParseSource(name string, b []byte) (Source, error) {
 	var raw rawSource
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
-		return Source{}, fmt.Errorf("%s: %w", name, err)
+	if err := strictyaml.Decode(name, b, &raw); err != nil {
+		return Source{}, err
 	}
 	s := Source{File: raw.File, Trials: raw.Trials, Counts: raw.Counts, BinMs: raw.BinMs,
 		Labels: raw.Labels, Tensor: raw.Tensor, Axes: raw.Axes, DtMs: raw.DtMs}
