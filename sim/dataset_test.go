@@ -98,7 +98,7 @@ func TestMultitaskLayoutAndLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := len(Families())
-	checkLayout(t, d, k*cfg.TrialsPerTask, 100, 50, 200, 5, 2)
+	checkLayout(t, d, k*cfg.TrialsPerTask, 100, 50, 200, 5, 12)
 	tasks, err := d.LabelValues("task")
 	if err != nil {
 		t.Fatal(err)
@@ -121,28 +121,42 @@ func TestMultitaskLayoutAndLabels(t *testing.T) {
 			t.Errorf("trial %d: f = %v, A = %v outside the configured ranges", s, freq[s], ampl[s])
 		}
 	}
-	// The inputs carry the labels: a square wave is ±A√(1+(2πfτ)²)/√2 (leak compensation) and
-	// a ramp starts at ∓A, on every channel; a sine reaches its compensated amplitude.
+	// The inputs carry the labels, on the task's own pair of channels (task k drives channels 2k
+	// and 2k+1, the others stay 0): a square wave is ±A√(1+(2πfτ)²)/√2 (leak compensation) and
+	// a ramp starts at ∓A, on both; a sine reaches its compensated amplitude.
 	tau := cfg.Teacher.Tau
+	width := d.I / k
 	for s, task := range tasks {
 		u := d.Inputs[s*d.T*d.I : (s+1)*d.T*d.I]
+		ch0 := (s % k) * width
+		var own []float64 // the task's channels, bin by bin
+		for b := range d.T {
+			for c := range d.I {
+				v := u[b*d.I+c]
+				if c >= ch0 && c < ch0+width {
+					own = append(own, v)
+				} else if v != 0 {
+					t.Fatalf("%s trial %d drives channel %d (%v), not one of its own %d–%d", task, s, c, v, ch0, ch0+width-1)
+				}
+			}
+		}
 		comp := math.Hypot(1, 2*math.Pi*freq[s]*tau)
 		switch task {
 		case Square:
-			for _, v := range u {
+			for _, v := range own {
 				if !closeRel(math.Abs(v), ampl[s]*comp/math.Sqrt2, 1e-12) {
 					t.Fatalf("square trial %d: |u| = %v, want %v", s, math.Abs(v), ampl[s]*comp/math.Sqrt2)
 				}
 			}
 		case Ramp:
-			for c := range d.I {
-				if !closeRel(math.Abs(u[c]), ampl[s], 1e-12) {
-					t.Errorf("ramp trial %d channel %d starts at %v, want ±%v", s, c, u[c], ampl[s])
+			for c := range width {
+				if !closeRel(math.Abs(own[c]), ampl[s], 1e-12) {
+					t.Errorf("ramp trial %d channel %d starts at %v, want ±%v", s, ch0+c, own[c], ampl[s])
 				}
 			}
 		case Sine:
 			peak := 0.0
-			for _, v := range u {
+			for _, v := range own {
 				peak = max(peak, math.Abs(v))
 			}
 			// Sampling every 10 ms at f ≤ 4 Hz misses the peak by at most 1 − cos(π f dt) < 1%.
@@ -254,7 +268,7 @@ func entrainment(t *testing.T, d *data.Dataset, trials []trial, burn int) (drive
 	u, zero := make([]float64, steps*tc.I), make([]float64, steps*tc.I)
 	for s, tr := range trials {
 		x0 := normals(newRand(99, 300, uint64(s)), n)
-		tr.w.fill(u, steps, tc.I, burn, tc.Dt)
+		tr.fill(u, steps, tc.I, burn, tc.Dt)
 		rec := tanhs(xs[s*d.T*n : (s+1)*d.T*n])
 		a, _ := tc.Run(x0, u, steps)
 		b, _ := tc.Run(x0, zero, steps)

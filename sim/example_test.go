@@ -28,12 +28,12 @@ func ExampleMultitask() {
 		fmt.Println(name, d.Extra[name].Shape)
 	}
 	// Output:
-	// 12 trials × 100 bins × 50 neurons, 2 input channels, dt = 0.01 s
+	// 12 trials × 100 bins × 50 neurons, 12 input channels, dt = 0.01 s
 	// tasks: [sine square sawtooth triangle ramp bursts]
 	// teacher_J [200 200]
 	// teacher_P [200 5]
 	// teacher_Q [200 5]
-	// teacher_W_ext [200 2]
+	// teacher_W_ext [200 12]
 	// teacher_alpha [1]
 	// teacher_b [200]
 	// teacher_lyapunov [1]

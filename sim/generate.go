@@ -56,6 +56,17 @@ type trial struct {
 	x0         []float64
 	task       string
 	freq, ampl float64
+	// ch0 and width are the input channels the waveform drives; width 0 means all of them.
+	ch0, width int
+}
+
+// fill writes the trial's input of steps bins over in channels into u (see waveform.fill).
+func (tr *trial) fill(u []float64, steps, in, burn int, dt float64) {
+	width := tr.width
+	if width == 0 {
+		width = in
+	}
+	tr.w.fill(u, steps, in, tr.ch0, width, burn, dt)
 }
 
 // recording says how trials are simulated and observed.
@@ -100,7 +111,7 @@ func simulate(tc *Teacher, lyap float64, trials []trial, rec recording) *data.Da
 			traj := make([]float64, steps*n)
 			for k := range jobs {
 				tr := &trials[k]
-				tr.w.fill(u, steps, in, burn, tc.Dt)
+				tr.fill(u, steps, in, burn, tc.Dt)
 				tc.run(traj, tr.x0, u, steps)
 				copy(xs[k*t*n:(k+1)*t*n], traj[burn*n:])
 				copy(d.Inputs[k*t*in:(k+1)*t*in], u[burn*in:])

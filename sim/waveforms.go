@@ -120,15 +120,17 @@ func (w *waveform) at(t float64) float64 {
 	return 0
 }
 
-// fill writes the I-channel input of steps bins into u (steps×I): channel c at bin k is
-// w(t_k − c D/(2I)) with t_k = (k − burn) dt and D = 1/f, so that the channels carry the same
-// waveform lagged evenly over half its time scale (a quadrature pair when I = 2), and the drive
-// W_ext u_t moves through an I-dimensional subspace rather than along one line.
-func (w *waveform) fill(u []float64, steps, inputs, burn int, dt float64) {
+// fill writes the input of steps bins into u (steps×inputs): the waveform drives the width
+// channels from ch0 on, and every other channel is 0. Channel ch0 + c at bin k is
+// w(t_k − c D/(2·width)) with t_k = (k − burn) dt and D = 1/f, so that the channels carry the
+// same waveform lagged evenly over half its time scale (a quadrature pair when width = 2), and
+// the drive W_ext u_t moves through a width-dimensional subspace rather than along one line.
+func (w *waveform) fill(u []float64, steps, inputs, ch0, width, burn int, dt float64) {
+	clear(u[:steps*inputs])
 	for k := range steps {
 		t := float64(k-burn) * dt
-		for c := range inputs {
-			u[k*inputs+c] = w.at(t - float64(c)/(2*float64(inputs)*w.f))
+		for c := range width {
+			u[k*inputs+ch0+c] = w.at(t - float64(c)/(2*float64(width)*w.f))
 		}
 	}
 }

@@ -94,11 +94,38 @@ func TestFillLagsChannels(t *testing.T) {
 	const f, steps, in, burn, dt = 1.5, 40, 3, 10, 0.01
 	w := mustWaveform(t, Sawtooth, f, 1, 0.3)
 	u := make([]float64, steps*in)
-	w.fill(u, steps, in, burn, dt)
+	w.fill(u, steps, in, 0, in, burn, dt)
 	for k := range steps {
 		for c := range in {
 			want := w.at(float64(k-burn)*dt - float64(c)/(2*in*f))
 			if u[k*in+c] != want {
+				t.Fatalf("bin %d channel %d: %v, want %v", k, c, u[k*in+c], want)
+			}
+		}
+	}
+}
+
+// TestFillBlock: a waveform given channels 2 and 3 of 6 drives exactly those, lagged as a
+// quadrature pair, and leaves the others at 0.
+func TestFillBlock(t *testing.T) {
+	const f, steps, in, burn, dt = 2.0, 30, 6, 5, 0.01
+	w := mustWaveform(t, Sine, f, 1, 0.3)
+	u := make([]float64, steps*in)
+	for i := range u {
+		u[i] = 9 // fill must overwrite, not accumulate
+	}
+	w.fill(u, steps, in, 2, 2, burn, dt)
+	for k := range steps {
+		tk := float64(k-burn) * dt
+		for c := range in {
+			want := 0.0
+			switch c {
+			case 2:
+				want = w.at(tk)
+			case 3:
+				want = w.at(tk - 1/(4*f))
+			}
+			if math.Abs(u[k*in+c]-want) > 1e-12 {
 				t.Fatalf("bin %d channel %d: %v, want %v", k, c, u[k*in+c], want)
 			}
 		}
