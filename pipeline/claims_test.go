@@ -169,3 +169,71 @@ func TestClaimSinusoid(t *testing.T) {
 		}
 	}
 }
+
+// Claim 3, MemoryPro: a JEDI fit with one embedding per trial phase (the default configuration,
+// 150 epochs) separates the four phases in its embeddings (cross-validated decoding ≥ 0.95 by
+// the better of logistic regression and 5-NN), and each phase's network — the centroid of the
+// phase's embeddings — has fixed points that match the teacher's of that phase: a match score
+// (fixedpoints.MatchScore: the count ratio times 1/(1 + mean matched distance / spread of the
+// teacher's points), in the space of the recorded neurons) of at least 0.5.
+//
+// Measured (seed 1): see the closing figures logged by the test; the default run's numbers
+// are in README.md.
+func TestClaimMemoryPro(t *testing.T) {
+	claims(t)
+	res, err := MemoryPro(context.Background(), DefaultMemoryProOptions(t.TempDir(), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := res.Dataset
+	t.Logf("teacher: median angle error %.2f°, %d segments", res.Score.MedianDeg, ds.S)
+	cfg := train.Default(ds.M)
+	cfg.Train.Epochs = 150
+	f := claimFit(t, cfg, ds)
+	emb, err := SegmentEmbeddings(f, ds, cfg.Train.InferSteps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("R² held-out %.4f", emb.Inferred.R2)
+	em, err := MapEmbeddings(ds, emb.E, emb.HeldOut, "phase", false, 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := 0.0
+	for _, c := range em.Classification {
+		t.Logf("phase decoded by %s: %.3f ± %.3f (chance %.3f)", c.Method, c.Accuracy, c.AccuracySD, c.Chance)
+		best = max(best, c.Accuracy)
+	}
+	if best < 0.95 {
+		t.Errorf("phase classification %.3f, claim ≥ 0.95", best)
+	}
+	segs, err := TrainingSegments(f, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fps, err := FixedPoints(f, ds, segs, "phase", FixedPointOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range fps.Networks {
+		m := n.Teacher
+		if m == nil {
+			t.Errorf("phase %s: no teacher fixed points to match", n.Group)
+			continue
+		}
+		t.Logf("phase %-9s found %d (teacher %d): score %.3f, mean distance %.3f (spread %.3f), stability agreement %.2f",
+			n.Group, m.Found, m.TeacherPoints, m.Score, m.MeanDistance, m.Spread, m.StabilityAgreement)
+		if m.Score < 0.5 {
+			t.Errorf("phase %s: fixed-point match %.3f, claim ≥ 0.5", n.Group, m.Score)
+		}
+	}
+	if out := claimOut("memorypro"); out != "" {
+		for _, w := range []interface {
+			Write(string) ([]report.Figure, error)
+		}{em, fps} {
+			if _, err := w.Write(out); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}
