@@ -1,12 +1,9 @@
 package prepare
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"os"
-
-	"go.yaml.in/yaml/v4"
 
 	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
@@ -185,14 +182,5 @@ func LoadRecipe(path string) (Recipe, error) {
 
 // YAML returns the recipe as YAML with every field spelled out, for saving beside the output.
 func (r *Recipe) YAML() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return strictyaml.Encode(r)
 }

@@ -1,7 +1,6 @@
 package recipe
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -156,14 +155,5 @@ func (s *Source) Validate() error {
 
 // YAML returns the source with every field spelled out, for saving beside the prepared data.
 func (s *Source) YAML() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(s); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return strictyaml.Encode(s)
 }
