@@ -59,23 +59,30 @@ func stepLoss(t *testing.T, p train.Problem[float64], theta []float64, rows []in
 	return loss
 }
 
+// tinyProblem is the float64 Problem of a tiny model of kind over the first three segments of
+// random data with the given lengths (T = 6, M = 4), with its θ perturbed away from the
+// initialisation so that biases and e are non-zero.
+func tinyProblem(t *testing.T, kind string, rng *rand.Rand, lengths []int) (train.Problem[float64], []float64) {
+	t.Helper()
+	ds := randomData(6, 4, lengths, rng)
+	m, err := New[float64](tinyConfig(kind), ds.T, ds.M)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Problem(ds, []int{0, 1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, perturbed(m, rng)
+}
+
 // TestGradientFiniteDifference compares Step's gradient with a fourth-order central finite
 // difference of Step's loss at the same noise seed, for every entry of θ, on a ragged minibatch
 // (the rows in shuffled order, as the engine passes them).
 func TestGradientFiniteDifference(t *testing.T) {
 	for _, kind := range []string{kindVAE, kindRNN} {
 		t.Run(kind, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(3, 4))
-			ds := randomData(6, 4, []int{6, 3, 5, 2}, rng)
-			m, err := New[float64](tinyConfig(kind), ds.T, ds.M)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := m.Problem(ds, []int{0, 1, 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			theta := perturbed(m, rng)
+			p, theta := tinyProblem(t, kind, rand.New(rand.NewPCG(3, 4)), []int{6, 3, 5, 2})
 			rows := []int{2, 0, 1}
 			const seed = 77
 			grad := make([]float64, len(theta))
@@ -107,17 +114,7 @@ func TestGradientFiniteDifference(t *testing.T) {
 // loss and gradient bit for bit, another seed draws other latents.
 func TestStepNoise(t *testing.T) {
 	for _, kind := range []string{kindVAE, kindRNN} {
-		rng := rand.New(rand.NewPCG(5, 6))
-		ds := randomData(6, 4, []int{6, 3, 5}, rng)
-		m, err := New[float64](tinyConfig(kind), ds.T, ds.M)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := m.Problem(ds, []int{0, 1, 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		theta := perturbed(m, rng)
+		p, theta := tinyProblem(t, kind, rand.New(rand.NewPCG(5, 6)), []int{6, 3, 5})
 		g1, g2 := make([]float64, len(theta)), make([]float64, len(theta))
 		l1 := stepLoss(t, p, theta, []int{0, 1, 2}, 11, g1)
 		l2 := stepLoss(t, p, theta, []int{0, 1, 2}, 11, g2)
