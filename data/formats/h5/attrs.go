@@ -22,27 +22,17 @@ type rawAttr struct {
 	broken bool // no datatype or dataspace
 }
 
-func (f *File) groupAttrs(g *hdf5.Group) ([]*formats.Node, error) {
+// attrs returns the attributes of the group g, or of the dataset d when it is not nil.
+// scigolib's attribute type lives in an internal package and cannot be named here, so the two
+// sources are chosen inside rather than passed in as one function.
+func (f *File) attrs(g *hdf5.Group, d *hdf5.Dataset) ([]*formats.Node, error) {
 	var raws []rawAttr
 	_, err := guard(func() (struct{}, error) {
-		attrs, err := g.Attributes()
-		for _, a := range attrs {
-			raws = append(raws, collect(a.Name, a.Datatype == nil || a.Dataspace == nil, func() (int, int, uint32, []uint64, uint8) {
-				return int(a.Datatype.Class), int(a.Datatype.Size), a.Datatype.ClassBitField, a.Dataspace.Dimensions, uint8(a.Dataspace.Type)
-			}, a.Data, a.ReadValue))
+		list := g.Attributes
+		if d != nil {
+			list = d.Attributes
 		}
-		return struct{}{}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return attrNodes(raws), nil
-}
-
-func (f *File) datasetAttrs(d *hdf5.Dataset) ([]*formats.Node, error) {
-	var raws []rawAttr
-	_, err := guard(func() (struct{}, error) {
-		attrs, err := d.Attributes()
+		attrs, err := list()
 		for _, a := range attrs {
 			raws = append(raws, collect(a.Name, a.Datatype == nil || a.Dataspace == nil, func() (int, int, uint32, []uint64, uint8) {
 				return int(a.Datatype.Class), int(a.Datatype.Size), a.Datatype.ClassBitField, a.Dataspace.Dimensions, uint8(a.Dataspace.Type)

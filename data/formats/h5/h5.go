@@ -237,7 +237,7 @@ func (f *File) group(path string, load bool, depth int) (*formats.Node, error) {
 	g := f.groups[path]
 	n := &formats.Node{Name: g.Name(), Class: "group"}
 	var err error
-	if n.Attrs, err = f.groupAttrs(g); err != nil {
+	if n.Attrs, err = f.attrs(g, nil); err != nil {
 		return nil, fmt.Errorf("%s: %s: attributes: %w", f.name, path, err)
 	}
 	for _, c := range g.Children() {
@@ -294,7 +294,7 @@ func (f *File) info(path string) (*formats.Node, info, error) {
 		// h5py and MATLAB store booleans as an enum over a 1-byte integer.
 		n.Class = "logical"
 	}
-	if n.Attrs, err = f.datasetAttrs(d); err != nil {
+	if n.Attrs, err = f.attrs(nil, d); err != nil {
 		return nil, in, fmt.Errorf("%s: %s: attributes: %w", f.name, path, err)
 	}
 	return n, in, nil
