@@ -69,20 +69,6 @@ func (e *env) fitRun(ctx context.Context, name, dir string, cfg train.Config, ds
 	return f, secs, err
 }
 
-// score reconstructs f's training segments with their trained context and infers its
-// held-out ones (cfg.Train.InferSteps steps); held is nil without held-out segments.
-func score(f *train.Fitted, ds *data.Dataset) (tr, held *train.Inferred, err error) {
-	if tr, err = train.Evaluate(f, ds, f.Train); err != nil {
-		return nil, nil, err
-	}
-	if len(f.HeldOut) > 0 {
-		if held, err = train.Infer(f, ds, f.HeldOut, f.Config.Train.InferSteps); err != nil {
-			return nil, nil, err
-		}
-	}
-	return tr, held, nil
-}
-
 // params counts f's trained values and its effective parameters (see Row).
 func params(f *train.Fitted) (trained, effective int) {
 	trained = len(f.Theta) + len(f.Embeddings) + len(f.X0)
@@ -120,7 +106,7 @@ func fitSingle(ctx context.Context, e *env, s spec) (*Row, error) {
 
 // rnnRow scores a fitted JEDI-type model on one dataset.
 func (e *env) rnnRow(f *train.Fitted, ds *data.Dataset, secs float64, note string) (*Row, error) {
-	tr, held, err := score(f, ds)
+	tr, held, err := train.EvaluateSplit(f, ds, f.Config.Train.InferSteps)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +155,7 @@ func fitPerLabel(ctx context.Context, e *env, s spec) (*Row, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s = %q: %w", e.cfg.Label, name, err)
 		}
-		ti, hi, err := score(f, e.ds)
+		ti, hi, err := train.EvaluateSplit(f, e.ds, f.Config.Train.InferSteps)
 		if err != nil {
 			return nil, fmt.Errorf("%s = %q: %w", e.cfg.Label, name, err)
 		}

@@ -98,6 +98,21 @@ func Evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error) {
 	return evaluate[float32](f, ds, idx)
 }
 
+// EvaluateSplit reconstructs f's training segments with their trained context (Evaluate) and
+// infers its held-out segments with `steps` Adam steps (Infer); held is nil when f has no
+// held-out segments.
+func EvaluateSplit(f *Fitted, ds *data.Dataset, steps int) (tr, held *Inferred, err error) {
+	if tr, err = Evaluate(f, ds, f.Train); err != nil {
+		return nil, nil, err
+	}
+	if len(f.HeldOut) > 0 {
+		if held, err = Infer(f, ds, f.HeldOut, steps); err != nil {
+			return nil, nil, err
+		}
+	}
+	return tr, held, nil
+}
+
 func evaluate[T model.Float](f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error) {
 	m, err := f.Model()
 	if err != nil {

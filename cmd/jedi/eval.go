@@ -108,18 +108,16 @@ and time, without process noise. The result is also written to RUNDIR/metrics.js
 }
 
 func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error) {
-	tr, err := train.Evaluate(f, ds, f.Train)
+	if len(f.HeldOut) > 0 {
+		slog.Info("inferring held-out embeddings", "segments", len(f.HeldOut), "steps", steps)
+	}
+	tr, ho, err := train.EvaluateSplit(f, ds, steps)
 	if err != nil {
 		return nil, err
 	}
 	res := &EvalResult{R2Train: tr.R2, R2TrainMedianNeuron: median(tr.R2PerNeuron), Train: len(f.Train),
 		HeldOut: len(f.HeldOut), InferSteps: steps, Epochs: f.Epochs, Data: ds.Source}
-	if len(f.HeldOut) > 0 {
-		slog.Info("inferring held-out embeddings", "segments", len(f.HeldOut), "steps", steps)
-		ho, err := train.Infer(f, ds, f.HeldOut, steps)
-		if err != nil {
-			return nil, err
-		}
+	if ho != nil {
 		res.R2HeldOut, res.R2HeldOutMedianNeuron = ho.R2, median(ho.R2PerNeuron)
 	}
 	return res, nil
