@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -347,7 +348,7 @@ func writeNPZ(w io.Writer, d *Dataset) error {
 	if err := add("dt", []int{}, []float64{d.Dt}); err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(d.Labels) {
+	for _, name := range slices.Sorted(maps.Keys(d.Labels)) {
 		data, err := labelData(d.Labels[name])
 		if err != nil {
 			return &FieldError{File: d.Source, Field: labelPrefix + name, Msg: "cannot be written", Err: err}
@@ -366,7 +367,7 @@ func writeNPZ(w io.Writer, d *Dataset) error {
 			return err
 		}
 	}
-	for _, name := range sortedKeys(d.Extra) {
+	for _, name := range slices.Sorted(maps.Keys(d.Extra)) {
 		e := d.Extra[name]
 		if err := add(name, e.Shape, e.Data); err != nil {
 			return err

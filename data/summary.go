@@ -2,6 +2,8 @@ package data
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -33,7 +35,7 @@ func (d *Dataset) Summary() string {
 	}
 	line("neurons", "%d", d.M)
 	line("dt", "%g s (%g ms)", d.Dt, d.Dt*1000)
-	for _, name := range sortedKeys(d.Labels) {
+	for _, name := range slices.Sorted(maps.Keys(d.Labels)) {
 		line(labelPrefix+name, "%s", d.labelSummary(name))
 	}
 	if d.I > 0 {
@@ -44,7 +46,7 @@ func (d *Dataset) Summary() string {
 	if d.Weight != nil {
 		line(weightField, "set (weighted loss)")
 	}
-	for _, name := range sortedKeys(d.Extra) {
+	for _, name := range slices.Sorted(maps.Keys(d.Extra)) {
 		if a := d.Extra[name]; len(a.Shape) == 0 && len(a.Data) == 1 {
 			line(name, "extra scalar %g", a.Data[0])
 		} else {

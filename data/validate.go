@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"slices"
@@ -180,7 +181,7 @@ func (v validator) weight() error {
 
 func (v validator) labels() error {
 	d := v.d
-	for _, name := range sortedKeys(d.Labels) {
+	for _, name := range slices.Sorted(maps.Keys(d.Labels)) {
 		l := d.Labels[name]
 		field := labelPrefix + name
 		if name == "" {
@@ -209,7 +210,7 @@ func (v validator) labels() error {
 }
 
 func (v validator) extras() error {
-	for _, name := range sortedKeys(v.d.Extra) {
+	for _, name := range slices.Sorted(maps.Keys(v.d.Extra)) {
 		a := v.d.Extra[name]
 		switch {
 		case name == "":
@@ -227,14 +228,4 @@ func (v validator) extras() error {
 // parseLabelInt parses an IntLabel value of any size (a uint64 label may exceed int64).
 func parseLabelInt(x string) (*big.Int, bool) {
 	return new(big.Int).SetString(x, 10)
-}
-
-// sortedKeys returns the keys of m in increasing order, for deterministic output.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -2,7 +2,9 @@ package prepare
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/jedi-neuro/jedi/data"
@@ -209,19 +211,19 @@ func carriedLabels(trials []Trial, names []string) ([]string, error) {
 	if len(names) == 0 {
 		all := map[string]bool{}
 		for i := range trials {
-			for _, l := range sortedKeys(trials[i].Labels) {
+			for _, l := range slices.Sorted(maps.Keys(trials[i].Labels)) {
 				if reserved[l] {
 					return nil, fmt.Errorf("trial %d: label %q clashes with the label prepare adds; list the labels to carry in the recipe's labels", i, l)
 				}
 				all[l] = true
 			}
 		}
-		names = sortedKeys(all)
+		names = slices.Sorted(maps.Keys(all))
 	}
 	for i := range trials {
 		for _, l := range names {
 			if _, ok := trials[i].Labels[l]; !ok {
-				return nil, fmt.Errorf("trial %d: no label %q (labels: %s)", i, l, listOrNone(sortedKeys(trials[i].Labels)))
+				return nil, fmt.Errorf("trial %d: no label %q (labels: %s)", i, l, listOrNone(slices.Sorted(maps.Keys(trials[i].Labels))))
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package prepare
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -45,7 +46,7 @@ func (tr *Trial) check(i int, w float64) (int, error) {
 	if !finite(tr.Start) {
 		return fail("start %g, want finite", tr.Start)
 	}
-	for _, name := range sortedKeys(tr.Events) {
+	for _, name := range slices.Sorted(maps.Keys(tr.Events)) {
 		if !finite(tr.Events[name]) {
 			return fail("event %q at %g, want finite", name, tr.Events[name])
 		}
@@ -115,7 +116,7 @@ func (tr *Trial) alignTime(name string) (float64, error) {
 	}
 	t, ok := tr.Events[name]
 	if !ok {
-		return 0, fmt.Errorf("no event %q (events: %s)", name, listOrNone(sortedKeys(tr.Events)))
+		return 0, fmt.Errorf("no event %q (events: %s)", name, listOrNone(slices.Sorted(maps.Keys(tr.Events))))
 	}
 	return t, nil
 }
@@ -130,15 +131,6 @@ func (tr *Trial) spikeCount(m int) float64 {
 		s += c
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func listOrNone(names []string) string {
