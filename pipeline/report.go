@@ -131,18 +131,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 		Figures: []report.Figure{{Caption: "Embeddings coloured by " + a.Label, Path: fig("embeddings_pca.png")}}}
 	if len(a.Classification) > 0 {
 		c := a.Classification[0]
-		M := make([][]float64, len(c.Confusion))
-		for i, row := range c.Confusion {
-			n := 0
-			for _, v := range row {
-				n += v
-			}
-			M[i] = make([]float64, len(row))
-			for j, v := range row {
-				M[i][j] = float64(v) / math.Max(1, float64(n))
-			}
-		}
-		if err := report.Heatmap(fig("confusion.png"), "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, M,
+		if err := report.Heatmap(fig("confusion.png"), "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, confusionFractions(c),
 			report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1}); err != nil {
 			return "", err
 		}
