@@ -60,7 +60,11 @@ func fitVAE(ctx context.Context, e *env, s spec) (*Row, error) {
 	}
 	row := &Row{FitSeconds: secs, Params: m.NumParams(), EffectiveParams: m.EffectiveParams(), Epochs: len(opt.History),
 		Note: fmt.Sprintf("latent %d; held-out: encoded (posterior mean), decoded", c.Latent)}
-	if row.R2Train, err = scoreIdx(opt.Theta, e.trainIdx); err != nil {
+	Z, err := m.Encode(opt.Theta, e.ds, e.trainIdx)
+	if err != nil {
+		return nil, err
+	}
+	if row.R2Train, err = reconstruct(opt.Theta, e.trainIdx, Z); err != nil {
 		return nil, err
 	}
 	if len(e.heldIdx) > 0 {
@@ -69,10 +73,6 @@ func fitVAE(ctx context.Context, e *env, s spec) (*Row, error) {
 		}
 	}
 	if len(e.cfg.NoiseScales) > 0 && len(e.trainIdx) > 1 {
-		Z, err := m.Encode(opt.Theta, e.ds, e.trainIdx)
-		if err != nil {
-			return nil, err
-		}
 		X := mat.NewDense(len(e.trainIdx), c.Latent, Z)
 		row.NoiseR2, _, err = embed.NoiseCurve(X, e.cfg.NoiseScales, e.noiseSeed, e.cfg.NoiseRepeats, func(noisy *mat.Dense) (float64, error) {
 			return reconstruct(opt.Theta, e.trainIdx, noisy.RawMatrix().Data)
