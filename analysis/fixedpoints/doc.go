@@ -12,7 +12,9 @@
 // where the flow nearly stops; Find reports them, flagged, when Options.TolSlow asks for them.
 //
 // Match compares a found set with a ground-truth set (for example a teacher network's fixed
-// points, both mapped into observed-neuron space) by an optimal one-to-one assignment.
+// points, both mapped into observed-neuron space) by an optimal one-to-one assignment; Cover
+// compares them by coverage within a radius, which does not depend on how many points each
+// finder cut a continuous attractor into.
 //
 // Stability is that of a discrete map: a fixed point is stable when every eigenvalue of J lies
 // strictly inside the unit circle. Projection into a PCA space is left to analysis/embed.

@@ -3,6 +3,7 @@ package fixedpoints_test
 import (
 	"fmt"
 	"log"
+	"math"
 	"math/rand/v2"
 
 	"github.com/jedi-neuro/jedi/analysis/dynsys"
@@ -69,4 +70,28 @@ func ExampleMatch() {
 	// found 0 ↔ truth 1 at distance 0.02
 	// found 1 ↔ truth 0 at distance 0.02
 	// count difference 1, spread 1.00, score 0.654
+}
+
+// Comparing a ring of slow points with a finder's few points on it: the counts differ tenfold,
+// but every point of each set has a point of the other nearby.
+func ExampleCover() {
+	var truth, found [][]float64
+	for i := range 60 {
+		a := 2 * math.Pi * float64(i) / 60
+		truth = append(truth, []float64{math.Cos(a), math.Sin(a)})
+	}
+	for i := range 6 {
+		a := 2*math.Pi*float64(i)/6 + 0.05
+		found = append(found, []float64{math.Cos(a), math.Sin(a)})
+	}
+	for _, r := range []float64{0.1, 0.6} {
+		c, err := fixedpoints.Cover(found, truth, r)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("radius %.1f: recall %.2f, precision %.2f, F1 %.2f\n", r, c.Recall, c.Precision, c.F1)
+	}
+	// Output:
+	// radius 0.1: recall 0.20, precision 1.00, F1 0.33
+	// radius 0.6: recall 1.00, precision 1.00, F1 1.00
 }

@@ -31,6 +31,12 @@ type Stats struct {
 	Evals     int // evaluations of q and ∇q, in total
 }
 
+// Plus returns the field-wise sum of s and o: the statistics of two searches together.
+func (s Stats) Plus(o Stats) Stats {
+	return Stats{Starts: s.Starts + o.Starts, Converged: s.Converged + o.Converged, Slow: s.Slow + o.Slow,
+		Failed: s.Failed + o.Failed, Exhausted: s.Exhausted + o.Exhausted, Evals: s.Evals + o.Evals}
+}
+
 // end is where the minimisation from one start ended.
 type end struct {
 	x     []float64
