@@ -55,6 +55,7 @@ checkpoint; 'jedi fit --out RUNDIR --resume' (with the same --data) continues it
 					cfg.Train.Epochs = epochs
 				}
 			}
+			cfg.Model.M = ds.M // as train.Fit sets it, so that the log shows the model fitted
 			slog.Info("data", "file", dataPath, "segments", ds.S, "bins", ds.T, "neurons", ds.M)
 			slog.Info("model", "config", cfg.Model.String(), "dtype", cfg.DType, "seed", cfg.Seed)
 			f, err := train.Fit(cmd.Context(), cfg, ds, train.FitOptions{
