@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/floats"
@@ -121,9 +123,10 @@ func MemoryProNetwork(f *train.Fitted, dt float64) (*sim.MemoryProNetwork, error
 
 // MemoryProFixedPointOptions configure MemoryProFixedPoints. The zero value gives the defaults.
 type MemoryProFixedPointOptions struct {
-	// Starts is the number of minimisations per phase (default 256), Trajectories the number of
-	// segments of each phase whose trajectories the starts are drawn from (default 50), Noise
-	// the start noise relative to the RMS spread of those states (default 0.1).
+	// Starts is the number of minimisations per phase (default 256), shared among the phase's
+	// maps but at least 4 per map; Trajectories the largest number of segments whose
+	// trajectories the starts of a map are drawn from (default 50); Noise the start noise
+	// relative to the RMS spread of those states (default 0.1).
 	Starts, Trajectories int
 	Noise                float64
 	// Seed drives the starts (in MemoryPro, 0 means MemoryProOptions.Seed).
@@ -137,6 +140,12 @@ type MemoryProFixedPointOptions struct {
 	// apart (the memory phase of the default teacher keeps 6 points for any tolerance from 0.1
 	// to 3, the response phase 3).
 	Find fixedpoints.Options
+	// SlowQ is the speed below which a state is a slow point: the same starts are minimised a
+	// second time, stopping as soon as q = ½‖F(x) − x‖² < SlowQ (default 10⁻⁴, a step of less
+	// than 0.014 in a network whose states move by about 1.5 per step when they change
+	// phase). On the memory ring, where the minimisation to 10⁻¹⁰ slides every start to one
+	// of the ring's few isolated fixed points, this samples the ring itself.
+	SlowQ float64
 }
 
 func (o MemoryProFixedPointOptions) withDefaults() MemoryProFixedPointOptions {
@@ -152,28 +161,35 @@ func (o MemoryProFixedPointOptions) withDefaults() MemoryProFixedPointOptions {
 	if o.Noise == 0 {
 		o.Noise = 0.1
 	}
+	if o.SlowQ == 0 {
+		o.SlowQ = 1e-4
+	}
 	return o
 }
 
-// MemoryProFixedPoints finds the fixed points of the teacher of a MemoryPro dataset (made by
-// sim.MemoryPro) in every phase and stores them in ds.Extra as
+// MemoryProFixedPoints finds the fixed and slow points of the teacher of a MemoryPro dataset
+// (made by sim.MemoryPro) in every phase and stores them in ds.Extra as
 //
-//	teacher_fixed_points_<phase> [K, N]   fixed points x* (slow points excluded)
-//	teacher_fixed_points_<phase>_stable [K]   1 where x* is stable (every |λ(J)| < 1), else 0
-//	teacher_fixed_points_stimulus_theta [1]   the θ of the stimulus phase's input, 0
+//	teacher_fixed_points_<phase> [K, N]         fixed points x* (q < Find.TolQ)
+//	teacher_fixed_points_<phase>_stable [K]     1 where x* is stable (every |λ(J)| < 1), else 0
+//	teacher_fixed_points_stimulus_theta [K]     the θ of the stimulus input of each stimulus point
+//	teacher_slow_points_<phase> [K', N]         slow points (q < SlowQ), fixed points among them
 //
 // In phase p the teacher receives the constant input u_p = sim.PhaseInput(p, θ), so it is the
 // autonomous map F_p(x) = (1−α) x + α (J tanh(x) + b + W_ext u_p), a dynsys.RateRNN with bias
-// b + W_ext u_p. The stimulus input depends on θ; θ = 0 stands for every direction (the
-// network's fixed points then rotate with θ). For every phase, F_p is run without noise from the
-// teacher's state at the start of up to opt.Trajectories of the phase's segments for the
-// segments' lengths (as pipeline.FixedPoints runs a fitted network), and opt.Starts states drawn
-// from these trajectories, plus noise, start the minimisation of ½‖F_p(x) − x‖². It returns the
-// number of points found per phase.
+// b + W_ext u_p, u_p read from the segments' inputs. Only the stimulus input depends on θ, so
+// the stimulus phase has a map per trial, each searched from its own segment's trajectory:
+// together their points trace how the stimulus attractor moves with θ, at the θ of every trial
+// of the data. Each map is run without noise from the teacher's state at the start of its
+// segments (up to opt.Trajectories) for the segments' lengths (as pipeline.FixedPoints runs a
+// fitted network), and states drawn from these trajectories, plus noise, start the
+// minimisations of q(x) = ½‖F_p(x) − x‖². Points of a phase closer than Find.TolUnique are
+// merged. It returns the fixed points found per phase.
 func MemoryProFixedPoints(ds *data.Dataset, opt MemoryProFixedPointOptions) (map[string]fixedpoints.Result, error) {
 	opt = opt.withDefaults()
-	if opt.Starts < 1 || opt.Trajectories < 1 || !(opt.Noise >= 0) {
-		return nil, fmt.Errorf("memorypro fixed points: starts %d, trajectories %d, noise %v: want ≥ 1, ≥ 1, ≥ 0", opt.Starts, opt.Trajectories, opt.Noise)
+	if opt.Starts < 1 || opt.Trajectories < 1 || !(opt.Noise >= 0) || !(opt.SlowQ > 0) {
+		return nil, fmt.Errorf("memorypro fixed points: starts %d, trajectories %d, noise %v, slow q %v: want ≥ 1, ≥ 1, ≥ 0, > 0",
+			opt.Starts, opt.Trajectories, opt.Noise, opt.SlowQ)
 	}
 	tc, err := sim.TeacherFromDataset(ds)
 	if err != nil {
@@ -188,59 +204,125 @@ func MemoryProFixedPoints(ds *data.Dataset, opt MemoryProFixedPointOptions) (map
 	if err != nil {
 		return nil, err
 	}
+	slowOpt := opt.Find
+	slowOpt.TolQ, slowOpt.TolSlow = opt.SlowQ, 0
 	J := mat.NewDense(N, N, tc.J)
 	results := map[string]fixedpoints.Result{}
+	var stimTheta []float64
 	for pi, name := range sim.MemoryProPhases() {
-		bias := append([]float64(nil), tc.B...)
-		u := sim.PhaseInput(sim.Phase(pi), 0)
-		for i := range N {
-			bias[i] += floats.Dot(tc.WExt[i*tc.I:(i+1)*tc.I], u)
-		}
-		fm := dynsys.RateRNN{W: J, B: bias, Alpha: tc.Alpha}
-		var traj [][]float64
-		runs := 0
-		for s := 0; s < ds.S && runs < opt.Trajectories; s++ {
+		// One map per distinct input: groups[k] are the segments (up to opt.Trajectories)
+		// whose trajectories seed the map of input inputs[k].
+		var groups [][]int
+		var inputs [][]float64
+		for s := range ds.S {
 			if phases[s] != name {
 				continue
 			}
-			x := append([]float64(nil), x0.Data[s*N:(s+1)*N]...)
-			for range ds.Lengths[s] {
-				traj = append(traj, x)
-				next := make([]float64, N)
-				fm.Step(next, x)
-				x = next
+			u, err := constantInput(ds, s)
+			if err != nil {
+				return nil, err
 			}
-			runs++
+			k := slices.IndexFunc(inputs, func(v []float64) bool { return slices.Equal(v, u) })
+			if k < 0 {
+				k, groups, inputs = len(groups), append(groups, nil), append(inputs, u)
+			}
+			if len(groups[k]) < opt.Trajectories {
+				groups[k] = append(groups[k], s)
+			}
 		}
-		if runs == 0 {
+		if len(groups) == 0 {
 			return nil, fmt.Errorf("%s: no segment of phase %q", ds.Source, name)
 		}
-		starts, err := fixedpoints.Starts(traj, opt.Starts, opt.Noise*rmsSpread(traj), opt.Seed+uint64(pi))
-		if err != nil {
-			return nil, err
-		}
-		res, err := fixedpoints.Find(fm, starts, opt.Find)
-		if err != nil {
-			return nil, fmt.Errorf("teacher fixed points of the %s phase: %w", name, err)
-		}
-		var pts, stable []float64
-		for _, p := range res.Points {
-			if p.Slow {
-				continue
+		var res fixedpoints.Result
+		var pts, stable, slow []float64
+		for k, g := range groups {
+			bias, u := slices.Clone(tc.B), inputs[k]
+			for i := range N {
+				bias[i] += floats.Dot(tc.WExt[i*tc.I:(i+1)*tc.I], u)
 			}
-			pts = append(pts, p.X...)
-			s := 0.0
-			if p.Class == fixedpoints.Stable {
-				s = 1
+			fm := dynsys.RateRNN{W: J, B: bias, Alpha: tc.Alpha}
+			var traj [][]float64
+			for _, s := range g {
+				x := slices.Clone(x0.Data[s*N : (s+1)*N])
+				for range ds.Lengths[s] {
+					traj = append(traj, x)
+					next := make([]float64, N)
+					fm.Step(next, x)
+					x = next
+				}
 			}
-			stable = append(stable, s)
+			n := max(4, (opt.Starts+len(groups)-1)/len(groups))
+			starts, err := fixedpoints.Starts(traj, n, opt.Noise*rmsSpread(traj), opt.Seed+uint64(1000*pi+k))
+			if err != nil {
+				return nil, err
+			}
+			found, err := fixedpoints.Find(fm, starts, opt.Find)
+			if err != nil {
+				return nil, fmt.Errorf("teacher fixed points of the %s phase: %w", name, err)
+			}
+			slowPts, err := fixedpoints.Find(fm, starts, slowOpt)
+			if err != nil {
+				return nil, fmt.Errorf("teacher slow points of the %s phase: %w", name, err)
+			}
+			for _, p := range found.Points {
+				if p.Slow || !farFrom(pts, p.X, opt.Find.TolUnique) {
+					continue
+				}
+				res.Points = append(res.Points, p)
+				pts = append(pts, p.X...)
+				st := 0.0
+				if p.Class == fixedpoints.Stable {
+					st = 1
+				}
+				stable = append(stable, st)
+				if sim.Phase(pi) == sim.PhaseStimulus {
+					th := math.Atan2(u[sim.MemoryProInSin], u[sim.MemoryProInCos])
+					stimTheta = append(stimTheta, math.Mod(th+2*math.Pi, 2*math.Pi))
+				}
+			}
+			for _, p := range slowPts.Points {
+				if farFrom(slow, p.X, opt.Find.TolUnique) {
+					slow = append(slow, p.X...)
+				}
+			}
+			res.Outliers = append(res.Outliers, found.Outliers...)
+			res.Stats = res.Stats.Plus(found.Stats)
 		}
 		ds.Extra["teacher_fixed_points_"+name] = data.Array{Shape: []int{len(stable), N}, Data: pts}
 		ds.Extra["teacher_fixed_points_"+name+"_stable"] = data.Array{Shape: []int{len(stable)}, Data: stable}
+		ds.Extra["teacher_slow_points_"+name] = data.Array{Shape: []int{len(slow) / N, N}, Data: slow}
 		results[name] = res
 	}
-	ds.Extra["teacher_fixed_points_stimulus_theta"] = data.Array{Shape: []int{1}, Data: []float64{0}}
+	ds.Extra["teacher_fixed_points_stimulus_theta"] = data.Array{Shape: []int{len(stimTheta)}, Data: stimTheta}
 	return results, nil
+}
+
+// constantInput returns the input of segment s of a MemoryPro dataset, the same in every bin of
+// a phase, or an error when the bins differ.
+func constantInput(ds *data.Dataset, s int) ([]float64, error) {
+	in := ds.SegmentInputs(s)
+	if len(in) == 0 {
+		return nil, fmt.Errorf("%s: segment %d has no inputs: not a MemoryPro dataset", ds.Source, s)
+	}
+	u := in[:ds.I]
+	for t := ds.I; t < len(in); t += ds.I {
+		if !slices.Equal(in[t:t+ds.I], u) {
+			return nil, fmt.Errorf("%s: inputs of segment %d change at bin %d: a MemoryPro phase has a constant input", ds.Source, s, t/ds.I)
+		}
+	}
+	return slices.Clone(u), nil
+}
+
+// farFrom reports whether x is farther than tol from every point of pts, the rows of length
+// len(x) of a flat slice.
+func farFrom(pts, x []float64, tol float64) bool {
+	n := len(x)
+	for i := 0; i+n <= len(pts); i += n {
+		if floats.Distance(pts[i:i+n], x, 2) <= tol {
+			return false
+		}
+	}
+	return true
 }
 
 // MemoryProOptions configure MemoryPro. See DefaultMemoryProOptions.

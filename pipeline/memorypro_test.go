@@ -5,7 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
+
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/sim"
@@ -153,24 +156,64 @@ func TestMemoryProFixedPointsLinear(t *testing.T) {
 		t.Fatal(err)
 	}
 	tc := net.Teacher
-	for p, name := range sim.MemoryProPhases() {
-		u := sim.PhaseInput(sim.Phase(p), 0)
-		pts, stable := ds.Extra["teacher_fixed_points_"+name], ds.Extra["teacher_fixed_points_"+name+"_stable"]
-		if !slices.Equal(pts.Shape, []int{1, 12}) || !slices.Equal(stable.Data, []float64{1}) {
-			t.Fatalf("%s: points %v, stable %v; want one stable point", name, pts.Shape, stable.Data)
-		}
-		for i := range 12 {
-			want := tc.B[i]
+	// x* = b + W_ext u for the input u of phase p and direction θ.
+	fixed := func(p int, theta float64) []float64 {
+		u := sim.PhaseInput(sim.Phase(p), theta)
+		x := slices.Clone(tc.B)
+		for i := range x {
 			for k, v := range u {
-				want += tc.WExt[i*4+k] * v
-			}
-			if math.Abs(pts.Data[i]-want) > 1e-4 {
-				t.Errorf("%s: x*[%d] = %v, want b + W_ext u = %v", name, i, pts.Data[i], want)
+				x[i] += tc.WExt[i*4+k] * v
 			}
 		}
+		return x
 	}
-	if th := ds.Extra["teacher_fixed_points_stimulus_theta"]; !slices.Equal(th.Data, []float64{0}) {
-		t.Errorf("stimulus θ %v, want [0]", th.Data)
+	thetas, err := ds.LabelValues("theta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, name := range sim.MemoryProPhases() {
+		pts, stable := ds.Extra["teacher_fixed_points_"+name], ds.Extra["teacher_fixed_points_"+name+"_stable"]
+		// The stimulus phase has a map per trial, each with its own point; the others one.
+		var want [][]float64
+		var wantTheta []float64
+		for s := p; s < ds.S; s += 4 {
+			th, _ := strconv.ParseFloat(thetas[s], 64)
+			want, wantTheta = append(want, fixed(p, th)), append(wantTheta, th)
+			if sim.Phase(p) != sim.PhaseStimulus {
+				break
+			}
+		}
+		if !slices.Equal(pts.Shape, []int{len(want), 12}) || slices.ContainsFunc(stable.Data, func(v float64) bool { return v != 1 }) {
+			t.Fatalf("%s: points %v, stable %v; want %d stable points", name, pts.Shape, stable.Data, len(want))
+		}
+		for k, w := range want {
+			for i := range 12 {
+				if got := pts.Data[k*12+i]; math.Abs(got-w[i]) > 1e-4 {
+					t.Errorf("%s: point %d: x*[%d] = %v, want b + W_ext u = %v", name, k, i, got, w[i])
+				}
+			}
+		}
+		if sim.Phase(p) == sim.PhaseStimulus {
+			th := ds.Extra["teacher_fixed_points_stimulus_theta"].Data
+			if !slices.EqualFunc(th, wantTheta, func(a, b float64) bool { return math.Abs(a-b) < 1e-12 }) {
+				t.Errorf("stimulus θ %v, want %v", th, wantTheta)
+			}
+		}
+		// A slow point has q = ½ α² ‖x − x*‖² < 10⁻⁴ (the Jacobian is (1−α) I), so it lies
+		// within √(2·10⁻⁴)/α = 0.0707 of a fixed point.
+		slow := ds.Extra["teacher_slow_points_"+name]
+		if len(slow.Shape) != 2 || slow.Shape[0] < len(want) || slow.Shape[1] != 12 {
+			t.Fatalf("%s: slow points %v, want at least %d of 12 units", name, slow.Shape, len(want))
+		}
+		for k := range slow.Shape[0] {
+			near := math.Inf(1)
+			for _, w := range want {
+				near = min(near, floats.Distance(slow.Data[k*12:(k+1)*12], w, 2))
+			}
+			if near > 0.0708 {
+				t.Errorf("%s: slow point %d is %.4f from the nearest fixed point, want ≤ 0.0707", name, k, near)
+			}
+		}
 	}
 }
 
@@ -188,7 +231,7 @@ func TestMemoryProFixedPointsBistable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := MemoryProFixedPoints(ds, MemoryProFixedPointOptions{Starts: 300, Noise: 1, Seed: 2}); err != nil {
+	if _, err := MemoryProFixedPoints(ds, MemoryProFixedPointOptions{Starts: 1200, Noise: 1, Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
 	r := 1.9

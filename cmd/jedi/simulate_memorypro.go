@@ -62,7 +62,8 @@ func simulateMemoryPro(ctx context.Context, fl *memoryProFlags, out string, seed
 	for _, p := range []string{"fixation", "stimulus", "memory", "response"} {
 		r := res.FixedPoints[p]
 		slog.Info("memorypro: teacher fixed points", "phase", p,
-			"points", res.Dataset.Extra["teacher_fixed_points_"+p].Shape[0], "converged", r.Stats.Converged, "starts", r.Stats.Starts)
+			"points", res.Dataset.Extra["teacher_fixed_points_"+p].Shape[0], "slow_points", res.Dataset.Extra["teacher_slow_points_"+p].Shape[0],
+			"converged", r.Stats.Converged, "starts", r.Stats.Starts)
 	}
 	ds := res.Dataset
 	if err := data.WriteNPZ(out, ds); err != nil {
