@@ -7,6 +7,7 @@ import (
 	"math/cmplx"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
@@ -32,6 +33,13 @@ type FixedPointOptions struct {
 	Seed uint64
 	// Find configures the minimisation (zero value: the fixedpoints defaults).
 	Find fixedpoints.Options
+	// MatchRadius is the radius of the coverage comparison with the teacher's points
+	// (TeacherMatch.Recall, Precision, F1) as a fraction of the size of the recorded activity,
+	// the RMS distance of its bins from their mean, √(Σ_j Var y_j) (default 0.2). On the
+	// default MemoryPro data (64 neurons, size 3.0) 0.2 is a distance of 0.6, an RMS
+	// difference of 0.075 per neuron in rates that span [−1, 1], and 1.4 times the distance
+	// (0.42) that the observation noise alone puts between a recorded bin and the truth.
+	MatchRadius float64
 }
 
 func (o FixedPointOptions) withDefaults() FixedPointOptions {
@@ -43,6 +51,9 @@ func (o FixedPointOptions) withDefaults() FixedPointOptions {
 	}
 	if o.Trajectories == 0 {
 		o.Trajectories = 20
+	}
+	if o.MatchRadius == 0 {
+		o.MatchRadius = 0.2
 	}
 	return o
 }
@@ -83,18 +94,21 @@ type NetworkFixedPoints struct {
 	Points       []FixedPoint      `json:"points"`
 	Outliers     int               `json:"outliers"`
 	Stats        fixedpoints.Stats `json:"stats"`
-	// Teacher compares the points with the dataset's ground truth, when it holds one.
-	Teacher *TeacherMatch `json:"teacher_match,omitempty"`
 }
 
-// TeacherMatch is fixedpoints.Match of a network's fixed points against the ground-truth
-// network's, in the space of the recorded neurons.
+// TeacherMatch compares the fixed points of a label value's networks — one network, the
+// centroid's, or with PerSegment the networks of all its segments, pooled — with the
+// ground-truth network's fixed points of that value, in the space of the recorded neurons.
 type TeacherMatch struct {
-	// TeacherPoints and Found count the two sets (slow points excluded).
+	Group string `json:"group"`
+	// Networks is the number of networks pooled; TeacherPoints and Found count the two sets
+	// of fixed points (slow points excluded), TeacherSlow the teacher's slow points.
+	Networks      int `json:"networks"`
 	TeacherPoints int `json:"teacher_points"`
+	TeacherSlow   int `json:"teacher_slow_points"`
 	Found         int `json:"found_points"`
 	// Score, MeanDistance, Chamfer, CountDiff, ClassAgreement and Spread are those of
-	// fixedpoints.MatchScore.
+	// fixedpoints.Match of the fixed points.
 	Score          float64 `json:"score"`
 	MeanDistance   float64 `json:"mean_distance"`
 	Chamfer        float64 `json:"chamfer"`
@@ -105,14 +119,43 @@ type TeacherMatch struct {
 	StabilityAgreement float64            `json:"stability_agreement"`
 	Spread             float64            `json:"spread"`
 	Pairs              []fixedpoints.Pair `json:"pairs"`
-	Meaning            string             `json:"meaning"`
+	// Radius, Recall, Precision and F1 are fixedpoints.Cover of the teacher's fixed and slow
+	// points by every point found (slow ones included), at the radius RadiusFraction (the
+	// option MatchRadius) × the size of the recorded activity.
+	RadiusFraction float64 `json:"radius_fraction"`
+	Radius         float64 `json:"radius"`
+	Recall         float64 `json:"recall"`
+	Precision      float64 `json:"precision"`
+	F1             float64 `json:"f1"`
+	// Curve is the coverage at the radii CurveFractions × the size of the activity.
+	Curve   []CoverageAt `json:"coverage_curve"`
+	Meaning string       `json:"meaning"`
+	// FixedPC and SlowPC place the teacher's fixed and slow points on the principal axes of
+	// the analysis, from their rates fixedY and slowY.
+	FixedPC, SlowPC [][2]float64 `json:"-"`
+	fixedY, slowY   [][]float64
 }
 
-// teacherMeaning explains the score in the JSON output.
-const teacherMeaning = "Both sets are compared as rates of the recorded neurons: the student's ŷ* = C tanh(x*) + c against the teacher's tanh(x*_teacher)[teacher_observed]. " +
-	"pairs: the one-to-one assignment of min(F, T) points minimising the total Euclidean distance; mean_distance: its mean; spread: RMS distance of the teacher's points from their centroid; " +
+// CurveFractions are the radii of TeacherMatch.Curve, as fractions of the size of the
+// recorded activity.
+var CurveFractions = []float64{0.05, 0.1, 0.15, 0.2, 0.3, 0.5}
+
+// CoverageAt is the coverage of the teacher's points at one radius.
+type CoverageAt struct {
+	Fraction  float64 `json:"fraction"`
+	Radius    float64 `json:"radius"`
+	Recall    float64 `json:"recall"`
+	Precision float64 `json:"precision"`
+	F1        float64 `json:"f1"`
+}
+
+// teacherMeaning explains the scores in the JSON output.
+const teacherMeaning = "Both sets are compared as rates of the recorded neurons: the student's ŷ* = C tanh(x*) + c against the teacher's tanh(x*_teacher)[teacher_observed], pooled over the value's networks. " +
+	"Coverage, which does not depend on how many points a ring or line of slow points was cut into: recall is the fraction of the teacher's fixed and slow points (teacher_fixed_points_<value>, teacher_slow_points_<value>) with a student point within radius, " +
+	"precision the fraction of the student's points within radius of a teacher point, f1 their harmonic mean; radius is radius_fraction × the RMS distance of the recorded activity from its mean; coverage_curve repeats them at other fractions. " +
+	"One-to-one, for isolated fixed points: pairs is the assignment of min(F, T) fixed points minimising the total Euclidean distance, mean_distance its mean, spread the RMS distance of the teacher's points from their centroid; " +
 	"score = min(F,T)/max(F,T) / (1 + mean_distance/spread) in [0, 1]: 1 when the counts agree and every pair coincides, halved when the mean distance equals the spread; " +
-	"chamfer: symmetric Chamfer distance (also penalises unmatched points); class_agreement: fraction of pairs of equal class where both classes are known (null: the teacher's classes are not stored); " +
+	"chamfer: symmetric Chamfer distance; class_agreement: fraction of pairs of equal class where both classes are known; " +
 	"stability_agreement: fraction of pairs where the student's point is stable exactly when the teacher's is (teacher_fixed_points_<value>_stable; null without it)."
 
 // FixedPointAnalysis is the fixed points of the networks of a fitted model, by label value.
@@ -122,6 +165,9 @@ type FixedPointAnalysis struct {
 	Space     string               `json:"pca_space"`
 	Explained []float64            `json:"pca_explained"`
 	Networks  []NetworkFixedPoints `json:"networks"`
+	// Teacher holds, when the dataset has ground-truth fixed points, the match of each label
+	// value's points with the teacher's.
+	Teacher []TeacherMatch `json:"teacher_match,omitempty"`
 	// TrajectoryPC and TrajectoryGroup are the projected trajectory states that the starts were
 	// sampled from (every 5th state), and their label values, for the figure.
 	TrajectoryPC    [][2]float64 `json:"-"`
@@ -140,8 +186,9 @@ type FixedPointAnalysis struct {
 // predicted activity of the recorded neurons, ŷ = C tanh(x) + c, pooled over the trajectories of
 // every network: a space common to all networks and to the teacher. When ds.Extra holds
 // teacher_fixed_points_<value> [K, N_teacher] and teacher_observed [M] (the teacher's units
-// recorded as the dataset's neurons), each network's points are matched against them in that
-// space (TeacherMatch).
+// recorded as the dataset's neurons), and optionally teacher_slow_points_<value> [K', N_teacher],
+// the points of each value's networks, pooled, are matched against them in the space of the
+// recorded neurons (TeacherMatch).
 func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, opt FixedPointOptions) (*FixedPointAnalysis, error) {
 	opt = opt.withDefaults()
 	if opt.Starts < 1 || opt.Trajectories < 1 || !(opt.Noise >= 0) || math.IsInf(opt.Noise, 0) {
@@ -160,6 +207,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 		return nil, err
 	}
 	res := &FixedPointAnalysis{Label: label, Space: "predicted rates of the recorded neurons, ŷ = C tanh(x) + c, over the trajectories of every network"}
+	size := activitySize(ds)
 	var trajY [][]float64
 	var trajGroup []string
 	for gi, g := range groups {
@@ -176,6 +224,8 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 		} else {
 			jobs = append(jobs, job{-1, meanRows(segs.E, members[gi]), members[gi]})
 		}
+		// pooled holds the points of the value's networks in the space of the recorded neurons.
+		var pooled []fixedpoints.Point
 		for ji, jb := range jobs {
 			net, err := NewNetwork(f, jb.e)
 			if err != nil {
@@ -216,11 +266,19 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				}
 				nf.Points = append(nf.Points, fp)
 			}
-			if nf.Teacher, err = matchTeacher(ds, g, found.Points, nf.Points); err != nil {
-				return nil, err
+			for i, p := range found.Points {
+				pooled = append(pooled, fixedpoints.Point{X: nf.Points[i].Observed, Slow: p.Slow, Class: p.Class})
 			}
 			slog.Debug("fixed points", "label", label, "group", g, "segment", jb.seg, "points", len(nf.Points), "converged", found.Stats.Converged)
 			res.Networks = append(res.Networks, nf)
+		}
+		m, err := matchTeacher(ds, g, pooled, opt.MatchRadius, size)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			m.Networks = len(jobs)
+			res.Teacher = append(res.Teacher, *m)
 		}
 	}
 	if err := res.project(trajY, trajGroup); err != nil {
@@ -257,62 +315,84 @@ func (a *FixedPointAnalysis) project(trajY [][]float64, trajGroup []string) erro
 		}
 		a.TrajectoryPC = append(a.TrajectoryPC, p)
 	}
+	pc := func(y []float64) [2]float64 {
+		var p [2]float64
+		for c := range k {
+			for j, v := range y {
+				p[c] += (v - mean[j]) * axes.At(j, c)
+			}
+		}
+		return p
+	}
 	for n := range a.Networks {
 		for i := range a.Networks[n].Points {
 			fp := &a.Networks[n].Points[i]
-			for c := range k {
-				var s float64
-				for j, v := range fp.Observed {
-					s += (v - mean[j]) * axes.At(j, c)
-				}
-				fp.PC[c] = s
-			}
+			fp.PC = pc(fp.Observed)
+		}
+	}
+	for i := range a.Teacher {
+		m := &a.Teacher[i]
+		m.FixedPC, m.SlowPC = nil, nil
+		for _, y := range m.fixedY {
+			m.FixedPC = append(m.FixedPC, pc(y))
+		}
+		for _, y := range m.slowY {
+			m.SlowPC = append(m.SlowPC, pc(y))
 		}
 	}
 	return nil
 }
 
-// matchTeacher scores found (the fixed points, and their rows in pts with the predicted rates)
-// against the dataset's ground-truth fixed points of value g, or returns nil when there are none.
-func matchTeacher(ds *data.Dataset, g string, found []fixedpoints.Point, pts []FixedPoint) (*TeacherMatch, error) {
-	tp, ok := ds.Extra["teacher_fixed_points_"+g]
-	if !ok {
+// matchTeacher scores pts, the points of a value's networks as predicted rates of the recorded
+// neurons, against the dataset's ground-truth fixed (and slow) points of value g, with the
+// coverage radius fraction × size, or returns nil when there are none.
+func matchTeacher(ds *data.Dataset, g string, pts []fixedpoints.Point, fraction, size float64) (*TeacherMatch, error) {
+	if _, ok := ds.Extra["teacher_fixed_points_"+g]; !ok {
 		return nil, nil
 	}
 	obs, ok := ds.Extra["teacher_observed"]
-	if !ok || len(tp.Shape) != 2 {
-		return nil, fmt.Errorf("%s: teacher_fixed_points_%s has shape %v and teacher_observed is %v: want [K, N] and the [M] observed units", ds.Source, g, tp.Shape, ok)
+	if !ok || len(obs.Data) != ds.M {
+		return nil, fmt.Errorf("%s: teacher_observed: want the %d units recorded as the dataset's neurons (present: %v)", ds.Source, ds.M, ok)
 	}
-	K, Nt := tp.Shape[0], tp.Shape[1]
-	if len(obs.Data) != ds.M {
-		return nil, fmt.Errorf("%s: teacher_observed lists %d units for %d neurons", ds.Source, len(obs.Data), ds.M)
+	fixed, err := teacherPoints(ds, "teacher_fixed_points_"+g, obs.Data)
+	if err != nil {
+		return nil, err
+	}
+	var slow [][]float64
+	if _, ok := ds.Extra["teacher_slow_points_"+g]; ok {
+		if slow, err = teacherPoints(ds, "teacher_slow_points_"+g, obs.Data); err != nil {
+			return nil, err
+		}
 	}
 	var truth []fixedpoints.Point
-	for k := range K {
-		x := tp.Data[k*Nt : (k+1)*Nt]
-		y := make([]float64, ds.M)
-		for j, u := range obs.Data {
-			unit := int(u)
-			if unit < 0 || unit >= Nt || float64(unit) != u {
-				return nil, fmt.Errorf("%s: teacher_observed[%d] = %v is not a unit of the %d-unit teacher", ds.Source, j, u, Nt)
-			}
-			y[j] = math.Tanh(x[unit])
-		}
+	for _, y := range fixed {
 		truth = append(truth, fixedpoints.Point{X: y})
 	}
 	var student []fixedpoints.Point
-	for i, p := range found {
+	var all [][]float64
+	for _, p := range pts {
+		all = append(all, p.X)
 		if !p.Slow {
-			student = append(student, fixedpoints.Point{X: pts[i].Observed, Class: p.Class})
+			student = append(student, p)
 		}
 	}
 	s, err := fixedpoints.Match(student, truth, nil)
 	if err != nil {
 		return nil, fmt.Errorf("teacher fixed points of %q: %w", g, err)
 	}
-	m := &TeacherMatch{TeacherPoints: K, Found: len(student), Score: s.Score, MeanDistance: s.MeanDistance,
+	cov, err := fixedpoints.Cover(all, append(slices.Clip(fixed), slow...), fraction*size)
+	if err != nil {
+		return nil, fmt.Errorf("teacher fixed points of %q: %w", g, err)
+	}
+	K := len(fixed)
+	m := &TeacherMatch{Group: g, TeacherPoints: K, TeacherSlow: len(slow), Found: len(student), Score: s.Score, MeanDistance: s.MeanDistance,
 		Chamfer: s.Chamfer, CountDiff: s.CountDiff, ClassAgreement: s.ClassAgreement, Spread: s.Spread,
-		Pairs: s.Pairs, StabilityAgreement: math.NaN(), Meaning: teacherMeaning}
+		Pairs: s.Pairs, StabilityAgreement: math.NaN(), RadiusFraction: fraction, Radius: cov.Radius, Recall: cov.Recall, Precision: cov.Precision,
+		F1: cov.F1, Meaning: teacherMeaning, fixedY: fixed, slowY: slow}
+	for _, fr := range CurveFractions {
+		c := cov.At(fr * size)
+		m.Curve = append(m.Curve, CoverageAt{Fraction: fr, Radius: c.Radius, Recall: c.Recall, Precision: c.Precision, F1: c.F1})
+	}
 	if st, ok := ds.Extra["teacher_fixed_points_"+g+"_stable"]; ok && len(st.Data) == K && len(s.Pairs) > 0 {
 		agree := 0
 		for _, p := range s.Pairs {
@@ -323,6 +403,43 @@ func matchTeacher(ds *data.Dataset, g string, found []fixedpoints.Point, pts []F
 		m.StabilityAgreement = float64(agree) / float64(len(s.Pairs))
 	}
 	return m, nil
+}
+
+// teacherPoints returns the points of ds.Extra[name] [K, N_teacher] as the rates tanh(x) of the
+// teacher's units listed in observed, the recorded neurons.
+func teacherPoints(ds *data.Dataset, name string, observed []float64) ([][]float64, error) {
+	tp := ds.Extra[name]
+	if len(tp.Shape) != 2 || tp.Shape[0] < 1 {
+		return nil, fmt.Errorf("%s: %s has shape %v, want [K ≥ 1, N]", ds.Source, name, tp.Shape)
+	}
+	K, Nt := tp.Shape[0], tp.Shape[1]
+	out := make([][]float64, K)
+	for k := range out {
+		x := tp.Data[k*Nt : (k+1)*Nt]
+		y := make([]float64, len(observed))
+		for j, u := range observed {
+			unit := int(u)
+			if unit < 0 || unit >= Nt || float64(unit) != u {
+				return nil, fmt.Errorf("%s: teacher_observed[%d] = %v is not a unit of the %d-unit teacher", ds.Source, j, u, Nt)
+			}
+			y[j] = math.Tanh(x[unit])
+		}
+		out[k] = y
+	}
+	return out, nil
+}
+
+// activitySize returns the RMS distance of the recorded activity's bins from their mean,
+// √(Σ_j Var y_j) over the valid bins of every segment.
+func activitySize(ds *data.Dataset) float64 {
+	var bins [][]float64
+	for s := range ds.S {
+		y := ds.Segment(s)
+		for t := 0; t < len(y); t += ds.M {
+			bins = append(bins, y[t:t+ds.M])
+		}
+	}
+	return rmsSpread(bins) * math.Sqrt(float64(ds.M))
 }
 
 // Write saves the analysis in dir as fixedpoints.json, fixedpoints.npz (for network n:
@@ -359,6 +476,19 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 			arrays = append(arrays, array{fmt.Sprintf("%s_%d", m.name, n), s, d})
 		}
 	}
+	for _, m := range a.Teacher {
+		for _, t := range []struct {
+			name string
+			pc   [][2]float64
+		}{{"teacher_fixed_pc_", m.FixedPC}, {"teacher_slow_pc_", m.SlowPC}} {
+			var v [][]float64
+			for _, p := range t.pc {
+				v = append(v, p[:])
+			}
+			s, d := flat(v)
+			arrays = append(arrays, array{t.name + m.Group, s, d})
+		}
+	}
 	if err := writeNPZ(filepath.Join(dir, "fixedpoints.npz"), arrays...); err != nil {
 		return nil, err
 	}
@@ -371,7 +501,30 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []report.Figure{{Caption: fmt.Sprintf("Trajectories of the network of each %s (coloured by value) and the fixed points found, by stability, on the first two principal axes of the predicted activity of the recorded neurons", a.Label), Path: png}}, nil
+	figs := []report.Figure{{Caption: fmt.Sprintf("Trajectories of the network of each %s (coloured by value) and the fixed points found, by stability, on the first two principal axes of the predicted activity of the recorded neurons", a.Label), Path: png}}
+	if len(a.Teacher) == 0 {
+		return figs, nil
+	}
+	// The fitted points beside the teacher's, by value, on the same axes.
+	pts, names = nil, nil
+	for _, nf := range a.Networks {
+		for _, p := range nf.Points {
+			pts, names = append(pts, p.PC), append(names, "JEDI: "+nf.Group)
+		}
+	}
+	for _, m := range a.Teacher {
+		for _, p := range append(slices.Clip(m.FixedPC), m.SlowPC...) {
+			pts, names = append(pts, p), append(names, "teacher: "+m.Group)
+		}
+	}
+	png, err = figure(dir, "fixedpoints_teacher", func(path string) error {
+		return report.Scatter2D(path, "Fixed and slow points: JEDI and the teacher", fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
+			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), pts, names)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(figs, report.Figure{Caption: fmt.Sprintf("The fixed points of the fitted networks of each %s (JEDI) and the teacher's fixed and slow points of that value, as rates of the recorded neurons on the same principal axes", a.Label), Path: png}), nil
 }
 
 // meanRows returns the mean of the rows x[i], i ∈ idx.

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data"
@@ -27,10 +28,13 @@ func TestFixedPoints(t *testing.T) {
 	if len(a.Networks) != 3 {
 		t.Fatalf("%d networks, want one per cluster", len(a.Networks))
 	}
+	if a.Teacher != nil {
+		t.Errorf("teacher match %v without ground truth", a.Teacher)
+	}
 	total := 0
 	for _, nf := range a.Networks {
-		if nf.Segment != -1 || nf.Teacher != nil {
-			t.Errorf("group %s: segment %d (want −1, the centroid), teacher %v (want none)", nf.Group, nf.Segment, nf.Teacher)
+		if nf.Segment != -1 {
+			t.Errorf("group %s: segment %d, want −1 (the centroid)", nf.Group, nf.Segment)
 		}
 		net, err := NewNetwork(f, nf.Embedding)
 		if err != nil {
@@ -93,35 +97,78 @@ func TestFixedPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, nf := range b.Networks {
-		m := nf.Teacher
-		if len(nf.Points) == 0 {
-			continue
-		}
-		if m == nil || m.Score < 1-1e-12 || m.MeanDistance > 1e-12 || m.CountDiff != 0 {
-			t.Errorf("group %s: matching the points themselves: %+v, want score 1", nf.Group, m)
-		}
-		if m != nil && m.StabilityAgreement != 0 {
-			t.Errorf("group %s: stability agreement %v with flags contradicting every point, want 0", nf.Group, m.StabilityAgreement)
+	figs, err := b.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) != 2 {
+		t.Errorf("%d figures with a teacher, want the fixed points and the comparison with the teacher", len(figs))
+	}
+	withPoints := 0
+	for _, nf := range a.Networks {
+		if len(nf.Points) > 0 {
+			withPoints++
 		}
 	}
-	g := a.Networks[0]
-	if len(g.Points) > 0 {
-		shifted := append([]float64(nil), ds.Extra["teacher_fixed_points_"+g.Group].Data...)
-		for i := range shifted {
-			shifted[i] += 0.5
+	if len(b.Teacher) != withPoints {
+		t.Fatalf("%d teacher matches for %d groups with points", len(b.Teacher), withPoints)
+	}
+	for _, m := range b.Teacher {
+		if m.Score < 1-1e-12 || m.MeanDistance > 1e-12 || m.CountDiff != 0 || m.Networks != 1 {
+			t.Errorf("group %s: matching the points themselves: %+v, want score 1 from 1 network", m.Group, m)
 		}
-		ds.Extra["teacher_fixed_points_"+g.Group] = data.Array{Shape: []int{len(g.Points), c.N}, Data: shifted}
-		d, err := FixedPoints(f, ds, segs, "cluster", opt)
-		if err != nil {
-			t.Fatal(err)
+		if m.Recall != 1 || m.Precision != 1 || m.F1 != 1 || !(m.Radius > 0) {
+			t.Errorf("group %s: coverage of the points themselves: recall %v, precision %v, F1 %v at radius %v; want 1", m.Group, m.Recall, m.Precision, m.F1, m.Radius)
 		}
-		if m := d.Networks[0].Teacher; !(m.Score < 0.99 && m.MeanDistance > 0.01) {
-			t.Errorf("displaced teacher points still match: %+v", m)
+		if m.StabilityAgreement != 0 {
+			t.Errorf("group %s: stability agreement %v with flags contradicting every point, want 0", m.Group, m.StabilityAgreement)
 		}
+	}
+	// Displaced teacher points match less, and cover nothing once the displacement of the
+	// rates (at least 0.5 · min tanh′ over the points, per neuron) is beyond the radius.
+	g := b.Teacher[0]
+	tp := ds.Extra["teacher_fixed_points_"+g.Group]
+	shifted := slices.Clone(tp.Data)
+	for i := range shifted {
+		shifted[i] += 0.5
+	}
+	ds.Extra["teacher_fixed_points_"+g.Group] = data.Array{Shape: tp.Shape, Data: shifted}
+	d, err := FixedPoints(f, ds, segs, "cluster", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := d.Teacher[0]; !(m.Score < 0.99 && m.MeanDistance > 0.01) {
+		t.Errorf("displaced teacher points still match: %+v", m)
+	}
+	far := FixedPointOptions{Starts: opt.Starts, Seed: opt.Seed, MatchRadius: 1e-3}
+	if d, err = FixedPoints(f, ds, segs, "cluster", far); err != nil {
+		t.Fatal(err)
+	}
+	if m := d.Teacher[0]; m.Recall != 0 || m.F1 != 0 {
+		t.Errorf("teacher points displaced far beyond the radius %.4f: recall %v, F1 %v, want 0", m.Radius, m.Recall, m.F1)
 	}
 
-	// Per segment: one network per training segment.
+	// Slow points of the teacher join the truth of the coverage: one far from every student
+	// point halves the recall of a group with one fixed point.
+	ds.Extra["teacher_fixed_points_"+g.Group] = tp
+	if one := b.Networks[0]; one.Group != g.Group || len(one.Points) != 1 {
+		t.Fatalf("group %s has %d points; the test needs the first group to have one", one.Group, len(one.Points))
+	}
+	slow := slices.Clone(tp.Data)
+	for i := range slow {
+		slow[i] += 5
+	}
+	ds.Extra["teacher_slow_points_"+g.Group] = data.Array{Shape: tp.Shape, Data: slow}
+	if d, err = FixedPoints(f, ds, segs, "cluster", opt); err != nil {
+		t.Fatal(err)
+	}
+	if m := d.Teacher[0]; m.Recall != 0.5 || m.Precision != 1 || m.TeacherSlow != 1 || m.Score < 1-1e-12 {
+		t.Errorf("a far slow point: recall %v (want 0.5), precision %v (1), %d slow points (1), score %v (1)", m.Recall, m.Precision, m.TeacherSlow, m.Score)
+	}
+	delete(ds.Extra, "teacher_slow_points_"+g.Group)
+
+	// Per segment: one network per training segment, and the points of a value's networks
+	// pooled in its teacher match.
 	ps, err := FixedPoints(f, ds, segs, "cluster", FixedPointOptions{Starts: 16, PerSegment: true})
 	if err != nil {
 		t.Fatal(err)
@@ -129,19 +176,41 @@ func TestFixedPoints(t *testing.T) {
 	if len(ps.Networks) != len(segs.Idx) {
 		t.Errorf("per segment: %d networks for %d segments", len(ps.Networks), len(segs.Idx))
 	}
+	for _, m := range ps.Teacher {
+		nets, found := 0, 0
+		for _, nf := range ps.Networks {
+			if nf.Group == m.Group {
+				nets++
+				found += len(nf.Points)
+			}
+		}
+		if m.Networks != nets || m.Found != found {
+			t.Errorf("group %s: match of %d networks with %d points, want %d and %d", m.Group, m.Networks, m.Found, nets, found)
+		}
+	}
 }
 
 // The fixed points are projected with the same centring and axes as the trajectories: a point
 // placed exactly on a trajectory state lands on that state's coordinates.
 func TestFixedPointProjection(t *testing.T) {
 	ys := [][]float64{{1, 0, 2}, {0, 1, 0}, {2, 2, 1}, {-1, 0.5, 3}, {0.3, -2, 1}}
-	a := &FixedPointAnalysis{Networks: []NetworkFixedPoints{{Points: []FixedPoint{{Observed: ys[3]}}}}}
+	a := &FixedPointAnalysis{Networks: []NetworkFixedPoints{{Points: []FixedPoint{{Observed: ys[3]}}}},
+		Teacher: []TeacherMatch{{fixedY: [][]float64{ys[1]}, slowY: [][]float64{ys[4], ys[0]}}}}
 	groups := []string{"a", "a", "b", "b", "b"}
 	if err := a.project(ys, groups); err != nil {
 		t.Fatal(err)
 	}
-	got, want := a.Networks[0].Points[0].PC, a.TrajectoryPC[3]
-	if math.Abs(got[0]-want[0]) > 1e-12 || math.Abs(got[1]-want[1]) > 1e-12 {
-		t.Errorf("point on state 3 projects to %v, the state to %v", got, want)
+	same := func(what string, got, want [2]float64) {
+		if math.Abs(got[0]-want[0]) > 1e-12 || math.Abs(got[1]-want[1]) > 1e-12 {
+			t.Errorf("%s projects to %v, the state to %v", what, got, want)
+		}
 	}
+	same("point on state 3", a.Networks[0].Points[0].PC, a.TrajectoryPC[3])
+	m := a.Teacher[0]
+	if len(m.FixedPC) != 1 || len(m.SlowPC) != 2 {
+		t.Fatalf("teacher: %d fixed and %d slow points projected, want 1 and 2", len(m.FixedPC), len(m.SlowPC))
+	}
+	same("teacher fixed point on state 1", m.FixedPC[0], a.TrajectoryPC[1])
+	same("teacher slow point on state 4", m.SlowPC[0], a.TrajectoryPC[4])
+	same("teacher slow point on state 0", m.SlowPC[1], a.TrajectoryPC[0])
 }

@@ -285,7 +285,7 @@ func (a *Analysis) extraSections(dir string, r *report.Report) ([]report.Section
 				return nil, err
 			}
 			sec.Figures = append(sec.Figures, ff...)
-			tbl := report.Table{Caption: "Fixed points per " + d.Label, Header: []string{d.Label, "fixed points", "stable", "saddle", "other", "teacher match score"}}
+			tbl := report.Table{Caption: "Fixed points per " + d.Label, Header: []string{d.Label, "fixed points", "stable", "saddle", "other", "teacher match"}}
 			for _, n := range fp.Networks {
 				var stable, saddle int
 				for _, p := range n.Points {
@@ -297,8 +297,10 @@ func (a *Analysis) extraSections(dir string, r *report.Report) ([]report.Section
 					}
 				}
 				match := "—"
-				if n.Teacher != nil {
-					match = fmt.Sprintf("%.3f", n.Teacher.Score)
+				for _, m := range fp.Teacher {
+					if m.Group == n.Group {
+						match = fmt.Sprintf("F1 %.2f, score %.3f", m.F1, m.Score)
+					}
 				}
 				tbl.Rows = append(tbl.Rows, []string{n.Group, fmt.Sprint(len(n.Points)), fmt.Sprint(stable), fmt.Sprint(saddle), fmt.Sprint(len(n.Points) - stable - saddle), match})
 			}

@@ -87,8 +87,9 @@ else the first label in name order).
   spectra         eigenvalues of W_s, of the Jacobian along each trajectory and at the fixed
                   points, per label value, with summaries (radius, Im spread, mass near |λ|=1)
   fixedpoints     fixed points of each value's centroid network (or each segment's), classified,
-                  in the PCA space of the predicted activity; matched against the teacher's when
-                  the data hold teacher_fixed_points_<value>
+                  in the PCA space of the predicted activity; when the data hold
+                  teacher_fixed_points_<value>, each value's points (pooled over its networks
+                  with --per-segment) are matched against the teacher's
   lyapunov        the largest Lyapunov exponents (1/s) of each value's centroid network`,
 	}
 	cmd.AddCommand(newAnalyzeEmbeddings(), newAnalyzeGeneralization(), newAnalyzeNoise(),
@@ -261,10 +262,11 @@ func newAnalyzeFixedPoints() *cobra.Command {
 				if n.Segment >= 0 {
 					line = fmt.Sprintf("segment %-5d ", n.Segment) + line
 				}
-				if n.Teacher != nil {
-					line += fmt.Sprintf("; teacher match score %.3f (%d teacher points, mean distance %.3f)", n.Teacher.Score, n.Teacher.TeacherPoints, n.Teacher.MeanDistance)
-				}
 				fmt.Println(line)
+			}
+			for _, m := range fp.Teacher {
+				fmt.Printf("%-12s teacher match of %d network(s): recall %.2f, precision %.2f, F1 %.2f within %.3f of the teacher's %d fixed and %d slow points; one-to-one score %.3f (%d found, mean distance %.3f)\n",
+					m.Group, m.Networks, m.Recall, m.Precision, m.F1, m.Radius, m.TeacherPoints, m.TeacherSlow, m.Score, m.Found, m.MeanDistance)
 			}
 			figs, err := fp.Write(r.out)
 			written("fixed points", r.out, figs)
@@ -273,6 +275,7 @@ func newAnalyzeFixedPoints() *cobra.Command {
 	cmd.Flags().BoolVar(&a.heldOut, "heldout", false, "also use the held-out segments (embeddings inferred)")
 	cmd.Flags().BoolVar(&o.PerSegment, "per-segment", false, "analyse every segment's network instead of each value's centroid")
 	cmd.Flags().IntVar(&o.Trajectories, "trajectories", 20, "trajectories per network to sample starts from")
+	cmd.Flags().Float64Var(&o.MatchRadius, "match-radius", 0.2, "radius of the coverage match with the teacher's points, as a fraction of the RMS distance of the activity from its mean")
 	fixedPointFlags(cmd, &o)
 	return cmd
 }
