@@ -74,6 +74,11 @@ type Analysis struct {
 	Dynamics       *SpectralAnalysis
 	FixedPoints    *FixedPointAnalysis
 	Lyapunov       *LyapunovAnalysis
+	// SegmentFixedPoints are the fixed points of every training segment's own network, pooled
+	// by label value against the teacher's (TeacherMatch): computed with the dynamics when the
+	// data hold a teacher's fixed points for the label and the run has an embedding per
+	// segment, whose networks a centroid would average (the memory of each trial in MemoryPro).
+	SegmentFixedPoints *FixedPointAnalysis
 }
 
 // ChooseLabel returns want after checking that ds has it; empty want picks "task" when ds has
@@ -173,6 +178,12 @@ func (a *Analysis) extras(opt Options) error {
 	if a.FixedPoints, err = FixedPoints(f, ds, segs, label, FixedPointOptions{Seed: opt.Seed}); err != nil {
 		return err
 	}
+	if f.Groups == nil && hasTeacherFixedPoints(ds, a.Labels) {
+		slog.Info("analyse: fixed points of every segment's network, against the teacher's", "label", label, "networks", len(segs.Idx))
+		if a.SegmentFixedPoints, err = FixedPoints(f, ds, segs, label, FixedPointOptions{PerSegment: true, Seed: opt.Seed}); err != nil {
+			return err
+		}
+	}
 	slog.Info("analyse: Jacobian spectra")
 	if a.Dynamics, err = Spectra(f, ds, segs, label, a.FixedPoints, SpectraOptions{UnitTol: opt.UnitTol}); err != nil {
 		return err
@@ -180,6 +191,17 @@ func (a *Analysis) extras(opt Options) error {
 	slog.Info("analyse: Lyapunov exponents")
 	a.Lyapunov, err = Lyapunov(f, ds, segs, label, LyapunovOptions{})
 	return err
+}
+
+// hasTeacherFixedPoints reports whether ds holds teacher_fixed_points_<v> for a value v among
+// values.
+func hasTeacherFixedPoints(ds *data.Dataset, values []string) bool {
+	for _, v := range values {
+		if _, ok := ds.Extra["teacher_fixed_points_"+v]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // generalizationObstacle says why the centroid generalization cannot or should not run, or

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jedi-neuro/jedi/data"
 )
 
 // The standard analysis with its optional parts writes one report holding every section, and
@@ -59,5 +61,88 @@ func TestAnalyzeReport(t *testing.T) {
 	}
 	if b2.Generalization != nil || b2.Noise != nil || b2.Dynamics != nil {
 		t.Error("analyses ran that were switched off or impossible")
+	}
+}
+
+// With a teacher's fixed points in the data, the standard analysis also pools the fixed points
+// of every segment's own network against them, and the report and analysis.json show the match:
+// here the teacher's points are the student's own, so every value matches with F1 = 1.
+func TestAnalyzeTeacherFixedPoints(t *testing.T) {
+	c := toyConfig()
+	c.Readout = "identity" // the recorded neurons are the first M units, as teacher_observed says
+	tt := newToy(t, c, 24, 20, 6)
+	segs, err := TrainingSegments(tt.f, tt.ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := FixedPoints(tt.f, tt.ds, segs, "cluster", FixedPointOptions{PerSegment: true, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := map[string][]float64{}
+	for _, n := range own.Networks {
+		for _, p := range n.Points {
+			pts[n.Group] = append(pts[n.Group], p.X...)
+		}
+	}
+	obs := make([]float64, c.M)
+	for i := range obs {
+		obs[i] = float64(i)
+	}
+	tt.ds.Extra["teacher_observed"] = data.Array{Shape: []int{c.M}, Data: obs}
+	for g, x := range pts {
+		tt.ds.Extra["teacher_fixed_points_"+g] = data.Array{Shape: []int{len(x) / c.N, c.N}, Data: x}
+	}
+	if len(pts) == 0 {
+		t.Fatal("the toy's segment networks have no fixed points")
+	}
+
+	opt := DefaultOptions()
+	opt.Label, opt.Generalization, opt.NoiseRepeats, opt.Folds = "cluster", false, 0, 3
+	a, err := Analyze(tt.f, tt.ds, nil, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf := a.SegmentFixedPoints
+	if sf == nil || len(sf.Teacher) != len(pts) {
+		t.Fatalf("segment fixed points %v, want a teacher match for each of %d values", sf, len(pts))
+	}
+	for _, m := range sf.Teacher {
+		if m.F1 != 1 || m.Networks < 2 {
+			t.Errorf("value %s: F1 %v over %d networks, want 1 over every segment of the value", m.Group, m.F1, m.Networks)
+		}
+	}
+	dir := t.TempDir()
+	path, err := a.WriteReport(dir, "toy", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "pooled by cluster") {
+		t.Error("report lacks the table of the segments' networks against the teacher")
+	}
+	var sum struct {
+		Match []TeacherMatch `json:"segment_teacher_match"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "analysis.json"))
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Match) != len(pts) {
+		t.Errorf("analysis.json holds %d segment teacher matches, want %d", len(sum.Match), len(pts))
+	}
+
+	// Without a teacher the pooled analysis is not run.
+	for g := range pts {
+		delete(tt.ds.Extra, "teacher_fixed_points_"+g)
+	}
+	if a, err = Analyze(tt.f, tt.ds, nil, opt); err != nil {
+		t.Fatal(err)
+	}
+	if a.SegmentFixedPoints != nil {
+		t.Error("segment fixed points computed without a teacher")
 	}
 }

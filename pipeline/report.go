@@ -25,6 +25,9 @@ type Summary struct {
 	Dynamics       *SpectralAnalysis   `json:"dynamics,omitempty"`
 	FixedPoints    *FixedPointAnalysis `json:"fixed_points,omitempty"`
 	Lyapunov       *LyapunovAnalysis   `json:"lyapunov,omitempty"`
+	// SegmentTeacherMatch is the teacher match of every segment's network, pooled by value
+	// (Analysis.SegmentFixedPoints; its points are in figures/segments/fixedpoints.json).
+	SegmentTeacherMatch []TeacherMatch `json:"segment_teacher_match,omitempty"`
 }
 
 // ClassificationSummary is one cross-validated decoding of the label from the embeddings.
@@ -58,6 +61,9 @@ func (a *Analysis) Summarize() Summary {
 		s.Spectra = append(s.Spectra, SpectrumSummary{g.Group, g.Summary.Radius, g.Summary.ImagStd, g.Summary.MaxAbsImag, g.Summary.NearUnit})
 	}
 	s.Generalization, s.Noise, s.Dynamics, s.FixedPoints, s.Lyapunov = a.Generalization, a.Noise, a.Dynamics, a.FixedPoints, a.Lyapunov
+	if a.SegmentFixedPoints != nil {
+		s.SegmentTeacherMatch = a.SegmentFixedPoints.Teacher
+	}
 	return s
 }
 
@@ -303,6 +309,23 @@ func (a *Analysis) extraSections(dir string, r *report.Report) ([]report.Section
 					}
 				}
 				tbl.Rows = append(tbl.Rows, []string{n.Group, fmt.Sprint(len(n.Points)), fmt.Sprint(stable), fmt.Sprint(saddle), fmt.Sprint(len(n.Points) - stable - saddle), match})
+			}
+			sec.Tables = append(sec.Tables, tbl)
+		}
+		if sf := a.SegmentFixedPoints; sf != nil && len(sf.Teacher) > 0 {
+			ff, err := sf.Write(filepath.Join(dir, "segments"))
+			if err != nil {
+				return nil, err
+			}
+			// With a teacher, the second figure compares the pooled points with its points.
+			sec.Figures = append(sec.Figures, ff[1])
+			tbl := report.Table{Caption: fmt.Sprintf("The fixed points of every training segment's own network, pooled by %s, against the teacher's fixed and slow points: "+
+				"recall, the share of the teacher's points with a fitted point within the radius; precision, the share of fitted points within it of a teacher point; "+
+				"the radius is a fraction of the RMS distance of the recorded activity from its mean", d.Label),
+				Header: []string{d.Label, "networks", "fixed points found", "teacher fixed + slow points", "radius", "recall", "precision", "F1"}}
+			for _, m := range sf.Teacher {
+				tbl.Rows = append(tbl.Rows, []string{m.Group, fmt.Sprint(m.Networks), fmt.Sprint(m.Found), fmt.Sprintf("%d + %d", m.TeacherPoints, m.TeacherSlow),
+					fmt.Sprintf("%.3f (%.2g × size)", m.Radius, m.RadiusFraction), fmt.Sprintf("%.2f", m.Recall), fmt.Sprintf("%.2f", m.Precision), fmt.Sprintf("%.2f", m.F1)})
 			}
 			sec.Tables = append(sec.Tables, tbl)
 		}
