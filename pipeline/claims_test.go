@@ -196,7 +196,7 @@ func TestClaimSinusoid(t *testing.T) {
 }
 
 // Claim 3, MemoryPro: a JEDI fit with one embedding per trial phase (configs/memorypro.yaml, the
-// defaults with 150 epochs) separates the four phases in its embeddings (cross-validated
+// defaults with α = dt/τ = 0.2 and 150 epochs) separates the four phases in its embeddings (cross-validated
 // decoding ≥ 0.95 by the better of logistic regression and 5-NN), and the fixed points of each
 // phase's networks — the network of every trial phase, as fitted, pooled by phase — match the
 // teacher's fixed and slow points of that phase: TeacherMatch.F1 ≥ 0.8, the harmonic mean of
@@ -219,12 +219,13 @@ func TestClaimSinusoid(t *testing.T) {
 // the other trials' end states. The centroid of a phase's embeddings, which averages the
 // remembered directions away, has one fixed point in the memory phase instead of a ring.
 //
-// Measured (about 110 s on 2 cores each, teacher training included; seeds 1, 2, 3): phases
-// decoded at 0.996, 0.989, 0.991 by 5-NN; F1 fixation 0.94, 0.88, 0.99; stimulus 0.94, 0.90,
-// 0.85; memory 0.95, 0.94, 0.93; response 0.15, 0.06, 0.15, whose teacher trajectories end
-// within the radius in 20%, 15%, 11% of the trials (memory 85%, 83%, 82%). A trial's memory
-// fixed point is 0.22 from the teacher's end state of that trial against 2.9–3.6 from the
-// other trials'; the memory centroid network's single point covers nothing (F1 0).
+// Measured (about 100 s on 2 cores each, teacher training included; seeds 1, 2, 3): phases
+// decoded at 1.000, 0.996, 1.000 by 5-NN (0.979, 0.975, 0.979 by logistic regression); F1
+// fixation 1.00, 1.00, 0.99; stimulus 0.93, 0.97, 0.93; memory 1.00, 0.97, 0.99; response 0.28,
+// 0.21, 0.20, whose teacher trajectories end within the radius in 20%, 15%, 11% of the trials
+// (memory 85%, 83%, 82%). A trial's memory fixed point is 0.19–0.23 from the teacher's end
+// state of that trial against 2.9–3.7 from the other trials'; the memory centroid network's
+// single point covers nothing (F1 0).
 func TestClaimMemoryPro(t *testing.T) {
 	claims(t)
 	res, err := MemoryPro(context.Background(), DefaultMemoryProOptions(t.TempDir(), claimSeed(t)))
@@ -297,10 +298,9 @@ func TestClaimMemoryPro(t *testing.T) {
 // trajectories then end within the match radius of its fixed or slow points in at least 40% of
 // the trials, and the fitted response points cover every teacher point (recall ≥ 0.95, F1 ≥ 0.5).
 //
-// Measured (seed 1; 141 s on 2 cores): 49% of the trials reach the teacher's points (20% with
-// the default timing); response recall 1.00, precision 0.47, F1 0.64 (default timing: 0.70,
-// 0.08, 0.15). The fixation phase of this fit scored F1 0.53, with 36% of its points within the
-// radius of 0.62 of the teacher's: the thinnest margin of the four phases.
+// Measured (seed 1; 137 s on 2 cores): 49% of the trials reach the teacher's points (20% with
+// the default timing); response recall 1.00, precision 0.48, F1 0.65 (default timing: 0.77,
+// 0.17, 0.28).
 func TestClaimMemoryProLongResponse(t *testing.T) {
 	claims(t)
 	opt := DefaultMemoryProOptions(t.TempDir(), claimSeed(t))
