@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -58,6 +59,12 @@ checkpoint; 'jedi fit --out RUNDIR --resume' (with the same --data) continues it
 			cfg.Model.M = ds.M // as train.Fit sets it, so that the log shows the model fitted
 			slog.Info("data", "file", dataPath, "segments", ds.S, "bins", ds.T, "neurons", ds.M)
 			slog.Info("model", "config", cfg.Model.String(), "dtype", cfg.DType, "seed", cfg.Seed)
+			if ds.Dt > 0 {
+				// α = dt/τ: say which time constant the bins and α imply, since the default α
+				// suits 10 ms bins with τ = 100 ms.
+				slog.Info("time constant", "bin_ms", fmt.Sprintf("%g", 1000*ds.Dt), "alpha", cfg.Model.Alpha,
+					"tau_ms", fmt.Sprintf("%g", 1000*ds.Dt/cfg.Model.Alpha))
+			}
 			f, err := train.Fit(cmd.Context(), cfg, ds, train.FitOptions{
 				Dir: out, Resume: resume, Reporter: train.NewReporter(os.Stderr, slog.Default())})
 			if errors.Is(err, train.ErrInterrupted) {
