@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -200,5 +201,57 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("%d files in the directory, want 1: temporary files left behind", len(entries))
+	}
+}
+
+// The panels of ScatterPanels share their axis ranges, and a group keeps its colour and marker
+// from panel to panel, whatever order it appears in.
+func TestPanelPlots(t *testing.T) {
+	panels := []Panel{
+		{Title: "teacher", Pts: [][2]float64{{0, 0}, {1, 1}}, Groups: []string{"a", "b"}},
+		{Title: "fitted", Pts: [][2]float64{{5, -2}, {2, 3}, {1, 0}}, Groups: []string{"b", "c", "a"}},
+	}
+	plots, entries, err := panelPlots("x", "y", panels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plots) != 2 || len(entries) != 3 {
+		t.Fatalf("%d plots and %d legend entries, want 2 and 3", len(plots), len(entries))
+	}
+	for _, p := range plots {
+		if p.X.Min != plots[0].X.Min || p.X.Max != plots[0].X.Max || p.Y.Min != plots[0].Y.Min || p.Y.Max != plots[0].Y.Max {
+			t.Errorf("panel %q spans x [%g, %g], y [%g, %g]; the first [%g, %g], [%g, %g]", p.Title.Text,
+				p.X.Min, p.X.Max, p.Y.Min, p.Y.Max, plots[0].X.Min, plots[0].X.Max, plots[0].Y.Min, plots[0].Y.Max)
+		}
+		if !(p.X.Min < 0 && p.X.Max > 5 && p.Y.Min < -2 && p.Y.Max > 3) {
+			t.Errorf("panel %q spans x [%g, %g], y [%g, %g]: not every point", p.Title.Text, p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+		}
+	}
+	if plots[1].Y.Label.Text != "" || plots[0].Y.Label.Text != "y" {
+		t.Errorf("y labels %q, %q: want it on the first panel only", plots[0].Y.Label.Text, plots[1].Y.Label.Text)
+	}
+	// One legend entry per group, in order of first appearance, each with its own colour.
+	colours := map[color.Color]bool{}
+	for k, e := range entries {
+		if want := []string{"a", "b", "c"}[k]; e.name != want {
+			t.Errorf("legend entry %d is %q, want %q", k, e.name, want)
+		}
+		colours[e.thumbs[0].(*plotter.Scatter).GlyphStyle.Color] = true
+	}
+	if len(colours) != 3 {
+		t.Errorf("%d colours for 3 groups", len(colours))
+	}
+
+	for name, bad := range map[string][]Panel{
+		"no panels":   nil,
+		"no points":   {{Title: "empty"}},
+		"groups":      {{Pts: [][2]float64{{0, 0}}, Groups: nil}},
+		"not finite":  {{Pts: [][2]float64{{math.NaN(), 0}}, Groups: []string{"a"}}},
+		"second NaN":  {panels[0], {Pts: [][2]float64{{0, math.Inf(1)}}, Groups: []string{"a"}}},
+		"second size": {panels[0], {Pts: [][2]float64{{0, 0}}, Groups: []string{"a", "b"}}},
+	} {
+		if _, _, err := panelPlots("x", "y", bad); err == nil {
+			t.Errorf("%s: no error", name)
+		}
 	}
 }

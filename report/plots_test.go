@@ -47,6 +47,9 @@ func plotCases() []plotCase {
 	pred := [][]float64{{1.1, 2, 2.9, 2, 1}, {0.2, 0.8, 0.1, 0.9, 0}, {5, 4, 3, 2, 1}, {1, 1, 1, 1, 1}}
 	return []plotCase{
 		{"scatter", FigWidth, FigHeight, func(p string) error { return Scatter2D(p, "PCA", "PC 1", "PC 2", pts, groups) }},
+		{"scatter-panels", 2*PanelWidth + PanelLegendWidth, FigHeight, func(p string) error {
+			return ScatterPanels(p, "PC 1", "PC 2", []Panel{{"teacher", pts[:3], groups[:3]}, {"fitted", pts[2:], groups[2:]}})
+		}},
 		{"scatter-values", FigWidth, FigHeight, func(p string) error {
 			return ScatterValues(p, "PCA", "PC 1", "PC 2", pts, []float64{0, 1, 2, 3, 4, 5}, "angle")
 		}},

@@ -1,0 +1,150 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Panel is one panel of ScatterPanels: the points Pts, coloured by the categorical label
+// Groups[i] of point i, under the title Title.
+type Panel struct {
+	Title  string
+	Pts    [][2]float64
+	Groups []string
+}
+
+// PanelWidth is the width, in inches, of one panel of ScatterPanels; PanelLegendWidth the room
+// left for its shared legend.
+const (
+	PanelWidth       = 3.6
+	PanelLegendWidth = 1.6
+)
+
+// ScatterPanels writes scatter plots side by side that share their axes, their colours and one
+// legend, so that the panels compare at a glance (for instance a teacher's fixed points and a
+// fitted model's, on the same principal axes). A group has the same colour and marker in every
+// panel; groups are listed in the legend in order of first appearance, panel by panel. The
+// figure is len(panels) × PanelWidth + PanelLegendWidth by FigHeight inches. ylabel is drawn on
+// the first panel only.
+//
+// Every panel must have as many groups as points, and the points must be finite; a panel may
+// be empty, but not all of them.
+func ScatterPanels(path, xlabel, ylabel string, panels []Panel) error {
+	plots, entries, err := panelPlots(xlabel, ylabel, panels)
+	if err != nil {
+		return err
+	}
+	w := inches(float64(len(panels))*PanelWidth + PanelLegendWidth)
+	return render(path, w, inches(FigHeight), func(c draw.Canvas) error {
+		c = inset(c)
+		l := plot.NewLegend()
+		l.TextStyle = textStyle(legendSize)
+		l.Top, l.Left = true, true
+		l.ThumbnailWidth = vg.Points(14)
+		for _, e := range entries {
+			l.Add(shorten(e.name), e.thumbs...)
+		}
+		gap := vg.Points(8)
+		main := draw.Crop(c, 0, -(l.Rectangle(c).Size().X + vg.Points(4) + gap), 0, 0)
+		step := (main.Max.X - main.Min.X) / vg.Length(len(plots))
+		var top vg.Length
+		for k, p := range plots {
+			tile := main
+			tile.Min.X = main.Min.X + vg.Length(k)*step
+			tile.Max.X = tile.Min.X + step
+			p.Draw(tile)
+			top = p.DataCanvas(tile).Max.Y
+		}
+		lc := c
+		lc.Min.X = main.Max.X + gap
+		lc.Max.Y = top
+		l.Draw(lc)
+		return nil
+	})
+}
+
+// panelPlots builds the plots of ScatterPanels, with the axis ranges of all the points and one
+// colour and marker per group, and the legend entries of the groups.
+func panelPlots(xlabel, ylabel string, panels []Panel) ([]*plot.Plot, []legendEntry, error) {
+	if len(panels) == 0 {
+		return nil, nil, errors.New("report: ScatterPanels: no panels")
+	}
+	index := map[string]int{}
+	var order []string
+	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for k, pn := range panels {
+		if len(pn.Groups) != len(pn.Pts) {
+			return nil, nil, fmt.Errorf("report: ScatterPanels: panel %d has %d groups for %d points", k, len(pn.Groups), len(pn.Pts))
+		}
+		if err := checkPoints(fmt.Sprintf("ScatterPanels: panel %d", k), pn.Pts); err != nil {
+			return nil, nil, err
+		}
+		for i, g := range pn.Groups {
+			if _, ok := index[g]; !ok {
+				index[g] = len(order)
+				order = append(order, g)
+			}
+			q := pn.Pts[i]
+			xmin, xmax, ymin, ymax = min(xmin, q[0]), max(xmax, q[0]), min(ymin, q[1]), max(ymax, q[1])
+		}
+	}
+	if len(order) == 0 {
+		return nil, nil, errors.New("report: ScatterPanels: no points")
+	}
+	style := func(g string) draw.GlyphStyle {
+		k := index[g]
+		return draw.GlyphStyle{Color: withAlpha(Categorical(k), 0.75), Radius: pointRadius, Shape: glyphShape(k)}
+	}
+	var plots []*plot.Plot
+	for k, pn := range panels {
+		yl := ylabel
+		if k > 0 {
+			yl = ""
+		}
+		p := newPlot(pn.Title, xlabel, yl)
+		addGrid(p)
+		members := map[string]plotter.XYs{}
+		var seen []string
+		for i, g := range pn.Groups {
+			if _, ok := members[g]; !ok {
+				seen = append(seen, g)
+			}
+			members[g] = append(members[g], plotter.XY{X: pn.Pts[i][0], Y: pn.Pts[i][1]})
+		}
+		for _, g := range seen {
+			s, err := plotter.NewScatter(members[g])
+			if err != nil {
+				return nil, nil, fmt.Errorf("report: ScatterPanels: panel %d, group %q: %w", k, g, err)
+			}
+			s.GlyphStyle = style(g)
+			p.Add(s)
+		}
+		// Every panel spans all the points with a 5% margin; a degenerate range (all points
+		// equal in a coordinate) is widened by 1 so that the axis can be drawn.
+		padX, padY := 0.05*(xmax-xmin), 0.05*(ymax-ymin)
+		if padX == 0 {
+			padX = 1
+		}
+		if padY == 0 {
+			padY = 1
+		}
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin-padX, xmax+padX, ymin-padY, ymax+padY
+		plots = append(plots, p)
+	}
+	var entries []legendEntry
+	for _, g := range order {
+		s, err := plotter.NewScatter(plotter.XYs{{}})
+		if err != nil {
+			return nil, nil, err
+		}
+		s.GlyphStyle = style(g)
+		entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{s}})
+	}
+	return plots, entries, nil
+}
