@@ -505,26 +505,27 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 	if len(a.Teacher) == 0 {
 		return figs, nil
 	}
-	// The fitted points beside the teacher's, by value, on the same axes.
-	pts, names = nil, nil
-	for _, nf := range a.Networks {
-		for _, p := range nf.Points {
-			pts, names = append(pts, p.PC), append(names, "JEDI: "+nf.Group)
-		}
-	}
+	// The teacher's points and the fitted ones, by value, side by side on the same axes.
+	var teacher, fitted report.Panel
+	teacher.Title, fitted.Title = "Teacher: fixed and slow points", "JEDI: fixed points"
 	for _, m := range a.Teacher {
 		for _, p := range append(slices.Clip(m.FixedPC), m.SlowPC...) {
-			pts, names = append(pts, p), append(names, "teacher: "+m.Group)
+			teacher.Pts, teacher.Groups = append(teacher.Pts, p), append(teacher.Groups, m.Group)
+		}
+	}
+	for _, nf := range a.Networks {
+		for _, p := range nf.Points {
+			fitted.Pts, fitted.Groups = append(fitted.Pts, p.PC), append(fitted.Groups, nf.Group)
 		}
 	}
 	png, err = figure(dir, "fixedpoints_teacher", func(path string) error {
-		return report.Scatter2D(path, "Fixed and slow points: JEDI and the teacher", fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
-			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), pts, names)
+		return report.ScatterPanels(path, fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
+			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), []report.Panel{teacher, fitted})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return append(figs, report.Figure{Caption: fmt.Sprintf("The fixed points of the fitted networks of each %s (JEDI) and the teacher's fixed and slow points of that value, as rates of the recorded neurons on the same principal axes", a.Label), Path: png}), nil
+	return append(figs, report.Figure{Caption: fmt.Sprintf("The teacher's fixed and slow points (left) and the fixed points of the fitted networks (right), by %s, as rates of the recorded neurons on the same principal axes", a.Label), Path: png}), nil
 }
 
 // meanRows returns the mean of the rows x[i], i ∈ idx.
