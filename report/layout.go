@@ -50,6 +50,25 @@ func drawWithLegend(c draw.Canvas, p *plot.Plot, entries []legendEntry, fit func
 		p.Draw(c)
 		return
 	}
+	l := newLegend(entries)
+	main := draw.Crop(c, 0, -(l.Rectangle(c).Size().X + vg.Points(4) + legendGap), 0, 0)
+	if fit != nil {
+		fit(main)
+	}
+	p.Draw(main)
+	data := p.DataCanvas(main)
+	lc := c
+	lc.Min.X = main.Max.X + legendGap
+	lc.Max.Y = data.Max.Y
+	l.Draw(lc)
+}
+
+// legendGap separates the axes from a legend drawn beside them.
+const legendGap = vg.Length(8) // points
+
+// newLegend returns the legend of entries, in the package's style, for a column beside the
+// axes: top-left aligned in the canvas it is drawn on.
+func newLegend(entries []legendEntry) *plot.Legend {
 	l := plot.NewLegend()
 	l.TextStyle = textStyle(legendSize)
 	l.Top, l.Left = true, true
@@ -57,18 +76,7 @@ func drawWithLegend(c draw.Canvas, p *plot.Plot, entries []legendEntry, fit func
 	for _, e := range entries {
 		l.Add(shorten(e.name), e.thumbs...)
 	}
-	gap := vg.Points(8)
-	width := l.Rectangle(c).Size().X + vg.Points(4)
-	main := draw.Crop(c, 0, -(width + gap), 0, 0)
-	if fit != nil {
-		fit(main)
-	}
-	p.Draw(main)
-	data := p.DataCanvas(main)
-	lc := c
-	lc.Min.X = main.Max.X + gap
-	lc.Max.Y = data.Max.Y
-	l.Draw(lc)
+	return &l
 }
 
 // colorBarWidth is the width of the coloured strip of a colour bar.

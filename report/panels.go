@@ -43,15 +43,8 @@ func ScatterPanels(path, xlabel, ylabel string, panels []Panel) error {
 	w := inches(float64(len(panels))*PanelWidth + PanelLegendWidth)
 	return render(path, w, inches(FigHeight), func(c draw.Canvas) error {
 		c = inset(c)
-		l := plot.NewLegend()
-		l.TextStyle = textStyle(legendSize)
-		l.Top, l.Left = true, true
-		l.ThumbnailWidth = vg.Points(14)
-		for _, e := range entries {
-			l.Add(shorten(e.name), e.thumbs...)
-		}
-		gap := vg.Points(8)
-		main := draw.Crop(c, 0, -(l.Rectangle(c).Size().X + vg.Points(4) + gap), 0, 0)
+		l := newLegend(entries)
+		main := draw.Crop(c, 0, -(l.Rectangle(c).Size().X + vg.Points(4) + legendGap), 0, 0)
 		step := (main.Max.X - main.Min.X) / vg.Length(len(plots))
 		var top vg.Length
 		for k, p := range plots {
@@ -62,7 +55,7 @@ func ScatterPanels(path, xlabel, ylabel string, panels []Panel) error {
 			top = p.DataCanvas(tile).Max.Y
 		}
 		lc := c
-		lc.Min.X = main.Max.X + gap
+		lc.Min.X = main.Max.X + legendGap
 		lc.Max.Y = top
 		l.Draw(lc)
 		return nil
