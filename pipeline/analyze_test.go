@@ -26,17 +26,9 @@ func TestAnalyzeReport(t *testing.T) {
 	if a.R2Train < 1-1e-6 {
 		t.Errorf("R² train %v: the toy's data are its own predictions", a.R2Train)
 	}
-	dir := t.TempDir()
-	path, err := a.WriteReport(dir, "toy", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	html, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, html := writeReport(t, a)
 	for _, s := range []string{"Centroid generalization", "Robustness to embedding noise", "Dynamics: Jacobian spectra"} {
-		if !strings.Contains(string(html), s) {
+		if !strings.Contains(html, s) {
 			t.Errorf("report lacks section %q", s)
 		}
 	}
@@ -112,16 +104,8 @@ func TestAnalyzeTeacherFixedPoints(t *testing.T) {
 			t.Errorf("value %s: F1 %v over %d networks, want 1 over every segment of the value", m.Group, m.F1, m.Networks)
 		}
 	}
-	dir := t.TempDir()
-	path, err := a.WriteReport(dir, "toy", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	html, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(html), "pooled by cluster") {
+	dir, html := writeReport(t, a)
+	if !strings.Contains(html, "pooled by cluster") {
 		t.Error("report lacks the table of the segments' networks against the teacher")
 	}
 	var sum struct {
@@ -145,4 +129,20 @@ func TestAnalyzeTeacherFixedPoints(t *testing.T) {
 	if a.SegmentFixedPoints != nil {
 		t.Error("segment fixed points computed without a teacher")
 	}
+}
+
+// writeReport writes a's report into a temporary directory and returns the directory and the
+// page.
+func writeReport(t *testing.T, a *Analysis) (dir, html string) {
+	t.Helper()
+	dir = t.TempDir()
+	path, err := a.WriteReport(dir, "toy", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, string(b)
 }
