@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 
@@ -83,9 +82,6 @@ func MapEmbeddings(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string,
 // confusion.png / .svg when the label was decoded into at most 30 classes), and returns the
 // figures for a report.
 func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	if err := writeJSON(filepath.Join(dir, "embeddings.json"), em); err != nil {
 		return nil, err
 	}

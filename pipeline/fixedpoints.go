@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"math"
 	"math/cmplx"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -446,9 +445,6 @@ func activitySize(ds *data.Dataset) float64 {
 // points_<n> [K, N], observed_<n> [K, M], pc_<n> [K, 2]; trajectory_pc [P, 2]) and the plot
 // fixedpoints.png / .svg, and returns the figure for a report.
 func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	if err := writeJSON(filepath.Join(dir, "fixedpoints.json"), a); err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -153,9 +152,6 @@ func denseRows(M mat.Matrix) [][]float64 {
 // centroids [G,D], groups [G]) and the heatmap generalization.png / .svg, and returns the
 // figure for a report.
 func (g *Generalization) Write(dir string) ([]report.Figure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	if err := writeJSON(filepath.Join(dir, "generalization.json"), g); err != nil {
 		return nil, err
 	}

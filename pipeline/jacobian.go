@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -287,9 +286,6 @@ func (a *SpectralAnalysis) Trend(spectrum, statistic string) float64 {
 // trajectory, fixedpoints and value index g: k_<g>_real, k_<g>_imag; groups) and eigenvalue plots
 // spectra_<kind>.png / .svg with the unit circle, and returns the figures for a report.
 func (a *SpectralAnalysis) Write(dir string) ([]report.Figure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	if err := writeJSON(filepath.Join(dir, "spectra.json"), a); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"gonum.org/v1/gonum/stat"
@@ -129,9 +128,6 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 // [G, K], groups [G]) and the plots lyapunov.png / .svg (largest exponent per value, bars) and
 // lyapunov_spectrum.png / .svg (all K per value), and returns the figures for a report.
 func (a *LyapunovAnalysis) Write(dir string) ([]report.Figure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	if err := writeJSON(filepath.Join(dir, "lyapunov.json"), a); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"gonum.org/v1/gonum/mat"
@@ -70,9 +69,6 @@ func EmbeddingNoise(f *train.Fitted, ds *data.Dataset, scales []float64, repeats
 // Write saves the curve in dir as noise.json, noise.npz (scales, r2_mean, r2_sd) and the plot
 // noise.png / .svg, and returns the figure for a report.
 func (n *NoiseRobustness) Write(dir string) ([]report.Figure, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	if err := writeJSON(filepath.Join(dir, "noise.json"), n); err != nil {
 		return nil, err
 	}

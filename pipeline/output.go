@@ -16,9 +16,13 @@ import (
 	"github.com/jedi-neuro/jedi/internal/npy"
 )
 
-// writeJSON writes v to path, indented, atomically. Non-finite numbers (an R² of constant data,
-// an undefined agreement) become null, which JSON can represent and NaN it cannot.
+// writeJSON writes v to path, indented, atomically, creating path's directory if needed.
+// Non-finite numbers (an R² of constant data, an undefined agreement) become null, which JSON
+// can represent and NaN it cannot.
 func writeJSON(path string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	var b bytes.Buffer
 	if err := encodeFinite(&b, reflect.ValueOf(v)); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
