@@ -216,3 +216,43 @@ func TestCompare(t *testing.T) {
 		t.Errorf("bad config: exit %d, %q", code, stderr)
 	}
 }
+
+// prepare --file reads another copy of the recording than the recipe names, and the recipe
+// written beside the dataset records the copy it read.
+func TestPrepareFile(t *testing.T) {
+	dir := t.TempDir()
+	// An archive holding X, a condition × time × neuron tensor of 3 × 4 × 2.
+	var b bytes.Buffer
+	v := make([]float64, 3*4*2)
+	for i := range v {
+		v[i] = float64(i)
+	}
+	z := npy.NewArchive(&b, npy.Store)
+	if err := z.Add("X", []int{3, 4, 2}, v); err != nil {
+		t.Fatal(err)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "copy.npz"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recipe := "file: elsewhere/missing.npz\ntensor: X\naxes: [condition, time, neuron]\ndt_ms: 10\n"
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(recipe), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, dir, "-q", "prepare", "--recipe", "r.yaml", "--out", "d.npz"); code == 0 || !strings.Contains(stderr, "missing.npz") {
+		t.Fatalf("the recipe's own file is missing: exit %d, stderr %q; want an error naming it", code, stderr)
+	}
+	if _, stderr, code := run(t, dir, "-q", "prepare", "--recipe", "r.yaml", "--out", "d.npz", "--file", "copy.npz"); code != 0 {
+		t.Fatalf("prepare --file: exit %d: %s", code, stderr)
+	}
+	resolved, err := os.ReadFile(filepath.Join(dir, "d.npz.recipe.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := filepath.EvalSymlinks(filepath.Join(dir, "copy.npz"))
+	if !strings.Contains(string(resolved), "copy.npz") || !strings.Contains(string(resolved), filepath.Base(filepath.Dir(want))) {
+		t.Errorf("resolved recipe does not record the file read (%s):\n%s", want, resolved)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -16,7 +17,7 @@ import (
 )
 
 func newPrepare() *cobra.Command {
-	var recipePath, out string
+	var recipePath, out, file string
 	cmd := &cobra.Command{
 		Use:   "prepare --recipe R.yaml --out data.npz",
 		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
@@ -24,7 +25,8 @@ func newPrepare() *cobra.Command {
 normalise them (see data/recipe and data/prepare), and write the dataset to --out. The resolved
 recipe, every default spelled out and the file path made absolute, is written beside it as
 OUT.recipe.yaml, so that the dataset can be made again. A relative file in the recipe is
-relative to the recipe's directory.`,
+relative to the recipe's directory; --file reads another copy of the recording (the shipped
+recipes expect the shared data beside the clone) and is recorded in OUT.recipe.yaml.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if recipePath == "" || out == "" {
@@ -33,6 +35,11 @@ relative to the recipe's directory.`,
 			src, err := recipe.LoadSource(recipePath)
 			if err != nil {
 				return err
+			}
+			if file != "" {
+				if src.File, err = filepath.Abs(file); err != nil {
+					return err
+				}
 			}
 			ds, rep, err := recipe.Load(src)
 			if err != nil {
@@ -59,5 +66,6 @@ relative to the recipe's directory.`,
 	}
 	cmd.Flags().StringVar(&recipePath, "recipe", "", "source recipe YAML (required)")
 	cmd.Flags().StringVar(&out, "out", "", "dataset .npz to write (required)")
+	cmd.Flags().StringVar(&file, "file", "", "the recording to read instead of the recipe's file")
 	return cmd
 }
