@@ -193,11 +193,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 	if opt.Starts < 1 || opt.Trajectories < 1 || !(opt.Noise >= 0) || math.IsInf(opt.Noise, 0) {
 		return nil, fmt.Errorf("fixed points: starts %d, trajectories %d, noise %v: want ≥ 1, ≥ 1 and finite ≥ 0", opt.Starts, opt.Trajectories, opt.Noise)
 	}
-	values, err := segs.Labels(ds, label)
-	if err != nil {
-		return nil, err
-	}
-	groups, members, err := groupsOf(ds, label, values)
+	groups, members, err := segs.Groups(ds, label)
 	if err != nil {
 		return nil, err
 	}

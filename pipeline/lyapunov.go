@@ -80,11 +80,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 	if err != nil {
 		return nil, err
 	}
-	values, err := segs.Labels(ds, label)
-	if err != nil {
-		return nil, err
-	}
-	groups, members, err := groupsOf(ds, label, values)
+	groups, members, err := segs.Groups(ds, label)
 	if err != nil {
 		return nil, err
 	}

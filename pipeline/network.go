@@ -218,6 +218,16 @@ func AllSegments(f *train.Fitted, ds *data.Dataset, held *train.Inferred) (*Segm
 	return &Segments{Idx: append(append([]int(nil), s.Idx...), h.Idx...), E: append(s.E, h.E...), X0: append(s.X0, h.X0...)}, nil
 }
 
+// Groups returns the values of label among the segments of s, in the order of ds.GroupIndex,
+// and the members of each: the positions i in s of the segments with that value.
+func (s *Segments) Groups(ds *data.Dataset, label string) (groups []string, members [][]int, err error) {
+	values, err := s.Labels(ds, label)
+	if err != nil {
+		return nil, nil, err
+	}
+	return groupsOf(ds, label, values)
+}
+
 // Labels returns the value of label name of every segment of s.
 func (s *Segments) Labels(ds *data.Dataset, name string) ([]string, error) {
 	all, err := ds.LabelValues(name)
