@@ -242,6 +242,14 @@ func TestPanelPlots(t *testing.T) {
 		t.Errorf("%d colours for 3 groups", len(colours))
 	}
 
+	// An empty panel is drawn with the others' axes.
+	if plots, _, err := panelPlots("x", "y", []Panel{panels[0], {Title: "none yet"}}); err != nil || plots[1].X.Max != plots[0].X.Max {
+		t.Errorf("an empty panel: %v, or axes not shared", err)
+	}
+	if err := ScatterPanels(filepath.Join(t.TempDir(), "p.png"), "x", "y", []Panel{panels[0], {Title: "none yet"}}); err != nil {
+		t.Errorf("drawing an empty panel: %v", err)
+	}
+
 	for name, bad := range map[string][]Panel{
 		"no panels":   nil,
 		"no points":   {{Title: "empty"}},
