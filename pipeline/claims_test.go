@@ -251,7 +251,8 @@ func TestClaimMemoryPro(t *testing.T) {
 	if best < 0.95 {
 		t.Errorf("phase classification %.3f, claim ≥ 0.95", best)
 	}
-	fps, visited := memoryProFixedPoints(t, f, ds)
+	ends := teacherEnds(t, ds)
+	fps, visited := memoryProFixedPoints(t, f, ds, ends)
 	for _, m := range fps.Teacher {
 		if m.Group == "response" {
 			if visited[m.Group] >= 0.5 {
@@ -263,7 +264,7 @@ func TestClaimMemoryPro(t *testing.T) {
 			t.Errorf("phase %s: fixed-point coverage F1 %.3f, claim ≥ 0.8", m.Group, m.F1)
 		}
 	}
-	paired := pairedFixedPoints(t, ds, fps)
+	paired := pairedFixedPoints(t, fps, ends)
 	for _, ph := range []string{"stimulus", "memory"} {
 		if p := paired[ph]; !(p[0] < p[1]/4) {
 			t.Errorf("phase %s: a trial's fixed point is a median %.3f from the teacher's end state of that trial and %.3f from other trials', want under a quarter", ph, p[0], p[1])
@@ -331,7 +332,7 @@ func TestClaimMemoryProLongResponse(t *testing.T) {
 // the fraction of its trials whose teacher trajectory ends near the teacher's points.
 func responseMatch(t *testing.T, ds *data.Dataset) (TeacherMatch, float64) {
 	t.Helper()
-	fps, visited := memoryProFixedPoints(t, memoryProFit(t, ds), ds)
+	fps, visited := memoryProFixedPoints(t, memoryProFit(t, ds), ds, teacherEnds(t, ds))
 	for _, m := range fps.Teacher {
 		if m.Group == "response" {
 			return m, visited[m.Group]
@@ -353,8 +354,9 @@ func memoryProFit(t *testing.T, ds *data.Dataset) *train.Fitted {
 
 // memoryProFixedPoints finds the fixed points of every training segment's network, pools them
 // by phase against the teacher's and logs the match; it also returns, per phase, the fraction
-// of trials whose teacher trajectory ends near the teacher's points (teacherVisits).
-func memoryProFixedPoints(t *testing.T, f *train.Fitted, ds *data.Dataset) (*FixedPointAnalysis, map[string]float64) {
+// of trials whose teacher trajectory ends near the teacher's points (teacherVisits of ends,
+// the teacher's end states from teacherEnds).
+func memoryProFixedPoints(t *testing.T, f *train.Fitted, ds *data.Dataset, ends [][]float64) (*FixedPointAnalysis, map[string]float64) {
 	t.Helper()
 	segs, err := TrainingSegments(f, ds)
 	if err != nil {
@@ -367,7 +369,7 @@ func memoryProFixedPoints(t *testing.T, f *train.Fitted, ds *data.Dataset) (*Fix
 	if len(fps.Teacher) != len(sim.MemoryProPhases()) {
 		t.Fatalf("%d teacher matches, want one per phase", len(fps.Teacher))
 	}
-	visited := teacherVisits(t, ds)
+	visited := teacherVisits(t, ds, ends)
 	for _, m := range fps.Teacher {
 		curve := ""
 		for _, c := range m.Curve {
@@ -407,11 +409,11 @@ func teacherEnds(t *testing.T, ds *data.Dataset) [][]float64 {
 	return ends
 }
 
-// teacherVisits returns, per phase, the fraction of segments whose teacher end state (teacherEnds)
-// lies within the default match radius of one of the teacher's fixed or slow points of the phase.
-func teacherVisits(t *testing.T, ds *data.Dataset) map[string]float64 {
+// teacherVisits returns, per phase, the fraction of segments whose teacher end state (ends, from
+// teacherEnds) lies within the default match radius of one of the teacher's fixed or slow points
+// of the phase.
+func teacherVisits(t *testing.T, ds *data.Dataset, ends [][]float64) map[string]float64 {
 	t.Helper()
-	ends := teacherEnds(t, ds)
 	phases, err := ds.LabelValues("phase")
 	if err != nil {
 		t.Fatal(err)
@@ -445,9 +447,8 @@ func teacherVisits(t *testing.T, ds *data.Dataset) map[string]float64 {
 // pairedFixedPoints returns, per phase, the median distance from the fixed point of a segment's
 // own network to the teacher's end state of that segment, and the median distance to the end
 // states of the phase's other segments (networks with one fixed point only).
-func pairedFixedPoints(t *testing.T, ds *data.Dataset, fps *FixedPointAnalysis) map[string][2]float64 {
+func pairedFixedPoints(t *testing.T, fps *FixedPointAnalysis, ends [][]float64) map[string][2]float64 {
 	t.Helper()
-	ends := teacherEnds(t, ds)
 	own, other := map[string][]float64{}, map[string][]float64{}
 	for _, n := range fps.Networks {
 		if len(n.Points) != 1 {
