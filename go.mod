@@ -4,7 +4,6 @@ go 1.26.0
 
 require (
 	github.com/sbinet/npyio v0.9.0
-	github.com/scigolib/hdf5 v0.14.0
 	github.com/spf13/cobra v1.10.2
 	github.com/vbauerster/mpb/v8 v8.16.2
 	go.yaml.in/yaml/v4 v4.0.0

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,14 +16,14 @@ var errUnknownFormat = errors.New("unknown file format")
 type format struct {
 	name  string
 	match func(head []byte) bool
-	read  func(path string) (*Node, error)
+	read  func(ctx context.Context, path string) (*Node, error)
 }
 
 var (
 	formatsMu sync.Mutex
 	known     = []format{
-		{"npy", func(h []byte) bool { return bytes.HasPrefix(h, []byte("\x93NUMPY")) }, ReadNPY},
-		{"npz", func(h []byte) bool { return bytes.HasPrefix(h, []byte("PK\x03\x04")) }, ReadNPZ},
+		{"npy", func(h []byte) bool { return bytes.HasPrefix(h, []byte("\x93NUMPY")) }, ignoreContext(ReadNPY)},
+		{"npz", func(h []byte) bool { return bytes.HasPrefix(h, []byte("PK\x03\x04")) }, ignoreContext(ReadNPZ)},
 	}
 )
 
@@ -38,16 +39,30 @@ const HeadSize = 1024
 //
 // NumPy .npy and .npz files are always known.
 func Register(name string, match func(head []byte) bool, read func(path string) (*Node, error)) {
+	RegisterContext(name, match, ignoreContext(read))
+}
+
+// RegisterContext is Register for a reader that stops with ctx's error when ctx is done, as
+// InspectContext asks of long reads.
+func RegisterContext(name string, match func(head []byte) bool, read func(ctx context.Context, path string) (*Node, error)) {
 	formatsMu.Lock()
 	defer formatsMu.Unlock()
 	known = append(known, format{name, match, read})
 }
 
+func ignoreContext(read func(path string) (*Node, error)) func(context.Context, string) (*Node, error) {
+	return func(_ context.Context, path string) (*Node, error) { return read(path) }
+}
+
 // Inspect reads the file at path with the reader its magic bytes call for, whatever its
-// extension: a MAT file (v5 or v7.3), an HDF5 or NWB file (structure and attributes only: Data is
-// nil for datasets, so that inspecting a large recording is quick), a .npy or a .npz file.
-// List prints the result.
-func Inspect(path string) (*Node, error) {
+// extension: a MAT file (v5 or v7.3), an HDF5 or NWB file (structure, attributes, and the values
+// of datasets small enough to summarise: larger ones have nil Data, so that inspecting a large
+// recording is quick), a .npy or a .npz file. List prints the result.
+func Inspect(path string) (*Node, error) { return InspectContext(context.Background(), path) }
+
+// InspectContext is Inspect, stopping with ctx's error when ctx is done (readers registered
+// with Register finish their read first).
+func InspectContext(ctx context.Context, path string) (*Node, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -65,7 +80,7 @@ func Inspect(path string) (*Node, error) {
 	names := make([]string, len(list))
 	for i, fm := range list {
 		if fm.match(head) {
-			return fm.read(path)
+			return fm.read(ctx, path)
 		}
 		names[i] = fm.name
 	}

@@ -17,9 +17,14 @@ import (
 type Node struct {
 	// Name is the variable, field, dataset or group name; empty for cell elements.
 	Name string
-	// Class is the element class: "double", "single", "int8" … "uint64", "logical", "char",
-	// "string", "struct", "cell", "group", "object", "opaque", "reference", or for a root node the
-	// container kind: "mat", "hdf5", "npz", "npy".
+	// Class is the element class: "double", "single", "half", "int8" … "uint64", "logical",
+	// "char", "string", "enum", "struct", "cell", "object", "opaque", and for HDF5 "group",
+	// "compound" (Fields and one child per member, each holding that member's column), "vlen"
+	// (one child per element), "reference" (Data: []string of the targets' paths, "" for a null
+	// reference; h5.File.Deref loads a target), "region reference" (Data: "PATH[SELECTION]",
+	// see package h5), "link" (a second hard link to a group listed elsewhere: Data names its
+	// first path), "unreadable" (see Unsupported); or for a root node the container kind: "mat",
+	// "hdf5", "npz", "npy".
 	Class string
 	// Shape is the array's dimensions (see the order convention above); nil for groups and
 	// roots, [] for an HDF5 scalar.

@@ -1,184 +1,227 @@
-// Package h5 reads HDF5 files (including NWB files and MATLAB v7.3 files) into the generic
-// value tree of package formats, using the pure-Go github.com/scigolib/hdf5 library.
-//
-// What is read: groups, datasets of integers, floats and enums of integers (converted to
-// float64), fixed- and variable-length strings, and attributes of those types. Datasets keep
-// HDF5's own (row-major) shape and order. Datasets of references, compounds, variable-length
-// sequences or arrays are listed with their class and shape but cannot be loaded.
-//
-// What scigolib cannot read, and this package reports as an error naming the dataset and the
-// feature instead of returning wrong data: chunked datasets indexed the HDF5 1.10 way (layout
-// message version 4: fixed array, extensible array, version 2 B-tree, single chunk and implicit
-// indexes, written with libver="latest"), virtual datasets, and filters other than deflate,
-// shuffle, Fletcher-32, LZF and BZIP2. Soft and external links and members scigolib fails to
-// load are absent from the tree: the library skips them without a word, so this package cannot
-// report them. Any panic inside the library is recovered and returned as an error.
 package h5
 
 import (
-	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"strconv"
 	"strings"
-
-	"github.com/scigolib/hdf5"
 
 	"github.com/jedi-neuro/jedi/data/formats"
 )
 
-// Signature is the 8-byte HDF5 format signature.
-const Signature = "\x89HDF\r\n\x1a\n"
+// Options bound what a File may cost. The zero value of a field means its default.
+type Options struct {
+	// MaxBytes is the most bytes the values of one Load (or one attribute, or one reference's
+	// target) may occupy once decompressed and decoded. The default is DefaultMaxBytes of the
+	// file's size; the environment variable JEDI_HDF5_MAX_BYTES (a number of bytes, or 0 for no
+	// limit) overrides the default for real files whose compressed datasets are that large.
+	MaxBytes int64
+	// MaxObjects bounds the objects (groups, datasets, links) one traversal lists and the members
+	// of one group; default 1<<20.
+	MaxObjects int
+	// MaxDepth bounds group nesting; default 64.
+	MaxDepth int
+	// MaxLinkHops bounds the soft links followed to resolve one path; default 16.
+	MaxLinkHops int
+}
 
-// inflateRatio bounds the bytes a chunked (possibly deflated) dataset may claim per byte of
-// file: deflate cannot expand more than about 1032:1. Larger claims are refused before
-// anything is allocated.
+// EnvMaxBytes names the environment variable that overrides the default of Options.MaxBytes.
+const EnvMaxBytes = "JEDI_HDF5_MAX_BYTES"
+
+// inflateRatio is about the most deflate can expand data (1032:1, plus headroom): values that
+// need more bytes than inflateRatio times the file's size cannot be in the file.
 const inflateRatio = 1100
+
+// DefaultMaxBytes is the default of Options.MaxBytes for a file of size bytes: what deflate
+// could expand the whole file to, at most 4 GiB, and at least 64 MiB (datasets never written
+// hold only their fill value, whatever the file's size).
+func DefaultMaxBytes(size int64) int64 {
+	return min(max(size*inflateRatio, 64<<20), 4<<30)
+}
 
 // File is an open HDF5 file.
 type File struct {
-	name string // the path given to Open, for error messages
-	h    *hdf5.File
-	os   *os.File
-	tmp  string // copy without the user block, removed by Close
-	g    geometry
-	// datasets and groups map every object path ("/a/b") to its scigolib object.
-	datasets map[string]*hdf5.Dataset
-	groups   map[string]*hdf5.Group
-	// missing maps the paths of members scigolib left out to the reason (see audit).
-	missing map[string]string
+	name   string // the path given to Open, for error messages
+	closer io.Closer
+	r      *reader
+	sb     superblock
+	opt    Options
+	// headers caches parsed object headers by address.
+	headers map[uint64]*object
+	// paths maps object addresses to their first path (in name order), for references; built on
+	// first need by index.
+	paths  map[uint64]string
+	gheaps map[uint64]map[uint32][]byte
 }
 
-// Open opens the HDF5 file at path. A user block before the superblock (MATLAB v7.3 files have
-// 512 bytes) is allowed: the file is then read from a temporary copy without it, because
-// scigolib only looks for the superblock at offset 0.
-func Open(path string) (*File, error) {
-	off, err := superblockOffset(path)
+// Open opens the HDF5 file at path with default Options. Nothing but the superblock is read:
+// groups, datasets and values are read when asked for.
+func Open(path string) (*File, error) { return OpenOptions(path, Options{}) }
+
+// OpenOptions opens the HDF5 file at path with the given limits. A user block before the
+// superblock (MATLAB v7.3 files have 512 bytes) is allowed.
+func OpenOptions(path string, opt Options) (*File, error) {
+	fd, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	f := &File{name: path, datasets: map[string]*hdf5.Dataset{}, groups: map[string]*hdf5.Group{}, missing: map[string]string{}}
-	if err := f.open(off); err != nil {
-		f.Close()
+	st, err := fd.Stat()
+	if err != nil {
+		fd.Close()
 		return nil, err
 	}
+	f, err := NewFile(fd, st.Size(), path, opt)
+	if err != nil {
+		fd.Close()
+		return nil, err
+	}
+	f.closer = fd
 	return f, nil
 }
 
-// open opens the file whose superblock is at off, through a copy without the user block when
-// off > 0, and indexes its objects.
-func (f *File) open(off int64) error {
-	name := f.name
-	if off > 0 {
-		var err error
-		if f.tmp, err = stripUserBlock(f.name, off); err != nil {
-			return err
-		}
-		name = f.tmp
-	}
-	var err error
-	if f.os, err = os.Open(name); err != nil {
-		return err
-	}
-	st, err := f.os.Stat()
+// NewFile reads an HDF5 file of size bytes from r; name labels errors. Close does not close r.
+func NewFile(r io.ReaderAt, size int64, name string, opt Options) (*File, error) {
+	base, err := findSuperblock(r, size)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	lengthSize, err := superblockLengthSize(f.os)
-	if err != nil {
-		return fmt.Errorf("%s: %w", f.name, err)
+	f := &File{name: name, r: &reader{r: r, base: base, size: uint64(size - base)},
+		headers: map[uint64]*object{}, gheaps: map[uint64]map[uint32][]byte{}}
+	if f.sb, err = readSuperblock(f.r); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := checkHeaps(f.os, st.Size(), lengthSize); err != nil {
-		return fmt.Errorf("%s: %w", f.name, err)
-	}
-	f.h, err = guard(func() (*hdf5.File, error) { return hdf5.Open(name) })
-	if err != nil {
-		return fmt.Errorf("%s: %w", f.name, err)
-	}
-	sb := f.h.Superblock()
-	f.g = geometry{offsetSize: int(sb.OffsetSize), lengthSize: int(sb.LengthSize), fileSize: st.Size()}
-	if err := f.index(f.h.Root(), "/", 0); err != nil {
-		return fmt.Errorf("%s: %w", f.name, err)
-	}
-	f.audit("/", sb.RootGroup, 0)
-	return nil
-}
-
-// superblockOffset finds the HDF5 signature at 0, 512, 1024, 2048, … as the specification
-// allows.
-func superblockOffset(path string) (int64, error) {
-	r, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	st, err := r.Stat()
-	if err != nil {
-		return 0, err
-	}
-	sig := make([]byte, 8)
-	for off := int64(0); off+8 <= st.Size(); {
-		if _, err := r.ReadAt(sig, off); err != nil {
-			return 0, fmt.Errorf("%s: %w", path, err)
-		}
-		if string(sig) == Signature {
-			return off, nil
-		}
-		if off == 0 {
-			off = 512
-		} else {
-			off *= 2
-		}
-	}
-	return 0, fmt.Errorf("%s: no HDF5 signature at offset 0, 512, 1024, …: not an HDF5 file", path)
-}
-
-func stripUserBlock(path string, off int64) (string, error) {
-	src, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer src.Close()
-	st, err := src.Stat()
-	if err != nil {
-		return "", err
-	}
-	dst, err := os.CreateTemp("", "jedi-h5-*.h5")
-	if err != nil {
-		return "", err
-	}
-	_, err = io.Copy(dst, io.NewSectionReader(src, off, st.Size()-off))
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(dst.Name())
-		return "", fmt.Errorf("%s: copying past the %d-byte user block: %w", path, off, err)
-	}
-	return dst.Name(), nil
-}
-
-// maxGroupDepth bounds group nesting, against forged files whose groups contain themselves.
-const maxGroupDepth = 64
-
-func (f *File) index(g *hdf5.Group, path string, depth int) error {
-	if depth > maxGroupDepth {
-		return fmt.Errorf("%s: groups nested deeper than %d", path, maxGroupDepth)
-	}
-	f.groups[path] = g
-	for _, c := range g.Children() {
-		p := join(path, c.Name())
-		switch c := c.(type) {
-		case *hdf5.Group:
-			if err := f.index(c, p, depth+1); err != nil {
-				return err
+	if opt.MaxBytes == 0 {
+		opt.MaxBytes = DefaultMaxBytes(size)
+		if v := os.Getenv(EnvMaxBytes); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("%s=%q: want a number of bytes (0 for no limit)", EnvMaxBytes, v)
 			}
-		case *hdf5.Dataset:
-			f.datasets[p] = c
+			opt.MaxBytes = n
+		}
+		if opt.MaxBytes == 0 {
+			opt.MaxBytes = 1 << 62
 		}
 	}
-	return nil
+	if opt.MaxObjects == 0 {
+		opt.MaxObjects = 1 << 20
+	}
+	if opt.MaxDepth == 0 {
+		opt.MaxDepth = 64
+	}
+	if opt.MaxLinkHops == 0 {
+		opt.MaxLinkHops = 16
+	}
+	f.opt = opt
+	return f, nil
+}
+
+// Close releases the file.
+func (f *File) Close() error {
+	if f.closer == nil {
+		return nil
+	}
+	return f.closer.Close()
+}
+
+// Name returns the path the file was opened with.
+func (f *File) Name() string { return f.name }
+
+// object returns the parsed object header at addr.
+func (f *File) object(addr uint64) (*object, error) {
+	if o, ok := f.headers[addr]; ok {
+		return o, nil
+	}
+	o, err := f.r.readObject(addr)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.headers) < f.opt.MaxObjects {
+		f.headers[addr] = o
+	}
+	return o, nil
+}
+
+// errorf prefixes an error with the file and the object path.
+func (f *File) errorf(path string, err error) error {
+	var pe *pathError
+	if errors.As(err, &pe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &pathError{fmt.Errorf("%s: %s: %w", f.name, path, err)}
+}
+
+// pathError is an error already prefixed with the file and object path.
+type pathError struct{ err error }
+
+func (e *pathError) Error() string { return e.err.Error() }
+func (e *pathError) Unwrap() error { return e.err }
+
+// resolve follows path from the root group through hard and soft links and returns the
+// object's header address and its canonical path.
+func (f *File) resolve(ctx context.Context, path string) (uint64, string, error) {
+	hops := 0
+	return f.resolveFrom(ctx, f.sb.root, "/", path, &hops)
+}
+
+func (f *File) resolveFrom(ctx context.Context, addr uint64, at, path string, hops *int) (uint64, string, error) {
+	if strings.HasPrefix(path, "/") {
+		addr, at = f.sb.root, "/"
+	}
+	for _, name := range strings.Split(path, "/") {
+		if name == "" || name == "." {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, "", err
+		}
+		o, err := f.object(addr)
+		if err != nil {
+			return 0, "", f.errorf(at, err)
+		}
+		if o.kind() != "group" {
+			return 0, "", f.errorf(at, fmt.Errorf("is a %s, not a group: no member %q", o.kind(), name))
+		}
+		ls, err := f.links(ctx, o)
+		if err != nil {
+			return 0, "", f.errorf(at, err)
+		}
+		var l *link
+		for i := range ls {
+			if ls[i].name == name {
+				l = &ls[i]
+				break
+			}
+		}
+		next := join(at, name)
+		if l == nil {
+			names := make([]string, 0, min(len(ls), 20))
+			for _, x := range ls[:min(len(ls), 20)] {
+				names = append(names, x.name)
+			}
+			return 0, "", f.errorf(next, fmt.Errorf("no such object (members of %s: %s)", at, strings.Join(names, ", ")))
+		}
+		switch l.kind {
+		case linkHard:
+			addr, at = l.addr, next
+		case linkSoft:
+			*hops++
+			if *hops > f.opt.MaxLinkHops {
+				return 0, "", f.errorf(next, fmt.Errorf("more than %d soft links followed (a cycle?)", f.opt.MaxLinkHops))
+			}
+			a, p, err := f.resolveFrom(ctx, addr, at, l.target, hops)
+			if err != nil {
+				return 0, "", f.errorf(next, fmt.Errorf("soft link to %q: %w", l.target, err))
+			}
+			addr, at = a, p
+		case linkExternal:
+			return 0, "", f.errorf(next, fmt.Errorf("external link to %s, which this reader does not follow", l.target))
+		}
+	}
+	return addr, at, nil
 }
 
 func join(dir, name string) string {
@@ -188,44 +231,41 @@ func join(dir, name string) string {
 	return dir + "/" + name
 }
 
-// Close releases the file and removes any temporary copy.
-func (f *File) Close() error {
-	var err error
-	if f.h != nil {
-		err = f.h.Close()
-	}
-	if f.os != nil {
-		f.os.Close()
-	}
-	if f.tmp != "" {
-		os.Remove(f.tmp)
-	}
-	return err
-}
-
-// guard calls fn and turns a panic inside the HDF5 library into an error.
-func guard[T any](fn func() (T, error)) (v T, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("HDF5 library failure (recovered panic: %v)", r)
-		}
-	}()
-	return fn()
-}
-
 // Tree returns the whole file as a tree without dataset values: groups with their members and
 // attributes, datasets with class, shape and attributes and nil Data. The root has Class "hdf5".
-func (f *File) Tree() (*formats.Node, error) {
-	return f.tree(false)
+func (f *File) Tree() (*formats.Node, error) { return f.TreeContext(context.Background()) }
+
+// TreeContext is Tree, stopping with ctx's error when ctx is done.
+func (f *File) TreeContext(ctx context.Context) (*formats.Node, error) {
+	return f.walkRoot(ctx, 0)
 }
 
 // ReadAll returns the whole file as a tree with every dataset's values loaded.
-func (f *File) ReadAll() (*formats.Node, error) {
-	return f.tree(true)
+func (f *File) ReadAll() (*formats.Node, error) { return f.ReadAllContext(context.Background()) }
+
+// ReadAllContext is ReadAll, stopping with ctx's error when ctx is done.
+func (f *File) ReadAllContext(ctx context.Context) (*formats.Node, error) {
+	return f.walkRoot(ctx, -1)
 }
 
-func (f *File) tree(load bool) (*formats.Node, error) {
-	root, err := f.group("/", load, 0)
+// TreeValues returns the tree with the values of the datasets whose values take at most
+// maxBytes each, until 64 times maxBytes are loaded in all; other datasets have nil Data.
+// `jedi inspect` uses it to show value ranges and reference targets without reading a large
+// recording whole.
+func (f *File) TreeValues(ctx context.Context, maxBytes int64) (*formats.Node, error) {
+	maxBytes = max(maxBytes, 1)
+	return f.walk(ctx, maxBytes, min(f.opt.MaxBytes, 64*maxBytes))
+}
+
+// walkRoot lists the file. load < 0 loads every dataset, 0 none, otherwise those of at most
+// load bytes.
+func (f *File) walkRoot(ctx context.Context, load int64) (*formats.Node, error) {
+	return f.walk(ctx, load, f.opt.MaxBytes)
+}
+
+func (f *File) walk(ctx context.Context, load, budget int64) (*formats.Node, error) {
+	w := &walker{f: f, ctx: ctx, load: load, seen: map[uint64]string{}, budget: budget}
+	root, err := w.object(f.sb.root, "/", "/", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -233,197 +273,171 @@ func (f *File) tree(load bool) (*formats.Node, error) {
 	return root, nil
 }
 
-func (f *File) group(path string, load bool, depth int) (*formats.Node, error) {
-	g := f.groups[path]
-	n := &formats.Node{Name: g.Name(), Class: "group"}
-	var err error
-	if n.Attrs, err = f.attrs(g, nil); err != nil {
-		return nil, fmt.Errorf("%s: %s: attributes: %w", f.name, path, err)
+// walker lists a subtree: every group is expanded at most once (a second hard link to a group
+// becomes a "link" node naming the first path), nesting and the number of nodes are bounded,
+// and so are the bytes loaded, so a forged file whose groups point at each other cannot fan
+// out.
+type walker struct {
+	f     *File
+	ctx   context.Context
+	load  int64
+	seen  map[uint64]string
+	nodes int
+	// budget is what is left of the bytes the walk may load.
+	budget int64
+}
+
+func (w *walker) object(addr uint64, name, path string, depth int) (*formats.Node, error) {
+	f := w.f
+	if err := w.ctx.Err(); err != nil {
+		return nil, err
 	}
-	for _, c := range g.Children() {
-		p := join(path, c.Name())
-		var child *formats.Node
-		switch {
-		case f.groups[p] != nil && depth < maxGroupDepth:
-			child, err = f.group(p, load, depth+1)
-		case f.datasets[p] != nil && load:
-			child, err = f.Load(p)
-		case f.datasets[p] != nil:
-			child, err = f.Info(p)
-		default:
-			continue
+	if w.nodes++; w.nodes > f.opt.MaxObjects {
+		return nil, f.errorf(path, fmt.Errorf("more than %d objects: corrupt file, or raise Options.MaxObjects", f.opt.MaxObjects))
+	}
+	if depth > f.opt.MaxDepth {
+		return nil, f.errorf(path, fmt.Errorf("groups nested deeper than %d", f.opt.MaxDepth))
+	}
+	o, err := f.object(addr)
+	if err != nil {
+		return nil, f.errorf(path, err)
+	}
+	if first, ok := w.seen[addr]; ok && o.kind() == "group" {
+		return &formats.Node{Name: name, Class: "link", Shape: []int{}, Data: []string{first}}, nil
+	}
+	w.seen[addr] = path
+	switch o.kind() {
+	case "dataset":
+		var n *formats.Node
+		ds, err := f.dataset(o, path)
+		if err == nil {
+			n, err = f.datasetNode(w.ctx, ds, path)
+		}
+		if err == nil && w.load != 0 && (w.load < 0 || ds.bytes() <= w.load) && ds.bytes() <= w.budget {
+			// The walk as a whole stays within the byte limit, however many links lead to the
+			// same large dataset.
+			w.budget -= ds.bytes()
+			err = f.loadInto(w.ctx, ds, path, n, nil, nil)
+		} else if err == nil && w.load < 0 {
+			err = fmt.Errorf("loading every dataset needs more than the limit of %d bytes (set %s to raise it)", f.opt.MaxBytes, EnvMaxBytes)
+		}
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return nil, err
+			}
+			if w.load < 0 {
+				return nil, err
+			}
+			// One unreadable dataset should not hide the rest of the file from a listing.
+			n = &formats.Node{Class: "unreadable", Unsupported: err.Error()}
+		}
+		n.Name = name
+		return n, nil
+	case "datatype":
+		return &formats.Node{Name: name, Class: "datatype"}, nil
+	}
+	n := &formats.Node{Name: name, Class: "group"}
+	attrs, err := f.attrs(w.ctx, o, path)
+	var ls []link
+	if err == nil {
+		ls, err = f.links(w.ctx, o)
+	}
+	if err != nil {
+		if depth == 0 || w.load < 0 || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, f.errorf(path, err)
+		}
+		// A damaged group is listed as such, with the rest of the file.
+		return &formats.Node{Name: name, Class: "unreadable", Unsupported: f.errorf(path, err).Error()}, nil
+	}
+	n.Attrs = attrs
+	for _, l := range ls {
+		p := join(path, l.name)
+		var c *formats.Node
+		switch l.kind {
+		case linkHard:
+			c, err = w.object(l.addr, l.name, p, depth+1)
+		case linkSoft:
+			var a uint64
+			hops := 0
+			a, _, err = f.resolveFrom(w.ctx, addr, path, l.target, &hops)
+			if err == nil {
+				c, err = w.object(a, l.name, p, depth+1)
+			} else if !errors.Is(err, context.Canceled) {
+				c, err = &formats.Node{Name: l.name, Class: "unreadable", Unsupported: fmt.Sprintf("soft link to %q: %v", l.target, err)}, nil
+			}
+		case linkExternal:
+			c = &formats.Node{Name: l.name, Class: "unreadable", Unsupported: fmt.Sprintf("external link to %s, which this reader does not follow", l.target)}
 		}
 		if err != nil {
 			return nil, err
 		}
-		n.Children = append(n.Children, child)
+		n.Children = append(n.Children, c)
 	}
-	for _, name := range f.missingIn(path) {
-		n.Children = append(n.Children, &formats.Node{Name: name, Class: "unreadable",
-			Unsupported: f.missing[join(path, name)]})
-	}
-	// Members in name order, as h5ls lists them, whatever order the group's storage keeps.
-	sort.SliceStable(n.Children, func(i, j int) bool { return n.Children[i].Name < n.Children[j].Name })
 	return n, nil
 }
 
 // Info returns the dataset at path with its class, shape and attributes but no values.
 func (f *File) Info(path string) (*formats.Node, error) {
-	n, _, err := f.info(path)
-	return n, err
+	return f.InfoContext(context.Background(), path)
 }
 
-func (f *File) info(path string) (*formats.Node, info, error) {
-	d := f.datasets[path]
-	if d == nil {
-		if p, why := f.missingUnder(path); why != "" {
-			return nil, info{}, fmt.Errorf("%s: %s: unsupported: %s", f.name, p, why)
-		}
-		return nil, info{}, fmt.Errorf("%s: no dataset %q", f.name, path)
-	}
-	msgs, _, err := readHeader(f.os, f.g, d.Address())
-	var in info
-	if err == nil {
-		in, err = datasetInfo(msgs, f.g)
-	}
-	if err != nil {
-		return nil, in, fmt.Errorf("%s: %s: %w", f.name, path, err)
-	}
-	n := &formats.Node{Name: d.Name(), Class: in.t.name(), Shape: in.shape}
-	if in.t.class == classEnum && in.t.base != nil && in.t.base.size == 1 {
-		// h5py and MATLAB store booleans as an enum over a 1-byte integer.
-		n.Class = "logical"
-	}
-	if n.Attrs, err = f.attrs(nil, d); err != nil {
-		return nil, in, fmt.Errorf("%s: %s: attributes: %w", f.name, path, err)
-	}
-	return n, in, nil
-}
-
-// Load returns the dataset at path ("/units/spike_times") with its values: []float64 for
-// numbers and enums, []string for strings, row-major over Shape.
-func (f *File) Load(path string) (*formats.Node, error) {
-	n, in, err := f.info(path)
+// InfoContext is Info with a context.
+func (f *File) InfoContext(ctx context.Context, path string) (*formats.Node, error) {
+	ds, p, err := f.lookupDataset(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %s: %s", f.name, path, fmt.Sprintf(format, args...))
-	}
-	if why := in.layout.unsupported(); why != "" {
-		return nil, fail("unsupported %s", why)
-	}
-	if in.shape == nil {
-		return n, nil // a null dataspace holds nothing
-	}
-	numel := 1
-	for _, v := range in.shape {
-		numel *= v
-	}
-	if err := f.checkSize(in, numel); err != nil {
-		return nil, fail("%v", err)
-	}
-	d := f.datasets[path]
-	switch in.t.class {
-	case classFixed, classFloat:
-		n.Data, err = guard(d.Read)
-	case classEnum:
-		n.Data, err = f.readEnum(in, numel)
-	case classString:
-		n.Data, err = guard(d.ReadStrings)
-	case classVarLen:
-		if n.Class != "string" {
-			return nil, fail("unsupported datatype: variable-length sequence")
-		}
-		if in.layout.class == layoutChunked {
-			return nil, fail("unsupported variable-length strings in chunked storage (scigolib/hdf5 v0.14.0 cannot read them; store the column contiguous)")
-		}
-		n.Data, err = guard(func() ([]string, error) {
-			raw, err := d.ReadVLenBytes()
-			if err != nil {
-				return nil, err
-			}
-			s := make([]string, len(raw))
-			for i, b := range raw {
-				s[i] = string(bytes.TrimRight(b, "\x00"))
-			}
-			return s, nil
-		})
-	default:
-		return nil, fail("unsupported datatype: %s", in.t.name())
-	}
+	return f.datasetNode(ctx, ds, p)
+}
+
+func (f *File) lookupDataset(ctx context.Context, path string) (*dataset, string, error) {
+	addr, p, err := f.resolve(ctx, path)
 	if err != nil {
-		return nil, fail("%v", err)
+		return nil, "", err
 	}
-	if got := dataLen(n.Data); got != numel {
-		return nil, fail("read %d values, shape %v has %d", got, in.shape, numel)
+	o, err := f.object(addr)
+	if err != nil {
+		return nil, "", f.errorf(p, err)
+	}
+	if k := o.kind(); k != "dataset" {
+		return nil, "", f.errorf(p, fmt.Errorf("is a %s, not a dataset", k))
+	}
+	ds, err := f.dataset(o, p)
+	if err != nil {
+		return nil, "", err
+	}
+	return ds, p, nil
+}
+
+// Load returns the dataset at path ("/units/spike_times") with its values (see the package
+// documentation for what each datatype becomes), row-major over Shape.
+func (f *File) Load(path string) (*formats.Node, error) {
+	return f.LoadContext(context.Background(), path)
+}
+
+// LoadContext is Load, stopping with ctx's error when ctx is done.
+func (f *File) LoadContext(ctx context.Context, path string) (*formats.Node, error) {
+	return f.LoadSlice(ctx, path, nil, nil)
+}
+
+// LoadSlice returns the hyperslab of the dataset at path that starts at start and spans count
+// elements along each dimension (row-major, Shape = count); nil start and count mean the whole
+// dataset. Only the chunks (or, for contiguous data, the bytes) the slice touches are read, so
+// one column of a large recording costs that column.
+func (f *File) LoadSlice(ctx context.Context, path string, start, count []int) (*formats.Node, error) {
+	ds, p, err := f.lookupDataset(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := f.datasetNode(ctx, ds, p)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.loadInto(ctx, ds, p, n, start, count); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
-
-func dataLen(v any) int {
-	switch v := v.(type) {
-	case []float64:
-		return len(v)
-	case []string:
-		return len(v)
-	}
-	return -1
-}
-
-// checkSize refuses datasets whose declared size the file cannot hold, before scigolib
-// allocates for them.
-func (f *File) checkSize(in info, numel int) error {
-	elem := in.t.size
-	if in.t.class == classVarLen {
-		// Each element is a global heap reference (length, heap address, index), but scigolib
-		// allocates the datatype's declared size per element, so both bound the read.
-		elem = max(elem, 8+f.g.offsetSize)
-	}
-	if elem <= 0 {
-		return fmt.Errorf("datatype of %d bytes", elem)
-	}
-	limit := uint64(f.g.fileSize)
-	switch in.layout.class {
-	case layoutCompact:
-		limit = in.layout.size
-	case layoutContiguous:
-		if in.layout.addr >= uint64(f.g.fileSize) {
-			return fmt.Errorf("contiguous data at %d, past the end of the file (%d bytes; was the dataset never written?)", in.layout.addr, f.g.fileSize)
-		}
-		limit = uint64(f.g.fileSize) - in.layout.addr
-	case layoutChunked:
-		limit = uint64(f.g.fileSize) * inflateRatio
-	}
-	if numel > 0 && uint64(elem) > limit/uint64(numel) {
-		return fmt.Errorf("shape %v of %d-byte values needs more bytes than the file can hold (%d)", in.shape, elem, limit)
-	}
-	return nil
-}
-
-// readEnum reads an enum over an integer base type, which scigolib does not convert, from
-// compact or contiguous storage.
-func (f *File) readEnum(in info, numel int) ([]float64, error) {
-	if in.t.base == nil || in.t.base.class != classFixed {
-		return nil, fmt.Errorf("unsupported enum over a non-integer type")
-	}
-	var raw []byte
-	switch in.layout.class {
-	case layoutCompact:
-		raw = in.layout.compact
-	case layoutContiguous:
-		var err error
-		if raw, err = f.g.readAt(f.os, in.layout.addr, uint64(numel*in.t.size)); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("unsupported enum dataset in chunked storage")
-	}
-	return decodeInts(raw, *in.t.base, numel)
-}
-
-// Name returns the path the file was opened with.
-func (f *File) Name() string { return f.name }
 
 // Read returns the whole HDF5 file at path with every dataset's values loaded (see
 // File.ReadAll); use Open and File.Load to read only some datasets of a large file.
@@ -439,10 +453,15 @@ func Read(path string) (*formats.Node, error) {
 // ReadTree returns the structure of the HDF5 file at path without dataset values (see
 // File.Tree).
 func ReadTree(path string) (*formats.Node, error) {
+	return ReadTreeContext(context.Background(), path)
+}
+
+// ReadTreeContext is ReadTree with a context.
+func ReadTreeContext(ctx context.Context, path string) (*formats.Node, error) {
 	f, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return f.Tree()
+	return f.TreeContext(ctx)
 }

@@ -1,9 +1,17 @@
 package h5
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jedi-neuro/jedi/data/formats"
 
 	"github.com/jedi-neuro/jedi/data/formats/internal/fixture"
 )
@@ -18,8 +26,8 @@ func open(t *testing.T, name string) *File {
 	return f
 }
 
-// TestFeatures checks the datasets of testdata/features.h5 (make_nwb.py) that scigolib reads,
-// and that those it cannot read fail with an error naming the dataset and the feature.
+// TestFeatures checks the datasets of testdata/features.h5 (make_nwb.py), which scigolib/hdf5
+// could not read in part.
 func TestFeatures(t *testing.T) {
 	f := open(t, "features.h5")
 	ok := []struct {
@@ -42,18 +50,22 @@ func TestFeatures(t *testing.T) {
 			t.Errorf("%s: %s %v %v, want %s %v %v", c.path, n.Class, n.Shape, n.Data, c.class, c.shape, c.data)
 		}
 	}
-	bad := []struct{ path, want string }{
-		{"/fixed", `chunk index "fixed array"`},
-		{"/extensible", `chunk index "extensible array"`},
-		{"/chunked_strings", "chunk index"},
-		{"/soft", "soft link"},
-		{"/nothing", "no dataset"},
-	}
-	for _, c := range bad {
-		_, err := f.Load(c.path)
-		if err == nil || !strings.Contains(err.Error(), c.path) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want one naming the path and %q", c.path, err, c.want)
+	for _, c := range []struct {
+		path string
+		data any
+	}{
+		{"/fixed", []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
+		{"/extensible", []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
+		{"/chunked_strings", []string{"a", "bc"}},
+		{"/soft", []float64{0, 1, 2, 3, 4, 5}},
+	} {
+		n, err := f.Load(c.path)
+		if err != nil || !reflect.DeepEqual(n.Data, c.data) {
+			t.Errorf("%s: %v, %v; want %v", c.path, n, err, c.data)
 		}
+	}
+	if _, err := f.Load("/nothing"); err == nil || !strings.Contains(err.Error(), "/nothing") || !strings.Contains(err.Error(), "no such object") {
+		t.Errorf("/nothing: error %v, want one naming the path", err)
 	}
 	tree, err := f.Tree()
 	if err != nil {
@@ -76,15 +88,16 @@ func TestFeatures(t *testing.T) {
 		t.Errorf("root title = %q", s)
 	}
 	soft, err := tree.Lookup("/soft")
-	if err != nil || soft.Unsupported == "" {
-		t.Errorf("/soft: %+v, %v; want an unreadable node", soft, err)
+	if err != nil || soft.Class != "double" || !reflect.DeepEqual(soft.Shape, []int{2, 3}) {
+		t.Errorf("/soft: %+v, %v; want the dataset it links to", soft, err)
 	}
 }
 
-// TestNWBTree checks the structure scigolib sees in the NWB fixtures and the values of the
-// contiguous and the chunked, deflated file.
+// TestNWBTree checks the structure and values of the NWB fixtures: contiguous, chunked and
+// deflated, and written with libver="latest" (continued version 2 headers, extensible array
+// chunk indexes).
 func TestNWBTree(t *testing.T) {
-	for _, name := range []string{"small.nwb", "chunked.nwb"} {
+	for _, name := range []string{"small.nwb", "chunked.nwb", "latest.nwb"} {
 		f := open(t, name)
 		tree, err := f.ReadAll()
 		if err != nil {
@@ -117,18 +130,123 @@ func TestNWBTree(t *testing.T) {
 	}
 }
 
-// TestLatest checks that groups scigolib drops are reported, not silently absent.
-func TestLatest(t *testing.T) {
-	f := open(t, "latest.nwb")
-	_, err := f.Load("/units/spike_times")
-	if err == nil || !strings.Contains(err.Error(), "/units") || !strings.Contains(err.Error(), "continues in further blocks") {
-		t.Errorf("error %v, want one naming /units and the unsupported header continuation", err)
-	}
-}
-
 func TestNotHDF5(t *testing.T) {
 	_, err := Open(fixture.Testdata("make_nwb.py"))
 	if err == nil || !strings.Contains(err.Error(), "not an HDF5 file") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestCorruptedRegression reads the project's NWB fixture with 72 bytes zeroed (issue 14:
+// the previous reader recursed with exponential fan-out to 13.6 GB). The read must end at once
+// with an error naming the file, the group and the offset, in bounded memory.
+func TestCorruptedRegression(t *testing.T) {
+	path := fixture.Testdata("chunked-zero-run.nwb")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	for _, read := range []func(string) (*formats.Node, error){ReadTree, Read, formats.Inspect} {
+		_, err := read(path)
+		if err == nil || !strings.Contains(err.Error(), "chunked-zero-run.nwb: /: symbol table node at offset") {
+			t.Errorf("error %v, want one naming the file, the group and the offset", err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("allocated %d bytes reading a %d-byte file", alloc, 12<<10)
+	}
+}
+
+// TestCancel checks that a cancelled context stops a listing and a load.
+func TestCancel(t *testing.T) {
+	f := open(t, "types_latest.h5")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := f.ReadAllContext(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadAll: %v, want context.Canceled", err)
+	}
+	if _, err := f.LoadContext(ctx, "/layout/btree2"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load: %v, want context.Canceled", err)
+	}
+}
+
+// TestSlice checks hyperslabs of each layout against the whole dataset.
+func TestSlice(t *testing.T) {
+	for _, name := range []string{"types.h5", "types_latest.h5"} {
+		f := open(t, name)
+		for _, p := range []string{"/layout/contiguous", "/layout/compact", "/layout/gzip", "/layout/ext_dim1", "/layout/btree2", "/layout/partial"} {
+			all, err := f.Load(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := all.Data.([]float64)
+			cols := all.Shape[1]
+			start, count := []int{1, 2}, []int{min(3, all.Shape[0]-1), 5}
+			s, err := f.LoadSlice(context.Background(), p, start, count)
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, p, err)
+			}
+			var want []float64
+			for i := start[0]; i < start[0]+count[0]; i++ {
+				want = append(want, v[i*cols+start[1]:i*cols+start[1]+count[1]]...)
+			}
+			if !reflect.DeepEqual(s.Data, want) || !reflect.DeepEqual(s.Shape, count) {
+				t.Errorf("%s %s: slice %v %v, want %v", name, p, s.Shape, s.Data, want)
+			}
+		}
+		if _, err := f.LoadSlice(context.Background(), "/layout/gzip", []int{5, 0}, []int{3, 1}); err == nil || !strings.Contains(err.Error(), "/layout/gzip") {
+			t.Errorf("slice past the end: %v", err)
+		}
+	}
+}
+
+// TestLimits checks that values beyond Options.MaxBytes are refused, naming the limit's
+// environment variable.
+func TestLimits(t *testing.T) {
+	f, err := OpenOptions(fixture.Testdata("types.h5"), Options{MaxBytes: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Load("/layout/contiguous"); err == nil || !strings.Contains(err.Error(), EnvMaxBytes) {
+		t.Errorf("error %v, want the limit", err)
+	}
+	if _, err := f.Load("/num/le_i4"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestForgedSizes corrupts size fields of a fixture (a chunk's stored size, a dataspace's
+// dimension, a heap's declared size) and expects errors, never allocations of the declared
+// sizes.
+func TestForgedSizes(t *testing.T) {
+	orig, err := os.ReadFile(fixture.Testdata("small.nwb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sig := range []string{"HEAP", "GCOL", "TREE", "SNOD"} {
+		i := bytes.Index(orig, []byte(sig))
+		if i < 0 {
+			t.Fatalf("no %s in small.nwb", sig)
+		}
+		b := bytes.Clone(orig)
+		for k := 8; k < 16; k++ {
+			b[i+k] = 0xff
+		}
+		f, err := NewFile(bytes.NewReader(b), int64(len(b)), sig, Options{})
+		if err != nil {
+			continue
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		before := ms.TotalAlloc
+		f.ReadAll()
+		runtime.ReadMemStats(&ms)
+		if ms.TotalAlloc-before > 64<<20 {
+			t.Errorf("%s forged: allocated %d bytes", sig, ms.TotalAlloc-before)
+		}
 	}
 }
