@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
 	"reflect"
@@ -313,5 +314,49 @@ func TestInflateBomb(t *testing.T) {
 	_, err = Decode(file, "bomb.mat")
 	if err == nil || !strings.Contains(err.Error(), "more than deflate can produce") {
 		t.Errorf("error %v, want a refusal of the declared size", err)
+	}
+}
+
+// TestV73SameAsV5 reads the same MATLAB data saved by scipy.io.savemat (v5) and in MATLAB's
+// v7.3 layout (make_mat.py, v73_full) and requires the same tree: classes, shapes, values,
+// sparse and complex parts, struct fields and cell elements in the same order. Variables are
+// compared by name, since v7.3 lists them in name order.
+func TestV73SameAsV5(t *testing.T) {
+	v5 := read(t, "same.mat")
+	v73 := read(t, "same73.mat")
+	if len(v5.Children) != len(v73.Children) || len(v5.Children) < 20 {
+		t.Fatalf("%d variables in v5, %d in v7.3", len(v5.Children), len(v73.Children))
+	}
+	for _, a := range v5.Children {
+		b, err := v73.Member(a.Name)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		sameTree(t, a.Name, a, b)
+	}
+}
+
+func sameTree(t *testing.T, path string, a, b *formats.Node) {
+	t.Helper()
+	if b.Unsupported != "" {
+		t.Errorf("%s: v7.3 unsupported: %s", path, b.Unsupported)
+		return
+	}
+	if a.Name != b.Name || a.Class != b.Class || !reflect.DeepEqual(a.Shape, b.Shape) || a.Sparse != b.Sparse ||
+		!reflect.DeepEqual(a.Fields, b.Fields) || a.Stored != b.Stored {
+		t.Errorf("%s: v5 %q %s %v sparse=%v fields=%v stored=%q, v7.3 %q %s %v sparse=%v fields=%v stored=%q", path,
+			a.Name, a.Class, a.Shape, a.Sparse, a.Fields, a.Stored, b.Name, b.Class, b.Shape, b.Sparse, b.Fields, b.Stored)
+		return
+	}
+	if !reflect.DeepEqual(a.Data, b.Data) || !reflect.DeepEqual(a.Imag, b.Imag) {
+		t.Errorf("%s: v5 data %v %v, v7.3 %v %v", path, a.Data, a.Imag, b.Data, b.Imag)
+	}
+	if len(a.Children) != len(b.Children) {
+		t.Errorf("%s: %d children in v5, %d in v7.3", path, len(a.Children), len(b.Children))
+		return
+	}
+	for i := range a.Children {
+		sameTree(t, fmt.Sprintf("%s[%d]", path, i), a.Children[i], b.Children[i])
 	}
 }

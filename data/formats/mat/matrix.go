@@ -40,10 +40,6 @@ const (
 // dimensions cannot overflow int.
 const maxElements = 1 << 48
 
-// maxSparseDense bounds the dense size of a sparse matrix (1 GiB of float64): expanding a
-// larger one is refused with an error rather than attempted.
-var maxSparseDense = 1 << 27
-
 // matrix decodes the miMATRIX element t of s. depth counts enclosing cells and structs.
 func (d *decoder) matrix(s span, t tag, depth int) (*formats.Node, error) {
 	if t.typ != miMATRIX {
@@ -306,7 +302,7 @@ func (d *decoder) sparse(s span, pos int, node *formats.Node, complex bool) erro
 		return d.errf(s, pos, "sparse matrix with %d dimensions", len(node.Shape))
 	}
 	m, n := node.Shape[0], node.Shape[1]
-	if m*n > maxSparseDense {
+	if n > 0 && m > maxSparseDense/n {
 		return d.errf(s, pos, "sparse matrix %d×%d has more than %d elements to expand to dense", m, n, maxSparseDense)
 	}
 	ir, t, err := d.numbers(s, pos)
@@ -317,54 +313,27 @@ func (d *decoder) sparse(s span, pos int, node *formats.Node, complex bool) erro
 	if err != nil {
 		return err
 	}
-	if len(jc) != n+1 {
-		return d.errf(s, t.pos, "sparse column starts: %d values for %d columns, want %d", len(jc), n, n+1)
-	}
-	for j, v := range jc {
-		if v != math.Trunc(v) {
-			return d.errf(s, t.pos, "sparse column start %d is %v, not an integer", j, v)
-		}
-	}
-	nnz := int(jc[n])
-	if jc[0] != 0 || jc[n] < 0 || jc[n] > float64(len(ir)) {
-		return d.errf(s, t.pos, "sparse column starts run from %v to %v, want 0 to at most %d", jc[0], jc[n], len(ir))
-	}
-	for j := 0; j < n; j++ {
-		if jc[j+1] < jc[j] {
-			return d.errf(s, t.pos, "sparse column starts decrease at column %d", j+1)
-		}
-	}
-	for k := 0; k < nnz; k++ {
-		if ir[k] < 0 || ir[k] >= float64(m) || ir[k] != math.Trunc(ir[k]) {
-			return d.errf(s, pos, "sparse row index %v out of range [0, %d)", ir[k], m)
-		}
-	}
-	expand := func(pos int) ([]float64, tag, error) {
-		v, t, err := d.numbers(s, pos)
-		if err != nil {
-			return nil, t, err
-		}
-		if len(v) < nnz {
-			return nil, t, d.errf(s, pos, "sparse values: %d, need %d", len(v), nnz)
-		}
-		dense := make([]float64, m*n)
-		for j := 0; j < n; j++ {
-			for k := int(jc[j]); k < int(jc[j+1]); k++ {
-				dense[int(ir[k])*n+j] = v[k]
-			}
-		}
-		return dense, t, nil
-	}
-	node.Sparse = true
-	var re []float64
-	if re, t, err = expand(t.next); err != nil {
+	jcPos := t.pos
+	re, t, err := d.numbers(s, t.next)
+	if err != nil {
 		return err
 	}
-	node.Data = re
+	vals := [][]float64{re}
 	if complex {
-		if node.Imag, _, err = expand(t.next); err != nil {
+		im, _, err := d.numbers(s, t.next)
+		if err != nil {
 			return err
 		}
+		vals = append(vals, im)
+	}
+	dense, err := denseFromCSC(m, n, ir, jc, vals...)
+	if err != nil {
+		return d.errf(s, jcPos, "%v", err)
+	}
+	node.Sparse = true
+	node.Data = dense[0]
+	if complex {
+		node.Imag = dense[1]
 	}
 	return nil
 }

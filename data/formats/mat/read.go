@@ -8,7 +8,10 @@
 // datetime, …) are listed with class "function" / "opaque" and no data.
 //
 // v7.3 files are HDF5 files with a 512-byte header; ReadMAT detects them and reads them through
-// package h5, mapping the MATLAB_class attributes back to MATLAB classes (see readV73).
+// package h5 into exactly the tree the v5 reader gives for the same MATLAB data (classes,
+// shapes, values, field and element order): numeric classes, logical, char, complex, empty
+// arrays, sparse matrices, structs, struct arrays and cell arrays nested in any way, the last
+// two through the object references MATLAB stores in the #refs# group (see readV73).
 //
 // Arrays are returned with MATLAB's dimensions in Shape and their data transposed to row-major
 // order (see formats.Node). A variable stored in a narrower type than its class (MATLAB saves
@@ -18,6 +21,7 @@ package mat
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -30,8 +34,14 @@ import (
 const headerLen = 128
 
 // ReadMAT reads every variable of the MAT file at path. The root node has Class "mat" and one
-// child per variable, in file order.
+// child per variable, in file order (v5) or name order (v7.3, whose HDF5 groups keep no other).
 func ReadMAT(path string) (*formats.Node, error) {
+	return ReadMATContext(context.Background(), path)
+}
+
+// ReadMATContext is ReadMAT, stopping with ctx's error when ctx is done (v7.3 files are read
+// lazily and check ctx between objects; v5 files are decoded from memory).
+func ReadMATContext(ctx context.Context, path string) (*formats.Node, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -43,7 +53,7 @@ func ReadMAT(path string) (*formats.Node, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if IsV73(head[:n]) {
-		return readV73(path)
+		return readV73(ctx, path)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -3,5 +3,5 @@ package mat
 import "github.com/jedi-neuro/jedi/data/formats"
 
 func init() {
-	formats.Register("mat", func(head []byte) bool { return IsV5(head) || IsV73(head) }, ReadMAT)
+	formats.RegisterContext("mat", func(head []byte) bool { return IsV5(head) || IsV73(head) }, ReadMATContext)
 }
