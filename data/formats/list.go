@@ -82,7 +82,11 @@ func (l *lister) set(label string, nodes []*Node, depth int) {
 		l.members(first, label+"/", depth+1)
 	case allClass(nodes, "struct", "object"):
 		l.fields(label, nodes, depth)
-	case allClass(nodes, "cell"):
+	case len(nodes) == 1 && first.Class == "compound":
+		for _, c := range first.Children {
+			l.set(label+"."+c.Name, []*Node{c}, depth+1)
+		}
+	case allClass(nodes, "cell", "vlen"):
 		var kids []*Node
 		most := 0
 		for _, n := range nodes {

@@ -250,3 +250,39 @@ func TestForgedSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectListing checks what jedi inspect shows for HDF5: value ranges of numeric
+// datasets, reference targets, compound members, and no values for datasets over the cap.
+func TestInspectListing(t *testing.T) {
+	n, err := formats.InspectContext(context.Background(), fixture.Testdata("types_latest.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := n.List(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"/num/matrix", "range 0…11.5",
+		`"/num/matrix" "/links/again" "/str/vlen"`,
+		`"/num/matrix[0:1,1:3,0:2]"`,
+		"/cmp/table.x", "= [0.5 -1.5 2]",
+		"/layout/btree2", "range 0…11193",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("listing lacks %q:\n%s", want, out)
+		}
+	}
+	f := open(t, "types_latest.h5")
+	small, err := f.TreeValues(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := small.Lookup("/num/matrix"); m == nil || m.Data != nil {
+		t.Errorf("/num/matrix (192 bytes) loaded with a 100-byte cap: %+v", m)
+	}
+	if m, _ := small.Lookup("/num/le_i4"); m == nil || m.Data == nil {
+		t.Errorf("/num/le_i4 (20 bytes) not loaded with a 100-byte cap: %+v", m)
+	}
+}
