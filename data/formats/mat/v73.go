@@ -39,11 +39,17 @@ func readV73(ctx context.Context, path string) (*formats.Node, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return fromHDF5(ctx, f)
+}
+
+// fromHDF5 converts the variables of an open v7.3 file.
+func fromHDF5(ctx context.Context, f *h5.File) (*formats.Node, error) {
+	path := f.Name()
 	tree, err := f.TreeContext(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c := &v73{f: f, ctx: ctx, tree: tree, done: map[string]*formats.Node{}, busy: map[string]bool{}}
+	c := &v73{f: f, ctx: ctx, tree: tree, done: map[string]*formats.Node{}, sizes: map[string]int{}, busy: map[string]bool{}}
 	root := &formats.Node{Name: path, Class: "mat"}
 	for _, n := range tree.Children {
 		if n.Name == "#refs#" || n.Name == "#subsystem#" {
@@ -67,6 +73,7 @@ type v73 struct {
 	ctx    context.Context
 	tree   *formats.Node
 	done   map[string]*formats.Node
+	sizes  map[string]int // values in the tree of each done target
 	busy   map[string]bool
 	values int
 }
@@ -412,6 +419,11 @@ func (c *v73) deref(from, ref string, depth int) (*formats.Node, error) {
 		return nil, c.errorf(from, "null reference")
 	}
 	if v, ok := c.done[ref]; ok {
+		// A shared target is converted once but counts every time: whoever walks the tree
+		// visits it each time, so forged references cannot make a small file a huge tree.
+		if c.values += c.sizes[ref]; c.values > maxV73Values {
+			return nil, c.errorf(from, "more than %d MATLAB values: corrupt or forged references", maxV73Values)
+		}
 		return v, nil
 	}
 	if c.busy[ref] {
@@ -431,11 +443,13 @@ func (c *v73) deref(from, ref string, depth int) (*formats.Node, error) {
 		}
 		t = n
 	}
+	before := c.values
 	v, err := c.node(ref, t, depth+1)
 	if err != nil {
 		return nil, err
 	}
 	c.done[ref] = v
+	c.sizes[ref] = c.values - before
 	return v, nil
 }
 
