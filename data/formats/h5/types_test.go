@@ -231,3 +231,75 @@ func sameObjects(t *testing.T, f *File, label string, n *formats.Node, w *want) 
 		}
 	}
 }
+
+// TestRealFiles compares every dataset of the real recordings in ../shared/data (skipped when
+// absent) with h5py's summary of them in testdata/real_h5.json (make_h5.py): class, shape, the
+// sum and NaN count of numbers, the first strings or reference targets.
+func TestRealFiles(t *testing.T) {
+	b, err := os.ReadFile(fixture.Testdata("real_h5.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all map[string]map[string]struct {
+		Class string   `json:"class"`
+		Shape []int    `json:"shape"`
+		Sum   *float64 `json:"sum"`
+		NaN   int      `json:"nan"`
+		First []any    `json:"first"`
+	}
+	if err := json.Unmarshal(b, &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 {
+		t.Fatal("real_h5.json lists no files; regenerate it where ../shared/data is present")
+	}
+	for rel, sets := range all {
+		f, err := Open(fixture.SharedData(t, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for _, p := range sortedKeys(sets) {
+			w := sets[p]
+			n, err := f.Load(p)
+			if err != nil {
+				t.Errorf("%s: %v", rel, err)
+				continue
+			}
+			if n.Class != w.Class || !slices.Equal(n.Shape, w.Shape) {
+				t.Errorf("%s %s: %s %v, want %s %v", rel, p, n.Class, n.Shape, w.Class, w.Shape)
+				continue
+			}
+			switch {
+			case w.Sum != nil:
+				v, err := n.Float64s()
+				if err != nil {
+					t.Errorf("%s %s: %v", rel, p, err)
+					continue
+				}
+				sum, nan := 0.0, 0
+				for _, x := range v {
+					if math.IsNaN(x) {
+						nan++
+					} else {
+						sum += x
+					}
+				}
+				if math.Abs(sum-*w.Sum) > 1e-9*math.Max(1, math.Abs(*w.Sum)) || nan != w.NaN {
+					t.Errorf("%s %s: sum %v with %d NaN, want %v with %d", rel, p, sum, nan, *w.Sum, w.NaN)
+				}
+			case w.First != nil:
+				s, err := n.Strings()
+				if err != nil {
+					t.Errorf("%s %s: %v", rel, p, err)
+					continue
+				}
+				for i, x := range w.First {
+					if i >= len(s) || !strings.HasPrefix(s[i], x.(string)) {
+						t.Errorf("%s %s[%d]: %q, want %q", rel, p, i, s[min(i, len(s)-1)], x)
+					}
+				}
+			}
+		}
+	}
+}

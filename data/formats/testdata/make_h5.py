@@ -258,7 +258,49 @@ def expected(path):
     return out
 
 
+# Real recordings cross-checked when ../shared/data is beside the repository (never committed;
+# only h5py's summary of them is): path relative to ../shared/data.
+REAL = ["nlb-mc_maze_small/sub-Jenkins_ses-small_desc-test_ecephys.nwb"]
+
+
+def summary(path):
+    """Per dataset: class, shape, the NaN-ignoring sum and NaN count of numbers, the first
+    three strings (references as target paths)."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if not isinstance(obj, h5py.Dataset) or obj.shape is None:
+                return
+            dt = obj.dtype
+            d = {"class": klass(dt), "shape": list(obj.shape)}
+            if dt.names or (h5py.check_vlen_dtype(dt) is not None and h5py.check_string_dtype(dt) is None):
+                out["/" + name] = d
+                return
+            v = obj[()]
+            if dt.kind in "iufb" and h5py.check_enum_dtype(dt) is None or dt.kind == "b":
+                a = np.asarray(v, dtype=np.float64)
+                d["sum"] = float(np.nansum(a))
+                d["nan"] = int(np.isnan(a).sum())
+            else:
+                d["first"] = [x[:80] if isinstance(x, str) else x for x in jsonable(f, np.asarray(v).reshape(-1)[:3] if np.ndim(v) else v, dt)]
+            out["/" + name] = d
+        f.visititems(visit)
+    return out
+
+
+def real():
+    import os
+    got = {}
+    for rel in REAL:
+        p = os.path.join("..", "..", "..", "..", "shared", "data", rel)
+        if os.path.exists(p):
+            got[rel] = summary(p)
+    with open("real_h5.json", "w") as fp:
+        json.dump(got, fp, indent=0, sort_keys=True)
+
+
 if __name__ == "__main__":
+    real()
     write("types.h5", "earliest")
     write("types_latest.h5", "latest")
     with open("types.json", "w") as fp:

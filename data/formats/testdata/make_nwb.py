@@ -12,13 +12,13 @@ its colnames attribute. The values are fixed below and asserted, independently, 
 
     small.nwb    h5py defaults (libver "earliest"): contiguous datasets, v1 object headers
     chunked.nwb  the numeric columns chunked and gzip+shuffle-compressed (v1 B-tree chunk index);
-                 string and boolean columns stay contiguous, because scigolib/hdf5 v0.14.0 cannot
-                 read chunked variable-length strings or chunked enums
-    latest.nwb   libver "latest": the tables' group headers spill into continuation blocks,
-                 which scigolib/hdf5 cannot parse: the readers must say so
-    features.h5  libver "latest" features for the h5 tests: chunk indexes scigolib cannot read
-                 (fixed array, extensible array), a soft link, a chunked string column, and
-                 what it can read (contiguous, compact, big-endian, 2-D, attributes of each type)
+                 string and boolean columns contiguous
+    latest.nwb   libver "latest": the tables' group headers spill into continuation blocks and
+                 the chunked columns use extensible array chunk indexes
+    features.h5  libver "latest" features for the h5 tests: fixed and extensible array chunk
+                 indexes, a soft link, a chunked string column, contiguous, compact, big-endian
+                 and 2-D datasets, attributes of each type (make_h5.py covers every type and
+                 layout; these files predate it and stay as they are)
 """
 import uuid
 
