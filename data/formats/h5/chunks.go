@@ -23,9 +23,14 @@ type chunk struct {
 func (f *File) readChunks(ctx context.Context, d *dataset, start, count []int, dst []byte) error {
 	l := d.layout
 	es := d.t.size
-	cbytes := uint64(product(l.chunk)) * uint64(es)
-	if cbytes == 0 || cbytes > 1<<32 || cbytes/uint64(es) != uint64(product(l.chunk)) {
-		return fmt.Errorf("chunks of %v × %d bytes", l.chunk, es)
+	cbytes := uint64(es)
+	for _, c := range l.chunk {
+		if cbytes *= uint64(c); cbytes > 1<<32 {
+			return fmt.Errorf("chunks of %v × %d bytes exceed 4 GiB", l.chunk, es)
+		}
+	}
+	if int64(cbytes) > f.opt.MaxBytes {
+		return fmt.Errorf("chunks of %v × %d bytes exceed the limit of %d bytes (set %s to raise it)", l.chunk, es, f.opt.MaxBytes, EnvMaxBytes)
 	}
 	if l.addr == undef {
 		return nil // no chunk written: the fill value
@@ -518,6 +523,9 @@ func (f *File) extArray(ctx context.Context, d *dataset, cbytes uint64, filtered
 		seen[a] = true
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if n > r.size/uint64(es) {
+			return fmt.Errorf("extensible array data block at offset %d: %d entries of %d bytes cannot fit in the file", a, n, es)
 		}
 		prefix := uint64(4 + 1 + 1 + r.offsetSize + aoff)
 		page := uint64(1) << pageBits

@@ -314,32 +314,55 @@ func (f *File) region(ctx context.Context, ds *dataset, path string, n *formats.
 			boxes = append(boxes, [2][]int{s, cnt})
 		}
 	}
-	out := &formats.Node{Name: n.Name, Class: n.Class, Attrs: n.Attrs, Shape: []int{0}}
-	var fl []float64
-	var st []string
-	for _, b := range boxes {
-		part := &formats.Node{}
-		describe(part, ds.t, b[1])
-		if err := f.loadInto(ctx, ds, path, part, b[0], b[1]); err != nil {
-			return nil, err
-		}
-		switch v := part.Data.(type) {
-		case []float64:
-			fl = append(fl, v...)
-		case []string:
-			st = append(st, v...)
-		default:
-			return nil, f.errorf(path, fmt.Errorf("region references into %s datasets are not supported", n.Class))
-		}
-		out.Shape[0] += part.NumElements()
+	// The whole dataset is loaded once and the selection gathered from it, so that many small
+	// blocks cost no more than one read; the gathered elements are bounded like any load.
+	if err := f.loadInto(ctx, ds, path, n, nil, nil); err != nil {
+		return nil, err
 	}
-	if st != nil {
-		out.Data = st
-	} else {
-		if fl == nil {
-			fl = []float64{}
+	dims := ds.space.dims
+	var idx []int
+	limit := int(min(f.opt.MaxBytes/8, 1<<40))
+	for _, b := range boxes {
+		for d := range dims {
+			if b[0][d]+b[1][d] > dims[d] {
+				return nil, f.errorf(path, fmt.Errorf("region %v+%v outside shape %v", b[0], b[1], dims))
+			}
 		}
-		out.Data = fl
+		k := product(b[1])
+		if len(idx)+k > limit {
+			return nil, f.errorf(path, fmt.Errorf("region of more than %d elements", limit))
+		}
+		sub := make([]int, rank)
+		for i := 0; i < k; i++ {
+			r := 0
+			for d := 0; d < rank; d++ {
+				r = r*dims[d] + b[0][d] + sub[d]
+			}
+			idx = append(idx, r)
+			for d := rank - 1; d >= 0; d-- {
+				if sub[d]++; sub[d] < b[1][d] {
+					break
+				}
+				sub[d] = 0
+			}
+		}
+	}
+	out := &formats.Node{Name: n.Name, Class: n.Class, Attrs: n.Attrs, Shape: []int{len(idx)}}
+	switch v := n.Data.(type) {
+	case []float64:
+		g := make([]float64, len(idx))
+		for i, r := range idx {
+			g[i] = v[r]
+		}
+		out.Data = g
+	case []string:
+		g := make([]string, len(idx))
+		for i, r := range idx {
+			g[i] = v[r]
+		}
+		out.Data = g
+	default:
+		return nil, f.errorf(path, fmt.Errorf("region references into %s datasets are not supported", n.Class))
 	}
 	return out, nil
 }

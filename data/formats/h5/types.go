@@ -320,6 +320,12 @@ func (r *reader) parseDataspace(b []byte, addr uint64) (dataspace, error) {
 		}
 		s.dims[i] = int(v)
 	}
+	total := uint64(1)
+	for _, d := range s.dims {
+		if total *= max(uint64(d), 1); total > 1<<56 {
+			return s, fmt.Errorf("dataspace at offset %d: dimensions %v hold more than 2^56 elements", addr, s.dims)
+		}
+	}
 	if flags&1 != 0 {
 		s.maxDims = make([]int, rank)
 		for i := range s.maxDims {
