@@ -10,7 +10,10 @@
 //
 // Inspect picks the reader from a file's first bytes, never its extension. It knows .npy and
 // .npz by itself; importing package mat registers the MAT and HDF5 readers as well (package
-// formats cannot import them, since they build on it).
+// formats cannot import them, since they build on it). InspectContext stops a long read when
+// its context is cancelled. For HDF5 and NWB files Inspect loads the values of datasets up to
+// h5.InspectBytes each, so that List can show their ranges, distinct texts and reference
+// targets; package h5 reads single datasets, or slices of them, on demand.
 //
 // Readers treat files as untrusted: every size a file declares is checked against the bytes
 // that can back it before anything is allocated, and malformed input yields an error naming the

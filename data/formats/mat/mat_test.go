@@ -3,15 +3,18 @@ package mat
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data/formats"
+	"github.com/jedi-neuro/jedi/data/formats/h5"
 	"github.com/jedi-neuro/jedi/data/formats/internal/fixture"
 )
 
@@ -358,5 +361,41 @@ func sameTree(t *testing.T, path string, a, b *formats.Node) {
 	}
 	for i := range a.Children {
 		sameTree(t, fmt.Sprintf("%s[%d]", path, i), a.Children[i], b.Children[i])
+	}
+}
+
+// TestV73ForgedReferences reads a v7.3 file whose references form a cycle, and another
+// variable whose cells of shared references would expand to 2^40 elements: each must be an
+// error naming the file and the path, quickly and in little memory.
+func TestV73ForgedReferences(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadMAT(fixture.Testdata("forged73.mat"))
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "forged73.mat: /") {
+		t.Fatalf("error %v, want one naming the file and path", err)
+	}
+	if !strings.Contains(err.Error(), "reference cycle") && !strings.Contains(err.Error(), "more than") {
+		t.Errorf("error %v, want a cycle or the value limit", err)
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > 256<<20 {
+		t.Errorf("allocated %d bytes", d)
+	}
+	f, err := h5.Open(fixture.Testdata("forged73.mat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, v := range []string{"cyc", "fan"} {
+		c := &v73{f: f, ctx: context.Background(), done: map[string]*formats.Node{}, sizes: map[string]int{}, busy: map[string]bool{}}
+		if c.tree, err = f.Tree(); err != nil {
+			t.Fatal(err)
+		}
+		n, _ := c.tree.Lookup(v)
+		_, err := c.node("/"+v, n, 0)
+		want := map[string]string{"cyc": "reference cycle", "fan": "more than"}[v]
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", v, err, want)
+		}
 	}
 }

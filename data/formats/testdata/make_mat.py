@@ -209,6 +209,32 @@ def v73_full(path, values):
         fh.write(HEADER.ljust(116, b" ") + b"\0" * 8 + b"\x00\x02IM")
 
 
+def forged73(path):
+    """A v7.3 file whose references form a cycle (cyc) and a chain of 40 cells of two
+    references each to the next (fan): 2^40 elements if expanded, from a few kilobytes."""
+    with h5py.File(path, "w", userblock_size=512, libver="earliest") as f:
+        refs = f.create_group("#refs#")
+        d = refs.create_dataset("a", shape=(1, 1), dtype=h5py.ref_dtype)
+        d.attrs["MATLAB_class"] = np.bytes_("cell")
+        d[0, 0] = d.ref
+        c = f.create_dataset("cyc", shape=(1, 1), dtype=h5py.ref_dtype)
+        c.attrs["MATLAB_class"] = np.bytes_("cell")
+        c[0, 0] = d.ref
+        last = refs.create_dataset("leaf", data=np.array([[1.0]]))
+        last.attrs["MATLAB_class"] = np.bytes_("double")
+        for k in range(40):
+            n = refs.create_dataset("n%02d" % k, shape=(2, 1), dtype=h5py.ref_dtype)
+            n.attrs["MATLAB_class"] = np.bytes_("cell")
+            n[0, 0] = last.ref
+            n[1, 0] = last.ref
+            last = n
+        fan = f.create_dataset("fan", shape=(1, 1), dtype=h5py.ref_dtype)
+        fan.attrs["MATLAB_class"] = np.bytes_("cell")
+        fan[0, 0] = last.ref
+    with open(path, "r+b") as fh:
+        fh.write(HEADER.ljust(116, b" ") + b"\0" * 8 + b"\x00\x02IM")
+
+
 def v73(path):
     """Writes MATLAB's v7.3 layout for a few variables."""
     header = b"MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: Sat Jun  1 12:00:00 2024 HDF5 schema 1.00 ."
@@ -243,3 +269,4 @@ if __name__ == "__main__":
     same.update(extra())
     sio.savemat("same.mat", same, do_compression=True, oned_as="row")
     v73_full("same73.mat", same)
+    forged73("forged73.mat")
