@@ -58,7 +58,6 @@ func (f *File) readChunks(ctx context.Context, d *dataset, start, count []int, d
 		}
 		return true
 	}
-	n := 0
 	return f.chunks(ctx, d, cbytes, func(c chunk) error {
 		if len(c.scaled) != len(l.chunk) {
 			return fmt.Errorf("chunk record of rank %d for chunks of rank %d", len(c.scaled), len(l.chunk))
@@ -73,10 +72,8 @@ func (f *File) readChunks(ctx context.Context, d *dataset, start, count []int, d
 		if !want(c) {
 			return nil
 		}
-		if n++; n%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		b, err := f.chunkData(d, c, cbytes)
 		if err != nil {
@@ -114,14 +111,16 @@ func (f *File) chunkData(d *dataset, c chunk, cbytes uint64) ([]byte, error) {
 			if err != nil {
 				return nil, fmt.Errorf("deflate: %w", err)
 			}
-			out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
-			if err != nil {
+			// Read into a buffer of the most the chunk may hold, plus one byte to detect more.
+			out := make([]byte, limit+1)
+			k, err := io.ReadFull(zr, out)
+			if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 				return nil, fmt.Errorf("deflate: %w", err)
 			}
-			if uint64(len(out)) > limit {
+			if uint64(k) > limit {
 				return nil, fmt.Errorf("deflate: inflates past the chunk's %d bytes", cbytes)
 			}
-			b = out
+			b = out[:k]
 		case filterShuffle:
 			size := d.t.size
 			if len(flt.values) > 0 {

@@ -231,14 +231,23 @@ func (f *File) raw(ctx context.Context, d *dataset, start, count []int) ([]byte,
 			}
 			return dst, nil
 		}
-		runs := 0
+		// A slice: the runs copyBox asks for come in increasing order, so they are served from
+		// a window of the file read 4 MiB at a time, checking ctx between windows.
+		var win []byte
+		var winAt uint64
 		return dst, copyBox(dst, start, count, make([]int, len(dims)), dims, es, func(off, n int) ([]byte, error) {
-			if runs++; runs%4096 == 0 {
+			a := l.addr + uint64(off)
+			if a < winAt || a+uint64(n) > winAt+uint64(len(win)) {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
+				var err error
+				winAt = a
+				if win, err = f.r.at(a, min(max(uint64(n), 4<<20), l.addr+total-a)); err != nil {
+					return nil, err
+				}
 			}
-			return f.r.at(l.addr+uint64(off), uint64(n))
+			return win[a-winAt : a-winAt+uint64(n)], nil
 		})
 	case layoutChunked:
 		return dst, f.readChunks(ctx, d, start, count, dst)
