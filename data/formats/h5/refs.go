@@ -3,6 +3,7 @@ package h5
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,7 +12,8 @@ import (
 )
 
 // index maps every object reachable from the root by hard links to its first path, in name
-// order, for resolving references. It walks groups only, each once, within the file's limits.
+// order, for resolving references. It walks groups only, each once, within the file's limits;
+// only a cancelled context makes it fail.
 func (f *File) index(ctx context.Context) error {
 	if f.paths != nil {
 		return nil
@@ -54,9 +56,11 @@ func (f *File) index(ctx context.Context) error {
 		}
 		return nil
 	}
-	if err := walk(f.sb.root, "/", 0); err != nil {
+	if err := walk(f.sb.root, "/", 0); err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return err
 	}
+	// A damaged group elsewhere in the file leaves the paths found so far; references to what
+	// lies beyond it are named by address.
 	f.paths = paths
 	return nil
 }
