@@ -217,6 +217,33 @@ func TestLimits(t *testing.T) {
 	if _, err := f.Load("/num/le_i4"); err != nil {
 		t.Error(err)
 	}
+	for _, c := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{MaxObjects: 10}, "more than 10"},
+		{Options{MaxDepth: 1}, "nested deeper than 1"},
+		{Options{MaxLinkHops: 1}, ""},
+	} {
+		f, err := OpenOptions(fixture.Testdata("types.h5"), c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.Tree()
+		f.Close()
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%+v: error %v, want %q", c.opt, err, c.want)
+		}
+	}
+	t.Setenv(EnvMaxBytes, "50")
+	f2, err := Open(fixture.Testdata("types.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f2.Close()
+	if _, err := f2.Load("/num/matrix"); err == nil || !strings.Contains(err.Error(), "limit of 50 (set") {
+		t.Errorf("%s=50: error %v", EnvMaxBytes, err)
+	}
 }
 
 // TestForgedSizes corrupts size fields of a fixture (a chunk's stored size, a dataspace's
