@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +312,33 @@ func TestInspectListing(t *testing.T) {
 	}
 	if m, _ := small.Lookup("/num/le_i4"); m == nil || m.Data == nil {
 		t.Errorf("/num/le_i4 (20 bytes) not loaded with a 100-byte cap: %+v", m)
+	}
+}
+
+// TestDerefGroup checks that dereferencing a group gives its members with values, and that
+// addresses ("@N") and bad references are handled.
+func TestDerefGroup(t *testing.T) {
+	f := open(t, "types.h5")
+	ctx := context.Background()
+	g, err := f.Deref(ctx, "/links/target")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := g.Lookup("values")
+	if err != nil || !reflect.DeepEqual(v.Data, []float64{1, 2, 3}) {
+		t.Errorf("values: %+v, %v", v, err)
+	}
+	addr, _, err := f.resolve(ctx, "/num/le_i2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.Deref(ctx, "@"+strconv.FormatUint(addr, 10))
+	if err != nil || n.Class != "int16" || len(n.Data.([]float64)) != 5 {
+		t.Errorf("@%d: %+v, %v", addr, n, err)
+	}
+	for _, bad := range []string{"", "/nowhere", "/num/matrix[9:10,0:1,0:1]", "/links/target[0:1]", "@1"} {
+		if _, err := f.Deref(ctx, bad); err == nil {
+			t.Errorf("Deref(%q): no error", bad)
+		}
 	}
 }
