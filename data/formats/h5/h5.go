@@ -313,12 +313,15 @@ func (w *walker) object(addr uint64, name, path string, depth int) (*formats.Nod
 		if err == nil {
 			n, err = f.datasetNode(w.ctx, ds, path)
 		}
-		if err == nil && w.load != 0 && (w.load < 0 || ds.bytes() <= w.load) && ds.bytes() <= w.budget {
+		switch {
+		case err != nil || n.Unsupported != "" || w.load == 0:
+			// Nothing to load: opaque and time datasets keep their Unsupported note.
+		case (w.load < 0 || ds.bytes() <= w.load) && ds.bytes() <= w.budget:
 			// The walk as a whole stays within the byte limit, however many links lead to the
 			// same large dataset.
 			w.budget -= ds.bytes()
 			err = f.loadInto(w.ctx, ds, path, n, nil, nil)
-		} else if err == nil && w.load < 0 {
+		case w.load < 0:
 			err = fmt.Errorf("loading every dataset needs more than the limit of %d bytes (set %s to raise it)", f.opt.MaxBytes, EnvMaxBytes)
 		}
 		if err != nil {

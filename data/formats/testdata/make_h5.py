@@ -111,6 +111,7 @@ def special(f):
     f.create_dataset("shape/scalar", data=np.float64(3.25))
     f.create_dataset("shape/empty", shape=(0, 3), dtype=np.float64)
     f.create_dataset("shape/null", data=h5py.Empty("f8"))
+    f.create_dataset("shape/opaque", data=np.array([b"\x01\x02", b"\x03\x04"], dtype="V2"))
     f["committed_type"] = np.dtype("<u2")
     f.create_dataset("shape/uses_committed", data=np.array([5, 6], dtype="<u2"), dtype=f["committed_type"])
 
@@ -197,6 +198,8 @@ def klass(dt):
         return "region reference"
     if h5py.check_vlen_dtype(dt) is not None:
         return "vlen"
+    if dt.kind == "V":
+        return "opaque"
     raise ValueError(dt)
 
 
@@ -229,7 +232,7 @@ def describe(f, obj, dt, shape, value):
             d["fields"][name] = describe(f, obj, base, np.shape(col) if col is not None else None, col)
     elif h5py.check_vlen_dtype(dt) is not None and h5py.check_string_dtype(dt) is None:
         d["sequences"] = [jsonable(f, s, s.dtype) for s in np.asarray(value, dtype=object).reshape(-1)]
-    elif value is not None:
+    elif value is not None and dt.kind != "V":
         d["values"] = jsonable(f, value, dt)
     return d
 
