@@ -17,6 +17,8 @@ type Report struct {
 	Kept []int
 	// Dropped lists the units left out.
 	Dropped []DroppedUnit
+	// DroppedTrials lists the trials that failed the recipe's checks, in trial order.
+	DroppedTrials []TrialNote
 	// Skipped lists the windows that gave no segment; Clipped those cut to the trial.
 	Skipped, Clipped []WindowNote
 	// RangeHz[i] is kept unit i's range (max − min rate over all segments' valid bins, Hz),
@@ -34,6 +36,13 @@ type DroppedUnit struct {
 	Reason     string
 }
 
+// TrialNote is a trial left out, and why. ID is the trial's name (Trial.ID or "trial i").
+type TrialNote struct {
+	Trial  int
+	ID     string
+	Reason string
+}
+
 // WindowNote is a (trial, epoch) window that was skipped or clipped, and why.
 type WindowNote struct {
 	Trial  int
@@ -46,6 +55,12 @@ type WindowNote struct {
 func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d trials → %d segments; %d of %d units kept\n", r.Trials, r.Segments, len(r.Kept), r.Units)
+	if n := len(r.DroppedTrials); n > 0 {
+		fmt.Fprintf(&b, "%d of %d trials dropped by the checks:\n", n, r.Trials)
+		for _, t := range r.DroppedTrials {
+			fmt.Fprintf(&b, "dropped %s: %s\n", t.ID, t.Reason)
+		}
+	}
 	for _, d := range r.Dropped {
 		fmt.Fprintf(&b, "dropped unit %d: %s\n", d.Unit, d.Reason)
 	}
