@@ -98,7 +98,7 @@ type cutter struct {
 func (p *cutter) cut(tr *Trial, i int, ep Epoch) (*segment, error) {
 	incomplete := func(reason string) (*segment, error) {
 		if p.r.SkipIncomplete {
-			p.rep.Skipped = append(p.rep.Skipped, WindowNote{Trial: i, Epoch: ep.Name, Reason: reason})
+			p.rep.Skipped = append(p.rep.Skipped, WindowNote{Trial: i, ID: tr.name(i), Epoch: ep.Name, Reason: reason})
 			return nil, nil
 		}
 		return nil, fmt.Errorf("%s: epoch %q: %s", tr.name(i), ep.Name, reason)
@@ -140,7 +140,7 @@ func (p *cutter) cut(tr *Trial, i int, ep Epoch) (*segment, error) {
 		if !p.r.ClipToTrial || e-s < MinBins {
 			return incomplete(reason)
 		}
-		p.rep.Clipped = append(p.rep.Clipped, WindowNote{Trial: i, Epoch: ep.Name,
+		p.rep.Clipped = append(p.rep.Clipped, WindowNote{Trial: i, ID: tr.name(i), Epoch: ep.Name,
 			Reason: fmt.Sprintf("%s: kept bins %d–%d of %d", reason, s, e-1, n)})
 	}
 

@@ -13,6 +13,8 @@ type Report struct {
 	Trials, Units, Segments int
 	// MeanRateHz[m] is unit m's mean rate over all trials: its spikes ÷ the trials' total duration.
 	MeanRateHz []float64
+	// UnitIDs names the dataset's neurons when units were pooled across recordings (Pool).
+	UnitIDs []string
 	// Kept are the original indices of the units kept, in order (the dataset's neurons).
 	Kept []int
 	// Dropped lists the units left out.
@@ -31,7 +33,8 @@ type Report struct {
 
 // DroppedUnit is a unit left out of the dataset.
 type DroppedUnit struct {
-	Unit       int // index among the trials' neurons
+	Unit       int    // index among the trials' neurons (Pool: among the sorted unit identities)
+	ID         string // the unit's identity (Pool only)
 	MeanRateHz float64
 	Reason     string
 }
@@ -46,6 +49,7 @@ type TrialNote struct {
 // WindowNote is a (trial, epoch) window that was skipped or clipped, and why.
 type WindowNote struct {
 	Trial  int
+	ID     string // the trial's name (Trial.ID or "trial i")
 	Epoch  string
 	Reason string
 }
@@ -62,13 +66,17 @@ func (r *Report) String() string {
 		}
 	}
 	for _, d := range r.Dropped {
-		fmt.Fprintf(&b, "dropped unit %d: %s\n", d.Unit, d.Reason)
+		if d.ID != "" {
+			fmt.Fprintf(&b, "dropped unit %s: %s\n", d.ID, d.Reason)
+		} else {
+			fmt.Fprintf(&b, "dropped unit %d: %s\n", d.Unit, d.Reason)
+		}
 	}
 	for _, n := range r.Skipped {
-		fmt.Fprintf(&b, "skipped trial %d, epoch %q: %s\n", n.Trial, n.Epoch, n.Reason)
+		fmt.Fprintf(&b, "skipped %s, epoch %q: %s\n", n.ID, n.Epoch, n.Reason)
 	}
 	for _, n := range r.Clipped {
-		fmt.Fprintf(&b, "clipped trial %d, epoch %q: %s\n", n.Trial, n.Epoch, n.Reason)
+		fmt.Fprintf(&b, "clipped %s, epoch %q: %s\n", n.ID, n.Epoch, n.Reason)
 	}
 	if r.MaxShift > 0 {
 		fmt.Fprintf(&b, "window starts moved onto the input bin grid by up to %g ms\n", r.MaxShift*1e3)
