@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -32,12 +31,12 @@ recipes expect the shared data beside the clone) and is recorded in OUT.recipe.y
 			if recipePath == "" || out == "" {
 				return fmt.Errorf("prepare: --recipe and --out are required")
 			}
-			src, err := recipe.LoadSource(recipePath)
+			src, err := recipe.LoadRecipe(recipePath)
 			if err != nil {
 				return err
 			}
 			if file != "" {
-				if src.File, err = filepath.Abs(file); err != nil {
+				if err := src.SetFile(file); err != nil {
 					return err
 				}
 			}

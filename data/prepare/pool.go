@@ -145,6 +145,12 @@ func Pool(recs []Recording, r Recipe, p PoolRecipe) (*data.Dataset, *Report, err
 		if M != len(rec.Units) {
 			return nil, nil, fmt.Errorf("%s: trials have %d neurons, the recording names %d units", rec.Name, M, len(rec.Units))
 		}
+		if _, err := checkContinuous(rec.Trials, &r); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", rec.Name, err)
+		}
+		if rec.Trials[0].Continuous {
+			return nil, nil, fmt.Errorf("%s: pooling needs spikes or spike counts; the trials hold rates or continuous values", rec.Name)
+		}
 		rep.Trials += len(rec.Trials)
 		use := rep.applyChecks(rec.Trials, &r.Checks)
 		all := make([]int, M)

@@ -39,6 +39,10 @@ func Prepare(trials []Trial, r Recipe) (*data.Dataset, *Report, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	continuous, err := checkContinuous(trials, &r)
+	if err != nil {
+		return nil, nil, err
+	}
 	rep := &Report{Trials: len(trials), Units: M0}
 	use := rep.applyChecks(trials, &r.Checks)
 	if len(use) == 0 {
@@ -48,7 +52,7 @@ func Prepare(trials []Trial, r Recipe) (*data.Dataset, *Report, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rep.selectUnits(trials, use, r.MinRateHz)
+	rep.selectUnits(trials, use, r.MinRateHz, continuous)
 	if len(rep.Kept) == 0 {
 		return nil, nil, fmt.Errorf("prepare: all %d units dropped (min_rate_hz %g)", M0, r.MinRateHz)
 	}
@@ -162,10 +166,15 @@ func (p *cutter) extract(tr *Trial, g grid, s, e int) []float64 {
 			binSpikes(buf, tr.Spikes[m], g, k0)
 		} else {
 			rebin(buf, tr.Counts[m], g, k0)
+			if tr.Continuous {
+				for i := range buf {
+					buf[i] /= float64(g.f)
+				}
+			}
 		}
 		smooth(out, buf, p.kernel, s-k0)
 		for t, v := range out {
-			if p.r.Units == Rates {
+			if p.r.Units == Rates && !tr.Continuous {
 				v /= p.w
 			}
 			act[t*M+col] = v
@@ -196,6 +205,24 @@ func checkTrials(trials []Trial, w float64) (int, error) {
 	return M0, nil
 }
 
+// checkContinuous reports whether the trials hold values rather than spikes (all or none of
+// them), which the recipe must then neither count nor select by rate.
+func checkContinuous(trials []Trial, r *Recipe) (bool, error) {
+	c := trials[0].Continuous
+	for i := range trials {
+		if trials[i].Continuous != c {
+			return false, fmt.Errorf("%s: continuous values mixed with the spike counts of %s", trials[i].name(i), trials[0].name(0))
+		}
+	}
+	switch {
+	case c && r.Units == Counts:
+		return false, fmt.Errorf("recipe: units: counts, but the trials hold rates or continuous values (use units: rates, which keeps them as they are)")
+	case c && r.MinRateHz > 0:
+		return false, fmt.Errorf("recipe: min_rate_hz %g, but the trials hold rates or continuous values, not spikes; set it to 0", r.MinRateHz)
+	}
+	return c, nil
+}
+
 // applyChecks records in DroppedTrials the trials that fail c and returns the indices of the
 // others, in order.
 func (rep *Report) applyChecks(trials []Trial, c *Checks) []int {
@@ -212,7 +239,14 @@ func (rep *Report) applyChecks(trials []Trial, c *Checks) []int {
 
 // selectUnits fills MeanRateHz, Kept and Dropped: a unit is dropped when it has no spike, or
 // when its pooled mean rate is below minRate.
-func (rep *Report) selectUnits(trials []Trial, use []int, minRate float64) {
+func (rep *Report) selectUnits(trials []Trial, use []int, minRate float64, continuous bool) {
+	if continuous {
+		// Values are not spikes: there is no rate to select on.
+		for m := range rep.Units {
+			rep.Kept = append(rep.Kept, m)
+		}
+		return
+	}
 	var total float64
 	for _, i := range use {
 		total += trials[i].span()

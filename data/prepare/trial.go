@@ -17,6 +17,10 @@ type Trial struct {
 	// ... or Counts[m][i] is neuron m's spike count in [Start + i·BinWidth, Start + (i+1)·BinWidth)
 	// (e.g. DataHigh's 1 ms bins). Exactly one of Spikes and Counts is set.
 	Counts [][]float64
+	// Continuous says Counts are not spike counts but values: rates in Hz or any real numbers
+	// (ΔF/F, z-scores). They are averaged, not summed, when re-binned, taken as they are
+	// whatever the recipe's units, may be negative, and no unit is dropped for its rate.
+	Continuous bool
 	// Start is the trial's start time (usually 0); BinWidth is the width of Counts' bins.
 	Start, BinWidth float64
 	// Duration is the trial's length in seconds from Start. With Counts, 0 means
@@ -105,7 +109,10 @@ func (tr *Trial) checkCounts(w float64, fail func(string, ...any) (int, error)) 
 			return fail("neuron %d: %d bins, neuron 0 has %d", m, len(row), n)
 		}
 		for k, c := range row {
-			if !(c >= 0) || math.IsInf(c, 0) {
+			switch {
+			case tr.Continuous && (math.IsNaN(c) || math.IsInf(c, 0)):
+				return fail("neuron %d: bin %d: value %g, want finite", m, k, c)
+			case !tr.Continuous && (!(c >= 0) || math.IsInf(c, 0)):
 				return fail("neuron %d: bin %d: count %g, want finite ≥ 0", m, k, c)
 			}
 		}
