@@ -305,3 +305,98 @@ pool: {match: [condition, direction], min_trials: 3, seed: 3}
 	}
 	t.Logf("%s", rep)
 }
+
+// checkRamp checks that segment s holds bins first, first+1, … of a recording whose bin i,
+// neuron m holds 1000 m + i, re-binned by averaging f bins.
+func checkRamp(t *testing.T, d *data.Dataset, s, first, f int) {
+	t.Helper()
+	for b := range d.Lengths[s] {
+		for m := range d.M {
+			var w float64
+			for j := range f {
+				w += float64(1000*m + first + b*f + j)
+			}
+			w /= float64(f)
+			if got := d.Activity[(s*d.T+b)*d.M+m]; math.Abs(got-w) > 1e-9 {
+				t.Fatalf("segment %d bin %d neuron %d: %g, want %g", s, b, m, got, w)
+			}
+		}
+	}
+}
+
+// Windows cut from continuous data by a trial table (a matrix with named columns), aligned to
+// an event; a trial past the end of the data is dropped and said. The same from the transposed
+// array with timestamps.
+func TestContinuousTrialTable(t *testing.T) {
+	for _, c := range []string{
+		"{data: X, bin_ms: 10, start_time: 0.5, values: rates}",
+		"{data: Xt, axes: [neuron, time], timestamps: t, values: rates}",
+	} {
+		d, rep := load(t, `
+file: continuous.npz
+continuous: `+c+`
+trials: trials
+columns: [start, stop, go]
+start: start
+stop: stop
+prepare:
+  bin_ms: 20
+  smooth_ms: 0
+  epochs: [{name: go, align: go, from_ms: -100, to_ms: 100}]
+`)
+		if d.S != 2 || d.T != 10 || len(rep.DroppedTrials) != 1 || !strings.Contains(rep.DroppedTrials[0].Reason, "holds no full bin") {
+			t.Fatalf("%s: S %d T %d dropped %+v", c, d.S, d.T, rep.DroppedTrials)
+		}
+		// Trial 0: go at 0.8 s, window 0.7–0.9 s = bins 20 … 39 of 10 ms from 0.5 s.
+		checkRamp(t, d, 0, 20, 2)
+		// Trial 1: go at 1.7 s: bins 110 ….
+		checkRamp(t, d, 1, 110, 2)
+	}
+}
+
+// Runs of a per-bin label become trials labelled by it.
+func TestContinuousRuns(t *testing.T) {
+	d, _ := load(t, `
+file: continuous.npz
+continuous: {data: X, bin_ms: 10, start_time: 0.5, runs: phase, runs_label: phase}
+prepare: {bin_ms: 10, smooth_ms: 0}
+`)
+	if d.S != 3 || strings.Join(d.Labels["phase"].Values, ",") != "rest,move,rest" || d.Lengths[0] != 100 || d.Lengths[1] != 50 || d.Lengths[2] != 150 {
+		t.Fatalf("S %d, phase %v, lengths %v", d.S, d.Labels["phase"].Values, d.Lengths)
+	}
+	checkRamp(t, d, 0, 0, 1)
+	checkRamp(t, d, 1, 100, 1)
+	checkRamp(t, d, 2, 150, 1)
+}
+
+// NWB TimeSeries, by starting_time and rate or by timestamps, cut by the trials table.
+func TestNWBTimeSeries(t *testing.T) {
+	d, _ := load(t, `
+file: trials.nwb
+continuous: {data: /processing/ecephys/rates, values: rates}
+trials: /intervals/trials
+labels: {condition: condition}
+prepare: {bin_ms: 10, smooth_ms: 0}
+`)
+	// Trial k spans 2k … 2k + 0.2 s: bins 200k … 200k + 19 at 100 Hz.
+	if d.S != 6 || d.T != 20 {
+		t.Fatalf("S %d T %d", d.S, d.T)
+	}
+	for k := range 6 {
+		checkRamp(t, d, k, 200*k, 1)
+	}
+	d, _ = load(t, `
+file: trials.nwb
+continuous: {data: /processing/behavior/hand}
+trials: /intervals/trials
+prepare: {bin_ms: 20, smooth_ms: 0}
+`)
+	// 50 Hz from 0.01 s: trial 1 (2.0 … 2.2 s) holds the full bins starting at 2.01 … 2.17 s,
+	// i = 100 … 108 (the last ends at 2.19 s).
+	if d.M != 2 || d.Lengths[1] != 9 {
+		t.Fatalf("M %d lengths %v", d.M, d.Lengths)
+	}
+	if got, want := d.Activity[(1*d.T+0)*d.M+0], math.Sin(100/10.0); math.Abs(got-want) > 1e-12 {
+		t.Errorf("hand x at 2.01 s: %g, want %g", got, want)
+	}
+}

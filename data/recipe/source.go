@@ -76,9 +76,12 @@ type Source struct {
 	Start string `yaml:"start,omitempty"`
 	Stop  string `yaml:"stop,omitempty"`
 
-	// Activity is binned activity inside each trial; Spikes is spike times. Give one.
-	Activity *Activity `yaml:"activity,omitempty"`
-	Spikes   *Spikes   `yaml:"spikes,omitempty"`
+	// Activity is binned activity inside each trial; Spikes is spike times; Continuous is one
+	// recording without trial structure, cut into trials by Trials (a table of trial edges and
+	// events on the recording's clock) or by the runs of a per-bin label. Give one.
+	Activity   *Activity `yaml:"activity,omitempty"`
+	Spikes     *Spikes   `yaml:"spikes,omitempty"`
+	Continuous *Stream   `yaml:"continuous,omitempty"`
 
 	// Events maps an event name (used by the epochs' align) to the field (column) holding its
 	// time on each trial. A table's and a matrix's numeric columns are events under their own
@@ -113,6 +116,28 @@ type Activity struct {
 	Values string `yaml:"values,omitempty"`
 	// BinMs is the width of the matrix's bins in milliseconds.
 	BinMs float64 `yaml:"bin_ms"`
+}
+
+// Stream is activity recorded without trials: one time × neurons array (or an NWB
+// TimeSeries), whose bins lie on one clock with the trial table's times.
+type Stream struct {
+	// Data is the array, or an NWB TimeSeries group (its data, with timestamps or
+	// starting_time and its rate attribute).
+	Data string `yaml:"data"`
+	// Axes orders the array: [time, neuron] (default) or [neuron, time].
+	Axes []string `yaml:"axes,omitempty"`
+	// Values: counts, rates or continuous (default), as Activity.Values.
+	Values string `yaml:"values,omitempty"`
+	// BinMs is the bin width in milliseconds and StartTime the time of bin 0's left edge (in
+	// time_unit), unless Timestamps (the path of one time per bin, evenly spaced) or the
+	// TimeSeries says them.
+	BinMs      float64 `yaml:"bin_ms,omitempty"`
+	StartTime  float64 `yaml:"start_time,omitempty"`
+	Timestamps string  `yaml:"timestamps,omitempty"`
+	// Runs is the path of a label per bin: every run of bins with one value is a trial, and
+	// that value its label RunsLabel (default "run"). Used instead of Trials.
+	Runs      string `yaml:"runs,omitempty"`
+	RunsLabel string `yaml:"runs_label,omitempty"`
 }
 
 // Spikes is spike times: an NWB units table or a table of spikes.
@@ -258,7 +283,7 @@ func withLine(msg string, lines map[string]int, inline bool) string {
 func reflectZero(s Source) bool {
 	return s.File == "" && s.Trials == "" && s.Tensor == "" && s.Activity == nil && s.Spikes == nil &&
 		len(s.Labels) == 0 && len(s.Events) == 0 && s.TimeUnit == "" && len(s.Axes) == 0 && s.DtMs == 0 &&
-		len(s.Columns) == 0 && s.ColumnsFrom == "" && s.Start == "" && s.Stop == "" && s.Unit == nil
+		len(s.Columns) == 0 && s.ColumnsFrom == "" && s.Start == "" && s.Stop == "" && s.Unit == nil && s.Continuous == nil
 }
 
 // LoadRecipe reads a YAML recipe and makes the relative paths in it (files, index tables)
@@ -364,15 +389,16 @@ func (s *Source) problems(at string, bad func(string, string, ...any)) {
 	if s.File == "" {
 		bad(at+"file", "missing")
 	}
-	if (s.Trials == "") == (s.Tensor == "") {
-		bad(at+"trials", "give exactly one of trials and tensor")
+	runs := s.Continuous != nil && s.Continuous.Runs != ""
+	if n := btoi(s.Trials != "") + btoi(s.Tensor != "") + btoi(runs); n != 1 {
+		bad(at+"trials", "give exactly one of trials, tensor and continuous.runs")
 	}
 	if s.TimeUnit != "" && s.TimeUnit != Seconds && s.TimeUnit != Milliseconds {
 		bad(at+"time_unit", "%q, want s or ms", s.TimeUnit)
 	}
 	if s.Tensor != "" {
-		if s.Activity != nil || s.Spikes != nil || len(s.Labels) > 0 || len(s.Events) > 0 {
-			bad(at+"tensor", "activity, spikes, events and labels apply to trials sources only")
+		if s.Activity != nil || s.Spikes != nil || s.Continuous != nil || len(s.Labels) > 0 || len(s.Events) > 0 {
+			bad(at+"tensor", "activity, spikes, continuous, events and labels apply to trials sources only")
 		}
 		if !positive(s.DtMs) {
 			bad(at+"dt_ms", "%g, want > 0", s.DtMs)
@@ -386,8 +412,27 @@ func (s *Source) problems(at string, bad func(string, string, ...any)) {
 	if s.Axes != nil || s.DtMs != 0 {
 		bad(at+"axes", "axes and dt_ms apply to tensor sources only (binned trials give activity.bin_ms)")
 	}
-	if (s.Activity == nil) == (s.Spikes == nil) {
-		bad(at+"activity", "give exactly one of activity (binned) and spikes (spike times)")
+	if btoi(s.Activity != nil)+btoi(s.Spikes != nil)+btoi(s.Continuous != nil) != 1 {
+		bad(at+"activity", "give exactly one of activity (binned in each trial), spikes (spike times) and continuous (one recording cut into trials)")
+	}
+	if c := s.Continuous; c != nil {
+		switch c.Values {
+		case "", Counts, Rates, Continuous:
+		default:
+			bad(at+"continuous.values", "%q, want counts, rates or continuous", c.Values)
+		}
+		if c.Data == "" {
+			bad(at+"continuous.data", "missing: the path of the time × neurons array or TimeSeries")
+		}
+		if c.BinMs < 0 || math.IsInf(c.BinMs, 0) || c.BinMs > 0 && c.Timestamps != "" {
+			bad(at+"continuous.bin_ms", "%g: give bin_ms (> 0) or timestamps, not both", c.BinMs)
+		}
+		if c.Axes != nil && !slices.Equal(c.Axes, []string{AxisNeuron, AxisTime}) && !slices.Equal(c.Axes, []string{AxisTime, AxisNeuron}) {
+			bad(at+"continuous.axes", "%v, want [time, neuron] or [neuron, time]", c.Axes)
+		}
+		if c.RunsLabel != "" && c.Runs == "" {
+			bad(at+"continuous.runs_label", "applies with runs only")
+		}
 	}
 	if len(s.Columns) > 0 && s.ColumnsFrom != "" {
 		bad(at+"columns", "give columns or columns_from, not both")
@@ -461,6 +506,13 @@ func (l *LabelSpec) problems(at string, s *Source, bad func(string, string, ...a
 // YAML returns the recipe with every setting spelled out, for saving beside the prepared data.
 func (r *Recipe) YAML() ([]byte, error) {
 	return strictyaml.Encode(r)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -272,16 +272,28 @@ type recording struct {
 
 // readFile builds the trials of source s in file f.
 func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
-	r, err := openRows(f, s)
+	scale := 1.0
+	if s.TimeUnit == Milliseconds {
+		scale = 1e-3
+	}
+	var st *stream
+	var r *rows
+	var err error
+	if s.Continuous != nil {
+		if st, err = readStream(f, s.Continuous, scale); err != nil {
+			return nil, err
+		}
+	}
+	if s.Continuous != nil && s.Continuous.Runs != "" {
+		r, err = runRows(f, s.Continuous, st, scale)
+	} else {
+		r, err = openRows(f, s)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if r.n == 0 {
-		return nil, fmt.Errorf("%s: no trials", s.Trials)
-	}
-	scale := 1.0
-	if s.TimeUnit == Milliseconds {
-		scale = 1e-3
+		return nil, fmt.Errorf("%s: no trials", r.path)
 	}
 	base := filepath.Base(f.path)
 	rec := &recording{name: base}
@@ -294,7 +306,7 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 		}
 	}
 	startField, stopField := s.Start, s.Stop
-	if r.kind == "table" {
+	if r.kind == "table" || r.kind == "runs" {
 		if startField == "" {
 			startField = "start_time"
 		}
@@ -349,7 +361,29 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 			drop(k, fmt.Sprintf("start %s missing", startField))
 		}
 	}
-	if s.Activity != nil {
+	if st != nil {
+		for k := range trials {
+			if ok[k] {
+				if why := st.cut(&trials[k]); why != "" {
+					drop(k, why)
+				}
+			}
+		}
+		for m := range st.M {
+			rec.units = append(rec.units, fmt.Sprintf("%s#%d", base, m))
+		}
+		if r.kind == "runs" {
+			name := s.Continuous.RunsLabel
+			if name == "" {
+				name = "run"
+			}
+			for k := range trials {
+				n, _ := r.field(k, "value")
+				v, _ := text(n, "")
+				setLabel(&trials[k], name, v)
+			}
+		}
+	} else if s.Activity != nil {
 		if err := readActivity(r, s, trials); err != nil {
 			return nil, err
 		}
@@ -465,6 +499,178 @@ func readActivity(r *rows, s *Source, trials []prepare.Trial) error {
 		trials[k].Continuous = values != Counts
 	}
 	return nil
+}
+
+// stream is a continuous recording: T bins × M neurons, time-major, bin i covering
+// [t0 + i·w, t0 + (i+1)·w) in seconds.
+type stream struct {
+	v          []float64
+	T, M       int
+	t0, w      float64
+	continuous bool
+	where      string
+}
+
+// readStream reads c.Data (an array, or an NWB TimeSeries group) and its time base.
+func readStream(f *file, c *Stream, scale float64) (*stream, error) {
+	path, stamps := c.Data, c.Timestamps
+	st := &stream{t0: c.StartTime * scale, w: c.BinMs / 1e3, continuous: c.Values != Counts, where: c.Data}
+	n, err := f.root.Lookup(path)
+	if err != nil {
+		return nil, err
+	}
+	if n.Class == "group" {
+		// An NWB TimeSeries: data, and timestamps or starting_time with its rate.
+		path = c.Data + "/data"
+		if _, err := n.Member("timestamps"); err == nil && stamps == "" {
+			stamps = c.Data + "/timestamps"
+		} else if s0, err := n.Member("starting_time"); err == nil && stamps == "" && c.BinMs == 0 {
+			v, _, err := f.floats(c.Data + "/starting_time")
+			if err != nil || len(v) != 1 {
+				return nil, fmt.Errorf("%s/starting_time: want one number: %v", c.Data, err)
+			}
+			rate := s0.Attr("rate")
+			var r []float64
+			if rate != nil {
+				r, _ = rate.Float64s()
+			}
+			if len(r) != 1 || !(r[0] > 0) {
+				return nil, fmt.Errorf("%s/starting_time: no positive rate attribute", c.Data)
+			}
+			st.t0, st.w = v[0]*scale, 1/r[0]
+		}
+	}
+	v, n, err := f.floats(path)
+	if err != nil {
+		return nil, err
+	}
+	switch len(n.Shape) {
+	case 1:
+		st.T, st.M = n.Shape[0], 1
+	case 2:
+		st.T, st.M = n.Shape[0], n.Shape[1]
+	default:
+		return nil, fmt.Errorf("%s: shape %v, want time × neurons", path, n.Shape)
+	}
+	if len(c.Axes) == 2 && c.Axes[0] == AxisNeuron {
+		st.T, st.M = st.M, st.T
+		w := make([]float64, len(v))
+		for m := range st.M {
+			for t := range st.T {
+				w[t*st.M+m] = v[m*st.T+t]
+			}
+		}
+		v = w
+	}
+	for i, x := range v {
+		bad := math.IsNaN(x) || math.IsInf(x, 0)
+		if !st.continuous && (x < 0 || x != math.Trunc(x)) {
+			bad = true
+		}
+		if bad {
+			return nil, fmt.Errorf("%s: bin %d, neuron %d: %g is not %s", path, i/st.M+1, i%st.M+1, x, map[bool]string{true: "a finite value", false: "a spike count (values: counts wants non-negative integers; say values: rates or continuous)"}[st.continuous])
+		}
+	}
+	st.v = v
+	if stamps != "" {
+		ts, _, err := f.floats(stamps)
+		if err != nil {
+			return nil, err
+		}
+		if len(ts) != st.T || st.T < 2 {
+			return nil, fmt.Errorf("%s: %d timestamps for %d bins", stamps, len(ts), st.T)
+		}
+		w := (ts[len(ts)-1] - ts[0]) / float64(len(ts)-1)
+		for i := 1; i < len(ts); i++ {
+			if d := ts[i] - ts[i-1]; !(math.Abs(d-w) <= 1e-6*w) {
+				return nil, fmt.Errorf("%s: timestamps %d and %d are %g apart, the mean step is %g: bins must be evenly spaced", stamps, i, i+1, d, w)
+			}
+		}
+		st.t0, st.w = ts[0]*scale, w*scale
+	}
+	if !(st.w > 0) {
+		return nil, fmt.Errorf("%s: no bin width: give continuous.bin_ms or timestamps", c.Data)
+	}
+	return st, nil
+}
+
+// cut gives tr (Start and Duration set on the recording's clock) the full bins inside it, or
+// says why it has none.
+func (st *stream) cut(tr *prepare.Trial) string {
+	const tol = 1e-9
+	i0 := max(0, int(math.Ceil((tr.Start-st.t0)/st.w-tol)))
+	i1 := min(st.T, int(math.Floor((tr.Start+tr.Duration-st.t0)/st.w+tol)))
+	if i1-i0 < 1 {
+		return fmt.Sprintf("trial %.10g–%.10g s holds no full bin of %s (%.10g–%.10g s)", tr.Start, tr.Start+tr.Duration, st.where, st.t0, st.t0+float64(st.T)*st.w)
+	}
+	tr.Counts = make([][]float64, st.M)
+	for m := range st.M {
+		row := make([]float64, i1-i0)
+		for i := range row {
+			row[i] = st.v[(i0+i)*st.M+m]
+		}
+		tr.Counts[m] = row
+	}
+	tr.Start, tr.Duration, tr.BinWidth, tr.Continuous = st.t0+float64(i0)*st.w, 0, st.w, st.continuous
+	return ""
+}
+
+// runRows makes one trial of every run of bins with one value of the per-bin label c.Runs:
+// fields start and stop (seconds, the run's edges) and value.
+func runRows(f *file, c *Stream, st *stream, scale float64) (*rows, error) {
+	n, err := f.get(c.Runs)
+	if err != nil {
+		return nil, err
+	}
+	var vals []string
+	if n.IsNumeric() {
+		v, _ := n.Float64s()
+		for _, x := range v {
+			vals = append(vals, strconv.FormatFloat(x, 'g', -1, 64))
+		}
+	} else if n.Class == "cell" {
+		for i, c := range n.Children {
+			t, err := text(c, fmt.Sprintf("%s{%d}", n.Name, i+1))
+			if err != nil {
+				return nil, err
+			}
+			vals = append(vals, t)
+		}
+	} else if vals, err = n.Strings(); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Runs, err)
+	}
+	if len(vals) != st.T {
+		return nil, fmt.Errorf("%s: %d labels for %d bins of %s", c.Runs, len(vals), st.T, c.Data)
+	}
+	type run struct {
+		a, b int
+		v    string
+	}
+	var runs []run
+	for i, v := range vals {
+		if len(runs) > 0 && runs[len(runs)-1].v == v {
+			runs[len(runs)-1].b = i + 1
+			continue
+		}
+		runs = append(runs, run{i, i + 1, v})
+	}
+	// The edges are in seconds; readFile scales what it reads by time_unit, so undo it here.
+	return &rows{path: c.Runs, kind: "runs", n: len(runs),
+		field: func(k int, name string) (*formats.Node, error) {
+			ru := runs[k]
+			switch name {
+			case "start_time":
+				return &formats.Node{Class: "double", Shape: []int{1, 1}, Data: []float64{(st.t0 + float64(ru.a)*st.w) / scale}}, nil
+			case "stop_time":
+				return &formats.Node{Class: "double", Shape: []int{1, 1}, Data: []float64{(st.t0 + float64(ru.b)*st.w) / scale}}, nil
+			case "value":
+				return &formats.Node{Class: "string", Shape: []int{1}, Data: []string{ru.v}}, nil
+			}
+			return nil, fmt.Errorf("runs of %s have start_time, stop_time and value, not %q", c.Runs, name)
+		},
+		where: func(k int, name string) string { return fmt.Sprintf("run %d (bins %d–%d) of %s", k+1, runs[k].a+1, runs[k].b, c.Runs) },
+		has:   func(name string) bool { return name == "start_time" || name == "stop_time" || name == "value" },
+	}, nil
 }
 
 // nwbSpikes gives each trial the spikes of every unit of an NWB units table that fall within

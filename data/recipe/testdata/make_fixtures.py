@@ -21,7 +21,11 @@ expected.npz, an independent check of the Go binning.
     trials.nwb     NWB layout (h5py): /units with ragged spike_times (s, session clock) and a
                    quality column; /intervals/trials with start_time, stop_time,
                    go_cue_time, move_onset_time (one NaN), a string condition and a numeric
-                   target column; trial k spans [2k, 2k + 1) s
+                   target column; trial k spans [2k, 2k + 0.2) s; a TimeSeries of rates
+                   (100 Hz, starting_time 0) and a behavioural series with timestamps
+    continuous.npz X: 300 bins × 2 neurons of 10 ms from 0.5 s (value 1000 m + i), also as Xt
+                   (neurons × time) with timestamps t; a trial table (start, stop, go in s); a
+                   per-bin label phase (rest, move, rest)
     pool/u*.npz    one file per unit and block: eventtimes (trials × [TS, GO, MO, TE], int ms,
                    one TE missing as int64 min), event_names, spiketimes (3 × spikes: time ms from
                    trial start, trial index from 0, direction), plus toc.npz (files, condition,
@@ -102,6 +106,30 @@ def nwb_fixture():
         tr.create_dataset("move_onset_time", data=mo)
         tr.create_dataset("condition", data=np.array(COND, dtype=object), dtype=h5py.string_dtype())
         tr.create_dataset("target", data=np.array(TARGET))
+        # A TimeSeries of rates at 100 Hz from 0 s (value 1000 m + i at bin i) and a behavioural
+        # series with timestamps (hand position x, y at 50 Hz from 0.01 s).
+        ts = f.create_group("processing/ecephys/rates")
+        ts.attrs["neurodata_type"] = "TimeSeries"
+        ts.create_dataset("data", data=np.array([[1000.0 * m + i for m in range(2)] for i in range(1200)]))
+        st = ts.create_dataset("starting_time", data=0.0)
+        st.attrs["rate"] = 100.0
+        st.attrs["unit"] = "seconds"
+        hand = f.create_group("processing/behavior/hand")
+        hand.attrs["neurodata_type"] = "SpatialSeries"
+        hand.create_dataset("data", data=np.array([[np.sin(i / 10.0), np.cos(i / 10.0)] for i in range(600)]))
+        hand.create_dataset("timestamps", data=0.01 + 0.02 * np.arange(600))
+
+
+def continuous_fixtures():
+    # 10 ms bins from t = 0.5 s; value 1000 m + i at bin i, neuron m (rates, any real number).
+    T, Mc = 300, 2
+    X = np.array([[1000.0 * m + i for m in range(Mc)] for i in range(T)])
+    # Trial table: start, stop, go (s); the third trial ends past the data.
+    trials = np.array([[0.6, 1.0, 0.8], [1.5, 2.05, 1.7], [3.6, 4.0, 3.8]])
+    phase = np.array(["rest"] * 100 + ["move"] * 50 + ["rest"] * 150)
+    np.savez("continuous.npz", X=X, Xt=X.T.copy(), trials=trials, phase=phase,
+             t=0.5 + 0.01 * np.arange(T))
+    return X
 
 
 def pool_fixtures():
@@ -160,6 +188,7 @@ def expected():
 if __name__ == "__main__":
     mat_fixtures()
     tensor_fixture()
+    continuous_fixtures()
     nwb_fixture()
     pool_fixtures()
     expected()
