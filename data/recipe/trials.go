@@ -668,8 +668,10 @@ func runRows(f *file, c *Stream, st *stream, scale float64) (*rows, error) {
 			}
 			return nil, fmt.Errorf("runs of %s have start_time, stop_time and value, not %q", c.Runs, name)
 		},
-		where: func(k int, name string) string { return fmt.Sprintf("run %d (bins %d–%d) of %s", k+1, runs[k].a+1, runs[k].b, c.Runs) },
-		has:   func(name string) bool { return name == "start_time" || name == "stop_time" || name == "value" },
+		where: func(k int, name string) string {
+			return fmt.Sprintf("run %d (bins %d–%d) of %s", k+1, runs[k].a+1, runs[k].b, c.Runs)
+		},
+		has: func(name string) bool { return name == "start_time" || name == "stop_time" || name == "value" },
 	}, nil
 }
 
