@@ -400,3 +400,23 @@ prepare: {bin_ms: 20, smooth_ms: 0}
 		t.Errorf("hand x at 2.01 s: %g, want %g", got, want)
 	}
 }
+
+// prepare --init: the proposed recipe of every recognisable fixture is accepted as it is.
+func TestProposeLoads(t *testing.T) {
+	for _, name := range []string{"structs.mat", "cells.mat", "trials.nwb", "pool/u0_b1.npz", "before_after.mat"} {
+		b, err := Propose("testdata/" + name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		r, err := Parse(name, b)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, b)
+		}
+		if _, _, err := Load(r); err != nil {
+			t.Errorf("%s: proposed recipe fails: %v\n%s", name, err, b)
+		}
+		if !strings.Contains(string(b), "GUESS") {
+			t.Errorf("%s: no guess marked:\n%s", name, b)
+		}
+	}
+}
