@@ -79,6 +79,9 @@ The recipe language is documented in docs/recipes.md.`,
 				return err
 			}
 			fmt.Fprint(cmd.OutOrStdout(), rep)
+			for _, w := range data.Warnings(ds) {
+				slog.Warn(w, "out", out)
+			}
 			slog.Info("prepared", "out", out, "segments", ds.S, "bins", ds.T, "neurons", ds.M, "dt", ds.Dt)
 			return nil
 		},

@@ -318,17 +318,20 @@ func (p *proposer) activity(field string, m *formats.Node, all []*formats.Node) 
 	p.values(m)
 }
 
-// values writes values (counts when every number is a non-negative integer) and bin_ms.
-func (p *proposer) values(m *formats.Node) {
+// isCounts reports whether every number of m is a non-negative integer.
+func isCounts(m *formats.Node) bool {
 	v, _ := m.Float64s()
-	counts := true
 	for _, x := range v {
 		if x < 0 || x != math.Trunc(x) {
-			counts = false
-			break
+			return false
 		}
 	}
-	if counts {
+	return true
+}
+
+// values writes values (counts when every number is a non-negative integer) and bin_ms.
+func (p *proposer) values(m *formats.Node) {
+	if isCounts(m) {
 		p.line("  values: counts               # every number is a non-negative integer")
 	} else {
 		p.line("  values: continuous           # GUESS: not counts (rates: values: rates)")
@@ -341,6 +344,9 @@ func (p *proposer) prepareCounts(m *formats.Node) {
 	p.line("  bin_ms: 20                   # a multiple of the file's bins")
 	p.line("  smooth_ms: 40                # Gaussian σ; 0 for none")
 	p.line("  units: rates")
+	if isCounts(m) {
+		p.line("  soft_norm: 5                 # rate / (range + 5 Hz): unit scale for the fit")
+	}
 	p.line("  epochs: [{name: trial, align: start, to_align: end}]   # the whole trial; see docs/recipes.md for events")
 }
 
@@ -411,6 +417,7 @@ func (p *proposer) eventMatrix() bool {
 	p.line("  bin_ms: 20")
 	p.line("  smooth_ms: 40")
 	p.line("  units: rates")
+	p.line("  soft_norm: 5                 # rate / (range + 5 Hz): unit scale for the fit")
 	p.line("  skip_incomplete: true")
 	p.line("  checks: {events: [%s]}   # present and in this order, or the trial is dropped and reported", strings.Join(en, ", "))
 	p.line("  epochs: [{name: trial, align: %s, to_align: %s}]   # the whole trial", en[0], en[len(en)-1])
