@@ -145,6 +145,9 @@ type Spikes struct {
 	// Units is an NWB units table (e.g. /units): ragged spike_times, one row per unit, in
 	// seconds on the session clock; each trial takes the spikes between its start and stop.
 	Units string `yaml:"units,omitempty"`
+	// Where keeps the units of Units whose columns hold the values given, e.g.
+	// {quality: good} or {location: M1}; default every unit.
+	Where map[string]string `yaml:"where,omitempty"`
 	// Table is a numeric matrix with one spike per row (or per column: the longer axis is the
 	// spikes), giving for each spike its time and the trial it belongs to (and optionally its
 	// unit). Time, Trial and Unit are positions (1 = first) of those fields. A spike with a NaN
@@ -460,6 +463,8 @@ func (s *Source) problems(at string, bad func(string, string, ...any)) {
 			bad(at+"spikes", "table needs time and trial (and optionally unit): distinct positions, 1 = first field")
 		case sp.Units != "" && (sp.Time != 0 || sp.Trial != 0 || sp.Unit != 0 || sp.Relative != nil):
 			bad(at+"spikes", "time, trial, unit and relative apply to a spike table only")
+		case sp.Table != "" && sp.Where != nil:
+			bad(at+"spikes.where", "applies to an NWB units table only")
 		}
 		if sp.FirstTrial < 0 {
 			bad(at+"spikes.first_trial", "%d, want ≥ 0", sp.FirstTrial)

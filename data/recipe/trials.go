@@ -7,8 +7,10 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/jedi-neuro/jedi/data/formats"
+	"github.com/jedi-neuro/jedi/data/formats/nwb"
 	"github.com/jedi-neuro/jedi/data/prepare"
 )
 
@@ -403,7 +405,7 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 		var labelRows map[int][]float64
 		var err error
 		if s.Spikes.Units != "" {
-			rec.units, err = nwbSpikes(f, s.Spikes.Units, trials, base)
+			rec.units, err = nwbSpikes(f, s.Spikes, trials, base)
 		} else {
 			rec.units, labelRows, err = tableSpikes(f, s, trials, scale, base)
 		}
@@ -675,45 +677,55 @@ func runRows(f *file, c *Stream, st *stream, scale float64) (*rows, error) {
 	}, nil
 }
 
-// nwbSpikes gives each trial the spikes of every unit of an NWB units table that fall within
-// its edges (session clock), and returns the units' names (file#id).
-func nwbSpikes(f *file, table string, trials []prepare.Trial, base string) ([]string, error) {
-	ids, _, err := f.floats(table + "/id")
+// nwbSpikes gives each trial the spikes of the NWB units table (session clock) that fall
+// within its edges, for the units whose columns match sp.Where, and returns their names
+// (file#id).
+func nwbSpikes(f *file, sp *Spikes, trials []prepare.Trial, base string) ([]string, error) {
+	if f.h == nil {
+		return nil, fmt.Errorf("spikes.units: %s is not an HDF5 (NWB) file", base)
+	}
+	table, err := f.root.Lookup(sp.Units)
 	if err != nil {
 		return nil, err
 	}
-	times, _, err := f.floats(table + "/spike_times")
+	path := "/" + strings.TrimPrefix(sp.Units, "/")
+	u, err := nwb.ReadUnits(f.h, table, path)
 	if err != nil {
 		return nil, err
 	}
-	ends, _, err := f.floats(table + "/spike_times_index")
-	if err != nil {
-		return nil, err
-	}
-	if len(ends) != len(ids) {
-		return nil, fmt.Errorf("%s/spike_times_index: %d entries for %d units", table, len(ends), len(ids))
-	}
-	units := make([]string, len(ids))
-	perUnit := make([][]float64, len(ids))
-	lo := 0
-	for u, e := range ends {
-		hi := int(e)
-		if float64(hi) != e || hi < lo || hi > len(times) {
-			return nil, fmt.Errorf("%s/spike_times_index: entry %d is %v after %d: want a non-decreasing end ≤ %d", table, u, e, lo, len(times))
+	var keep []int
+	for i := range u.IDs {
+		ok := true
+		for _, col := range sortedKeys(sp.Where) {
+			want := sp.Where[col]
+			switch {
+			case u.Labels[col] != nil:
+				ok = ok && u.Labels[col][i] == want
+			case u.Columns[col] != nil:
+				ok = ok && strconv.FormatFloat(u.Columns[col][i], 'g', -1, 64) == want
+			default:
+				return nil, fmt.Errorf("spikes.where: %s has no column %q with one value per unit (columns: %v)", sp.Units, col, append(sortedKeys(u.Labels), sortedKeys(u.Columns)...))
+			}
 		}
-		st := slices.Clone(times[lo:hi])
-		for i, t := range st {
+		if ok {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == 0 {
+		return nil, fmt.Errorf("spikes.where %v: none of the %d units of %s matches", sp.Where, len(u.IDs), sp.Units)
+	}
+	units := make([]string, len(keep))
+	perUnit := make([][]float64, len(keep))
+	for j, i := range keep {
+		st := slices.Clone(u.Spikes[i])
+		for n, t := range st {
 			if math.IsNaN(t) || math.IsInf(t, 0) {
-				return nil, fmt.Errorf("%s/spike_times[%d] (unit %d): %g, want a finite time", table, lo+i, u, t)
+				return nil, fmt.Errorf("%s/spike_times: unit %d (id %d), spike %d: %g, want a finite time", path, i, u.IDs[i], n, t)
 			}
 		}
 		sort.Float64s(st)
-		perUnit[u] = st
-		units[u] = fmt.Sprintf("%s#%g", base, ids[u])
-		lo = hi
-	}
-	if lo != len(times) {
-		return nil, fmt.Errorf("%s/spike_times_index: the last unit ends at %d, spike_times has %d", table, lo, len(times))
+		perUnit[j] = st
+		units[j] = fmt.Sprintf("%s#%d", base, u.IDs[i])
 	}
 	for k := range trials {
 		tr := &trials[k]
@@ -722,10 +734,10 @@ func nwbSpikes(f *file, table string, trials []prepare.Trial, base string) ([]st
 			continue
 		}
 		a, b := tr.Start, tr.Start+tr.Duration
-		for u, st := range perUnit {
-			i := sort.SearchFloat64s(st, a)
-			j := sort.Search(len(st), func(j int) bool { return st[j] > b })
-			tr.Spikes[u] = st[i:j:j]
+		for j, st := range perUnit {
+			lo := sort.SearchFloat64s(st, a)
+			hi := sort.Search(len(st), func(i int) bool { return st[i] > b })
+			tr.Spikes[j] = st[lo:hi:hi]
 		}
 	}
 	return units, nil
