@@ -266,6 +266,7 @@ func Parse(name string, b []byte) (*Recipe, error) {
 // In a single-source recipe written at the top level, "sources[0]." paths are its top level.
 func withLine(msg string, lines map[string]int, inline bool) string {
 	key, _, _ := strings.Cut(msg, ": ")
+	key, _, _ = strings.Cut(key, " (")
 	if inline {
 		key = strings.TrimPrefix(key, "sources[0].")
 		msg = strings.TrimPrefix(msg, "sources[0].")
@@ -373,12 +374,14 @@ func (r *Recipe) problems() []error {
 	if tensors > 0 && tensors < len(r.Sources) {
 		bad("sources", "tensor and trials sources cannot be mixed")
 	}
+	// The prepare and pool checks say "recipe: field: …" and "pool: field: …"; as keys of
+	// this recipe those are prepare.field and pool.field.
 	if err := r.Prepare.Validate(); err != nil {
-		bad("prepare", "%s", strings.TrimPrefix(err.Error(), "recipe: "))
+		errs = append(errs, errors.New("prepare."+strings.TrimPrefix(err.Error(), "recipe: ")))
 	}
 	if r.Pool != nil {
 		if err := r.Pool.Validate(); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, errors.New("pool."+strings.TrimPrefix(err.Error(), "pool: ")))
 		}
 		if tensors > 0 {
 			bad("pool", "applies to trials sources only")
