@@ -422,7 +422,7 @@ func TestPrepareChecks(t *testing.T) {
 	if rep.MeanRateHz[1] != 1 || rep.MeanRateHz[0] != 2 {
 		t.Errorf("mean rates %v, want [2 1]", rep.MeanRateHz)
 	}
-	if !strings.Contains(rep.String(), "3 of 5 trials dropped by the checks") ||
+	if !strings.Contains(rep.String(), "3 of 5 trials dropped:") ||
 		!strings.Contains(rep.String(), "dropped session 2 trial 9: move − go = 20 ms") {
 		t.Errorf("report text:\n%s", rep)
 	}

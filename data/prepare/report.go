@@ -19,7 +19,8 @@ type Report struct {
 	Kept []int
 	// Dropped lists the units left out.
 	Dropped []DroppedUnit
-	// DroppedTrials lists the trials that failed the recipe's checks, in trial order.
+	// DroppedTrials lists the trials left out, and why: those without valid edges or labels
+	// (reported by the reader) and those failing the recipe's checks, in trial order.
 	DroppedTrials []TrialNote
 	// Skipped lists the windows that gave no segment; Clipped those cut to the trial.
 	Skipped, Clipped []WindowNote
@@ -60,7 +61,7 @@ func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d trials → %d segments; %d of %d units kept\n", r.Trials, r.Segments, len(r.Kept), r.Units)
 	if n := len(r.DroppedTrials); n > 0 {
-		fmt.Fprintf(&b, "%d of %d trials dropped by the checks:\n", n, r.Trials)
+		fmt.Fprintf(&b, "%d of %d trials dropped:\n", n, r.Trials)
 		for _, t := range r.DroppedTrials {
 			fmt.Fprintf(&b, "dropped %s: %s\n", t.ID, t.Reason)
 		}

@@ -165,7 +165,7 @@ func TestRiehle(t *testing.T) {
 			t.Errorf("unit %s, bin %d: mean %g, recomputed %g (%d trials)", unit, b, got, want, n)
 		}
 	}
-	if !strings.Contains(rep.String(), "trials dropped by the checks") {
+	if !strings.Contains(rep.String(), "trials dropped:") {
 		t.Error("report does not say which trials were dropped")
 	}
 }
