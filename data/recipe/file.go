@@ -102,5 +102,8 @@ func (f *file) floats(path string) ([]float64, *formats.Node, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if err := sized(v, n, path); err != nil {
+		return nil, nil, err
+	}
 	return v, n, nil
 }

@@ -48,6 +48,8 @@ func openRows(f *file, s *Source) (*rows, error) {
 			where: func(k int, name string) string { return fmt.Sprintf("%s(%d).%s", p, k+1, name) },
 			has:   func(name string) bool { return slices.Contains(n.Fields, name) },
 		}, nil
+	case n.Class == "cell" && len(n.Children) != n.NumElements():
+		return nil, fmt.Errorf("%s: %d cells for shape %v", p, len(n.Children), n.Shape)
 	case n.Class == "cell":
 		return &rows{path: p, kind: "cell array", n: n.NumElements(),
 			field: func(k int, name string) (*formats.Node, error) {
@@ -221,6 +223,9 @@ func intMin(n *formats.Node) float64 {
 
 // element returns element k (row-major) of a numeric or string array as a one-element node.
 func element(n *formats.Node, k int) (*formats.Node, error) {
+	if k >= n.NumElements() || k >= dataLen(n) {
+		return nil, fmt.Errorf("%s: element %d of %d", n.Name, k+1, min(n.NumElements(), dataLen(n)))
+	}
 	switch d := n.Data.(type) {
 	case []float64:
 		x := d[k]
@@ -232,6 +237,30 @@ func element(n *formats.Node, k int) (*formats.Node, error) {
 		return &formats.Node{Name: n.Name, Class: "string", Shape: []int{1}, Data: []string{d[k]}}, nil
 	}
 	return nil, fmt.Errorf("%s: class %s has no values to index", n.Name, n.Class)
+}
+
+// dataLen returns the number of values a node holds.
+func dataLen(n *formats.Node) int {
+	switch d := n.Data.(type) {
+	case []float64:
+		return len(d)
+	case []string:
+		return len(d)
+	}
+	return 0
+}
+
+// sized checks that a numeric array holds as many values as its shape says, so that indexing
+// by the shape cannot run past them on a malformed file.
+func sized(v []float64, n *formats.Node, path string) error {
+	p := 1
+	for _, d := range n.Shape {
+		p *= d
+	}
+	if len(v) != p {
+		return fmt.Errorf("%s: %d values for shape %v", path, len(v), n.Shape)
+	}
+	return nil
 }
 
 // number returns a one-element numeric node's value.
@@ -465,6 +494,9 @@ func readActivity(r *rows, s *Source, trials []prepare.Trial) error {
 		v, err := n.Float64s()
 		if err != nil {
 			return fmt.Errorf("%s: %w", where, err)
+		}
+		if err := sized(v, n, where); err != nil {
+			return err
 		}
 		var M, T int
 		switch len(n.Shape) {
@@ -932,6 +964,9 @@ func readLabels(f *file, r *rows, s *Source, trials []prepare.Trial, idx *indexC
 				}
 				var e *formats.Node
 				if n.Class == "cell" {
+					if i >= len(n.Children) {
+						return fmt.Errorf("label %s: %s: %d cells, element %d asked", name, l.Vector, len(n.Children), i+1)
+					}
 					e = n.Children[i]
 				} else if e, err = element(n, i); err != nil {
 					return fmt.Errorf("label %s: %w", name, err)
