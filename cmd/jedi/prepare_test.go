@@ -1,0 +1,39 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// prepare --init proposes a recipe that prepare --recipe accepts as it is, and a misspelt key
+// is answered with its line and the nearest valid key.
+func TestPrepareInit(t *testing.T) {
+	dir := t.TempDir()
+	fixture, err := filepath.Abs("../../data/recipe/testdata/trials.nwb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, dir, "prepare", "--init", fixture)
+	if code != 0 || !strings.Contains(stdout, "trials: /intervals/trials") || !strings.Contains(stdout, "GUESS") {
+		t.Fatalf("--init: exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := run(t, dir, "prepare", "--recipe", "r.yaml", "--out", "d.npz"); code != 0 || !strings.Contains(out, "6 trials") {
+		t.Fatalf("the proposed recipe: exit %d, %s, %s", code, out, stderr)
+	}
+	bad := strings.Replace(stdout, "  bin_ms: 20", "  bin_sm: 20", 1)
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = run(t, dir, "prepare", "--recipe", "bad.yaml", "--out", "d.npz")
+	if code == 0 || !strings.Contains(stderr, `unknown key "bin_sm" (did you mean "bin_ms"?)`) || !strings.Contains(stderr, "line ") {
+		t.Errorf("misspelt key: exit %d, stderr %q", code, stderr)
+	}
+	if _, stderr, code := run(t, dir, "prepare", "--init", fixture, "--out", "x.npz"); code == 0 || !strings.Contains(stderr, "--init") {
+		t.Errorf("--init with --out: exit %d, %q", code, stderr)
+	}
+}
