@@ -60,6 +60,9 @@ type WindowNote struct {
 func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d trials → %d segments; %d of %d units kept\n", r.Trials, r.Segments, len(r.Kept), r.Units)
+	if len(r.UnitIDs) > 0 {
+		fmt.Fprintf(&b, "neurons (pooled units, in dataset order): %s\n", strings.Join(r.UnitIDs, " "))
+	}
 	if n := len(r.DroppedTrials); n > 0 {
 		fmt.Fprintf(&b, "%d of %d trials dropped:\n", n, r.Trials)
 		for _, t := range r.DroppedTrials {
