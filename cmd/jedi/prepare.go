@@ -23,7 +23,8 @@ func newPrepare() *cobra.Command {
 		Long: `Read the recording a source recipe names, cut its trials into epochs, bin, smooth and
 normalise them (see data/recipe and data/prepare), and write the dataset to --out. The resolved
 recipe, every default spelled out and the file path made absolute, is written beside it as
-OUT.recipe.yaml, so that the dataset can be made again. A relative file in the recipe is
+OUT.recipe.yaml, so that the dataset can be made again, and the report of what was left out
+(trials, units, windows, each with its reason) as OUT.report.txt. A relative file in the recipe is
 relative to the recipe's directory; --file reads another copy of the recording (the shipped
 recipes expect the shared data beside the clone) and is recorded in OUT.recipe.yaml.
 
@@ -74,6 +75,12 @@ The recipe language is documented in docs/recipes.md.`,
 			}
 			if err := fsutil.WriteFileAtomic(out+".recipe.yaml", func(w io.Writer) error {
 				_, err := io.Copy(w, bytes.NewReader(resolved))
+				return err
+			}); err != nil {
+				return err
+			}
+			if err := fsutil.WriteFileAtomic(out+".report.txt", func(w io.Writer) error {
+				_, err := io.WriteString(w, rep.String())
 				return err
 			}); err != nil {
 				return err

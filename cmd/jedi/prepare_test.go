@@ -22,7 +22,7 @@ func TestPrepareInit(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(stdout), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, stderr, code := run(t, dir, "prepare", "--recipe", "r.yaml", "--out", "d.npz"); code != 0 || !strings.Contains(out, "6 trials") {
+	if out, stderr, code := run(t, dir, "prepare", "--recipe", "r.yaml", "--out", "d.npz"); code != 0 || !strings.Contains(out, "6 trials") || !fileHas(t, filepath.Join(dir, "d.npz.report.txt"), "6 trials") {
 		t.Fatalf("the proposed recipe: exit %d, %s, %s", code, out, stderr)
 	}
 	bad := strings.Replace(stdout, "  bin_ms: 20", "  bin_sm: 20", 1)
@@ -36,4 +36,10 @@ func TestPrepareInit(t *testing.T) {
 	if _, stderr, code := run(t, dir, "prepare", "--init", fixture, "--out", "x.npz"); code == 0 || !strings.Contains(stderr, "--init") {
 		t.Errorf("--init with --out: exit %d, %q", code, stderr)
 	}
+}
+
+func fileHas(t *testing.T, path, s string) bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(b), s)
 }
