@@ -420,3 +420,19 @@ func TestProposeLoads(t *testing.T) {
 		}
 	}
 }
+
+// Plain HDF5 datasets: a tensor, and a chunked, compressed 3-D array of trials.
+func TestHDF5Arrays(t *testing.T) {
+	d, _ := load(t, `
+file: arrays.h5
+trials: /trials/counts
+activity: {axes: [trial, neuron, time], bin_ms: 1}
+`+counts20)
+	want, shape := expected(t, "struct_binned")
+	sameAsNumpy(t, d, want, shape)
+	d, _ = load(t, "{file: arrays.h5, tensor: X, axes: [neuron, condition, time], dt_ms: 10}")
+	// X[m, c, t] = 100c + 10t + m.
+	if d.S != 4 || d.T != 5 || d.M != 3 || d.Activity[(2*5+3)*3+1] != 231 {
+		t.Errorf("S %d T %d M %d, X[1,2,3] → %g", d.S, d.T, d.M, d.Activity[(2*5+3)*3+1])
+	}
+}

@@ -140,7 +140,7 @@ func loadTensors(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		d, rp, err := fromTensor(f.root, s)
+		d, rp, err := fromTensor(f.get, s)
 		f.Close()
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", s.File, err)
@@ -181,8 +181,8 @@ func concat(a, b *data.Dataset) *data.Dataset {
 
 // fromTensor builds one segment per condition of a time × neuron × condition tensor (in any
 // axis order).
-func fromTensor(root *formats.Node, s *Source) (*data.Dataset, *prepare.Report, error) {
-	n, err := root.Lookup(s.Tensor)
+func fromTensor(get func(path string) (*formats.Node, error), s *Source) (*data.Dataset, *prepare.Report, error) {
+	n, err := get(s.Tensor)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -146,7 +146,7 @@ func TestTensorAxes(t *testing.T) {
 	root := &formats.Node{Class: "mat", Children: []*formats.Node{
 		{Name: "X", Class: "double", Shape: []int{C, T, M}, Data: v}}}
 	src := &Source{File: "mem", Tensor: "X", Axes: []string{"condition", "time", "neuron"}, DtMs: 5}
-	d, rep, err := fromTensor(root, src)
+	d, rep, err := fromTensor(root.Lookup, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestTensorAxes(t *testing.T) {
 	}
 	root.Children[0] = &formats.Node{Name: "X", Class: "double", Shape: []int{T, M, C}, Data: w}
 	src.Axes = []string{"time", "neuron", "condition"}
-	d2, _, err := fromTensor(root, src)
+	d2, _, err := fromTensor(root.Lookup, src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ expected.npz, an independent check of the Go binning.
                    k); a 1×1 struct S whose field trials is the same struct array
     cells.mat      v5: cell array C{k} = bins × neurons; labels in a parallel cell of chars
     before_after.mat  v5: two variables before, after (trials × neurons × bins, spike counts)
+    arrays.h5      plain HDF5: the tensor X below, and trials/counts (K × M × T uint8, chunked,
+                   deflate + shuffle)
     tensor.npz     X: rates, neuron × condition × time (3 × 4 × 5), value 100c + 10t + m
     trials.nwb     NWB layout (h5py): /units with ragged spike_times (s, session clock) and a
                    quality column; /intervals/trials with start_time, stop_time,
@@ -71,6 +73,11 @@ def tensor_fixture():
             for t in range(5):
                 X[m, c, t] = 100 * c + 10 * t + m
     np.savez("tensor.npz", X=X)
+    # The same tensor and the struct array's counts as plain HDF5 datasets (trials × neurons ×
+    # bins), the second chunked and compressed.
+    with h5py.File("arrays.h5", "w") as f:
+        f.create_dataset("X", data=X)
+        f.create_dataset("trials/counts", data=COUNTS.astype(np.uint8), chunks=(1, M, T), compression="gzip", shuffle=True)
 
 
 def nwb_fixture():
