@@ -245,7 +245,7 @@ func Parse(name string, b []byte) (*Recipe, error) {
 	}
 	r := &Recipe{Sources: doc.Sources, Prepare: doc.Prepare, Pool: doc.Pool}
 	var errs []error
-	inline := !reflectZero(doc.Source)
+	inline := !isZero(doc.Source)
 	switch {
 	case inline && len(doc.Sources) > 0:
 		errs = append(errs, fmt.Errorf("sources: a source's keys at the top level and a sources list; give one"))
@@ -284,7 +284,7 @@ func withLine(msg string, lines map[string]int, inline bool) string {
 	return msg
 }
 
-func reflectZero(s Source) bool {
+func isZero(s Source) bool {
 	return s.File == "" && s.Trials == "" && s.Tensor == "" && s.Activity == nil && s.Spikes == nil &&
 		len(s.Labels) == 0 && len(s.Events) == 0 && s.TimeUnit == "" && len(s.Axes) == 0 && s.DtMs == 0 &&
 		len(s.Columns) == 0 && s.ColumnsFrom == "" && s.Start == "" && s.Stop == "" && s.Unit == nil && s.Continuous == nil

@@ -17,7 +17,7 @@ import (
 // rows is the trials of one file, whatever holds them: n trials, the fields of each.
 type rows struct {
 	path string // the recipe's trials path
-	kind string // "struct array", "cell array", "table", "matrix"
+	kind string // "struct array", "cell array", "table", "tensor", "matrix", "runs"
 	n    int
 	// field returns field name of trial k ("" for the trial's element itself).
 	field func(k int, name string) (*formats.Node, error)
@@ -25,8 +25,6 @@ type rows struct {
 	where func(k int, name string) string
 	// columns are the table's or matrix's numeric columns: each an event by default.
 	columns []string
-	// has reports whether the trials have the field.
-	has func(name string) bool
 }
 
 // openRows finds the trials at s.Trials in f.
@@ -46,7 +44,6 @@ func openRows(f *file, s *Source) (*rows, error) {
 				return n.Field(k, name)
 			},
 			where: func(k int, name string) string { return fmt.Sprintf("%s(%d).%s", p, k+1, name) },
-			has:   func(name string) bool { return slices.Contains(n.Fields, name) },
 		}, nil
 	case n.Class == "cell" && len(n.Children) != n.NumElements():
 		return nil, fmt.Errorf("%s: %d cells for shape %v", p, len(n.Children), n.Shape)
@@ -67,9 +64,6 @@ func openRows(f *file, s *Source) (*rows, error) {
 					return fmt.Sprintf("%s{%d}", p, k+1)
 				}
 				return fmt.Sprintf("%s{%d}.%s", p, k+1, name)
-			},
-			has: func(name string) bool {
-				return n.NumElements() > 0 && slices.Contains(n.Children[0].Fields, name)
 			},
 		}, nil
 	case n.Class == "group":
@@ -102,7 +96,6 @@ func tableRows(f *file, g *formats.Node, p string) (*rows, error) {
 	n := idx.NumElements()
 	r := &rows{path: p, kind: "table", n: n,
 		where: func(k int, name string) string { return fmt.Sprintf("%s/%s[%d]", p, name, k) },
-		has:   func(name string) bool { _, err := g.Member(name); return err == nil },
 	}
 	for _, c := range names {
 		m, err := g.Member(c)
@@ -164,7 +157,6 @@ func tensorRows(f *file, s *Source) (*rows, error) {
 			return &formats.Node{Name: p, Class: n.Class, Shape: []int{M, T}, Data: out}, nil
 		},
 		where: func(k int, _ string) string { return fmt.Sprintf("%s (trial %d)", p, k+1) },
-		has:   func(string) bool { return false },
 	}, nil
 }
 
@@ -203,7 +195,6 @@ func matrixRows(f *file, s *Source) (*rows, error) {
 			return &formats.Node{Name: name, Class: "double", Shape: []int{1, 1}, Data: []float64{x}}, nil
 		},
 		where: func(k int, name string) string { return fmt.Sprintf("%s(%d, %s)", p, k+1, name) },
-		has:   func(name string) bool { return slices.Contains(names, name) },
 	}, nil
 }
 
@@ -431,7 +422,7 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 		if stopField == "" {
 			return nil, fmt.Errorf("stop: missing: spike times need each trial's end (the field or column holding it)")
 		}
-		var labelRows map[int][]float64
+		var labelRows *spikeRows
 		var err error
 		if s.Spikes.Units != "" {
 			rec.units, err = nwbSpikes(f, s.Spikes, trials, base)
@@ -705,7 +696,6 @@ func runRows(f *file, c *Stream, st *stream, scale float64) (*rows, error) {
 		where: func(k int, name string) string {
 			return fmt.Sprintf("run %d (bins %d–%d) of %s", k+1, runs[k].a+1, runs[k].b, c.Runs)
 		},
-		has: func(name string) bool { return name == "start_time" || name == "stop_time" || name == "value" },
 	}, nil
 }
 
@@ -775,9 +765,15 @@ func nwbSpikes(f *file, sp *Spikes, trials []prepare.Trial, base string) ([]stri
 	return units, nil
 }
 
-// tableSpikes reads a spike table into the trials and returns the units' names and, per
-// trial, the table's rows of that trial (for spike_field labels).
-func tableSpikes(f *file, s *Source, trials []prepare.Trial, scale float64, base string) ([]string, map[int][]float64, error) {
+// spikeRows are the rows of a spike table by trial, F fields each, row after row.
+type spikeRows struct {
+	F  int
+	of map[int][]float64
+}
+
+// tableSpikes reads a spike table into the trials and returns the units' names and the
+// table's rows of each trial (for spike_field labels).
+func tableSpikes(f *file, s *Source, trials []prepare.Trial, scale float64, base string) ([]string, *spikeRows, error) {
 	sp := s.Spikes
 	v, n, err := f.floats(sp.Table)
 	if err != nil {
@@ -822,7 +818,7 @@ func tableSpikes(f *file, s *Source, trials []prepare.Trial, scale float64, base
 		trials[k].Spikes = make([][]float64, len(units))
 	}
 	relative := sp.Relative == nil || *sp.Relative
-	rowsOf := map[int][]float64{}
+	rowsOf := &spikeRows{F: F, of: map[int][]float64{}}
 	for i := range N {
 		tv := at(i, sp.Trial-1)
 		k := int(tv) - sp.FirstTrial
@@ -833,7 +829,7 @@ func tableSpikes(f *file, s *Source, trials []prepare.Trial, scale float64, base
 		for j := range F {
 			row[j] = at(i, j)
 		}
-		rowsOf[k] = append(rowsOf[k], row...)
+		rowsOf.of[k] = append(rowsOf.of[k], row...)
 		t := at(i, sp.Time-1)
 		if math.IsNaN(t) {
 			continue // a trial without spikes, present for its other fields
@@ -852,25 +848,23 @@ func tableSpikes(f *file, s *Source, trials []prepare.Trial, scale float64, base
 			tr.Spikes[m] = append(tr.Spikes[m], t)
 		}
 	}
-	// Keep the field count with the rows so that spikeLabels can split them.
-	rowsOf[-1] = []float64{float64(F)}
 	return units, rowsOf, nil
 }
 
 // spikeLabels sets the labels read from a spike table's fields: one value per trial, the same
 // on every row of the trial; a trial with no row is dropped.
-func spikeLabels(s *Source, trials []prepare.Trial, rowsOf map[int][]float64, drop func(int, string)) error {
+func spikeLabels(s *Source, trials []prepare.Trial, rowsOf *spikeRows, drop func(int, string)) error {
 	for _, name := range sortedKeys(s.Labels) {
 		l := s.Labels[name]
 		if l.SpikeField == 0 {
 			continue
 		}
-		F := int(rowsOf[-1][0])
+		F := rowsOf.F
 		if l.SpikeField > F {
 			return fmt.Errorf("labels.%s: spike_field %d, the spike table has %d fields", name, l.SpikeField, F)
 		}
 		for k := range trials {
-			rows := rowsOf[k]
+			rows := rowsOf.of[k]
 			if len(rows) == 0 {
 				drop(k, fmt.Sprintf("no row in the spike table, so no value for label %s", name))
 				continue
