@@ -2,6 +2,7 @@ package recipe
 
 import (
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -434,5 +435,21 @@ activity: {axes: [trial, neuron, time], bin_ms: 1}
 	// X[m, c, t] = 100c + 10t + m.
 	if d.S != 4 || d.T != 5 || d.M != 3 || d.Activity[(2*5+3)*3+1] != 231 {
 		t.Errorf("S %d T %d M %d, X[1,2,3] → %g", d.S, d.T, d.M, d.Activity[(2*5+3)*3+1])
+	}
+}
+
+// --file DIR reads a glob source and its index tables from another directory.
+func TestSetFileDirectory(t *testing.T) {
+	r, err := LoadRecipe("../../examples/recipes/riehle.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetFile("testdata/pool"); err != nil {
+		t.Fatal(err)
+	}
+	s := r.Sources[0]
+	abs, _ := filepath.Abs("testdata/pool")
+	if s.File != filepath.Join(abs, "*_*.npz") || s.Labels["condition"].Index.File != filepath.Join(abs, "toc.npz") || s.Unit.Index.File != filepath.Join(abs, "toc.npz") {
+		t.Errorf("file %s, index %s, unit index %s", s.File, s.Labels["condition"].Index.File, s.Unit.Index.File)
 	}
 }

@@ -332,8 +332,9 @@ func (r *Recipe) resolve(dir string) {
 }
 
 // SetFile points a one-source recipe at another copy of its recording: path replaces File,
-// or, when File is a glob pattern and path a directory, the pattern is applied in path.
-// Relative paths are relative to the working directory.
+// or, when File is a glob pattern and path a directory, the pattern is applied in path; index
+// tables in the recording's directory are then read from path's. Relative paths are relative
+// to the working directory.
 func (r *Recipe) SetFile(path string) error {
 	if len(r.Sources) != 1 {
 		return fmt.Errorf("--file: the recipe has %d sources; give each its file in the recipe", len(r.Sources))
@@ -345,6 +346,19 @@ func (r *Recipe) SetFile(path string) error {
 	s := &r.Sources[0]
 	if st, err := os.Stat(abs); err == nil && st.IsDir() && hasMeta(s.File) {
 		abs = filepath.Join(abs, filepath.Base(s.File))
+	}
+	// Index tables that sat beside the recording are read from beside the new one.
+	from, to := filepath.Dir(s.File), filepath.Dir(abs)
+	move := func(x *Index) {
+		if x != nil && filepath.Dir(x.File) == from {
+			x.File = filepath.Join(to, filepath.Base(x.File))
+		}
+	}
+	for _, l := range s.Labels {
+		move(l.Index)
+	}
+	if s.Unit != nil {
+		move(s.Unit.Index)
 	}
 	s.File = abs
 	return nil
