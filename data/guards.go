@@ -13,6 +13,23 @@ const (
 	scaleLow  = 0.01
 )
 
+// MinLength is the fewest valid bins a segment needs to be fitted: the recurrent dynamics are
+// fitted on steps from one bin to the next.
+const MinLength = 2
+
+// Fittable returns an error naming the file, the field and the index of the first segment too
+// short to fit (Lengths[s] < MinLength), or nil. Validate accepts such segments, which are
+// valid data; a fit cannot use them.
+func Fittable(d *Dataset) error {
+	for s, L := range d.Lengths {
+		if L < MinLength {
+			return &FieldError{File: d.Source, Field: "lengths", Index: []int{s},
+				Msg: fmt.Sprintf("= %d: a segment needs at least %d bins to be fitted (one step of the dynamics)", L, MinLength)}
+		}
+	}
+	return nil
+}
+
 // Warnings returns what about d, valid as it is, suggests a fit will go wrong, each as a
 // sentence naming the setting that fixes it:
 //   - activity far from unit scale: the 99th percentile of |value| over every valid bin above

@@ -35,3 +35,16 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("padding counted: %v", w)
 	}
 }
+
+func TestFittable(t *testing.T) {
+	d := New(3, 4, 2, 0.01)
+	if err := Fittable(d); err != nil {
+		t.Fatal(err)
+	}
+	d.Lengths[1] = 1
+	d.Source = "d.npz"
+	err := Fittable(d)
+	if err == nil || err.Error() != "d.npz: lengths[1] = 1: a segment needs at least 2 bins to be fitted (one step of the dynamics)" {
+		t.Errorf("one-bin segment: %v", err)
+	}
+}

@@ -36,6 +36,9 @@ checkpoint; 'jedi fit --out RUNDIR --resume' (with the same --data) continues it
 			if err := ds.Validate(); err != nil {
 				return err
 			}
+			if err := data.Fittable(ds); err != nil {
+				return err
+			}
 			var cfg train.Config
 			if resume {
 				cfg, err = train.LoadConfig(filepath.Join(out, train.ConfigFile), train.Config{})

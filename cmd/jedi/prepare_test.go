@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jedi-neuro/jedi/data"
 )
 
 // prepare --init proposes a recipe that prepare --recipe accepts as it is, and a misspelt key
@@ -42,4 +44,21 @@ func fileHas(t *testing.T, path, s string) bool {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	return err == nil && strings.Contains(string(b), s)
+}
+
+// A dataset with a one-bin segment is refused by fit, naming the file, field and index.
+func TestFitRefusesOneBinSegment(t *testing.T) {
+	dir := t.TempDir()
+	d := data.New(2, 3, 2, 0.01)
+	for i := range d.Activity {
+		d.Activity[i] = float64(i%5) / 5
+	}
+	d.Lengths[1] = 1
+	if err := data.WriteNPZ(filepath.Join(dir, "d.npz"), d); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, dir, "-q", "fit", "--data", "d.npz", "--out", "run")
+	if code == 0 || !strings.Contains(stderr, "d.npz: lengths[1] = 1: a segment needs at least 2 bins") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
 }
