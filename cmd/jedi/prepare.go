@@ -17,6 +17,7 @@ import (
 
 func newPrepare() *cobra.Command {
 	var recipePath, out, file, initFile string
+	var seed uint64
 	cmd := &cobra.Command{
 		Use:   "prepare --recipe R.yaml --out data.npz | prepare --init FILE",
 		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
@@ -61,6 +62,12 @@ The recipe language is documented in docs/recipes.md.`,
 					return err
 				}
 			}
+			if cmd.Flags().Changed("seed") {
+				if src.Pool == nil {
+					return fmt.Errorf("prepare: --seed draws pseudo-trials; the recipe has no pool")
+				}
+				src.Pool.Seed = seed
+			}
 			ds, rep, err := recipe.Load(src)
 			if err != nil {
 				return err
@@ -97,5 +104,6 @@ The recipe language is documented in docs/recipes.md.`,
 	cmd.Flags().StringVar(&out, "out", "", "dataset .npz to write (required)")
 	cmd.Flags().StringVar(&file, "file", "", "the recording to read instead of the recipe's file (a directory for a glob)")
 	cmd.Flags().StringVar(&initFile, "init", "", "print a commented starting recipe for this recording")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "the pool's seed for pseudo-trials (overrides pool.seed; recorded in OUT.recipe.yaml)")
 	return cmd
 }

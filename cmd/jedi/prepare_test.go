@@ -62,3 +62,43 @@ func TestFitRefusesOneBinSegment(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// --seed redraws a pool's pseudo-trials, and is recorded in the resolved recipe.
+func TestPrepareSeed(t *testing.T) {
+	dir := t.TempDir()
+	pool, err := filepath.Abs("../../data/recipe/testdata/pool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := `file: ` + pool + `/u*_b*.npz
+time_unit: ms
+trials: eventtimes
+columns_from: event_names
+start: TS
+stop: TE
+spikes: {table: spiketimes, time: 1, trial: 2}
+labels: {direction: {spike_field: 3}}
+unit: {index: {file: ` + pool + `/toc.npz, key: files, column: unit}}
+prepare: {bin_ms: 50, epochs: [{name: m, align: MO, from_ms: -100, to_ms: 100}], checks: {events: [TS, GO, MO, TE]}}
+pool: {match: [direction], min_trials: 3}
+`
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(r), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"1", "2"} {
+		if _, stderr, code := run(t, dir, "-q", "prepare", "--recipe", "r.yaml", "--out", "d"+s+".npz", "--seed", s); code != 0 {
+			t.Fatalf("seed %s: exit %d: %s", s, code, stderr)
+		}
+		if !fileHas(t, filepath.Join(dir, "d"+s+".npz.recipe.yaml"), "seed: "+s) {
+			t.Errorf("seed %s not recorded", s)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "d1.npz"))
+	b, _ := os.ReadFile(filepath.Join(dir, "d2.npz"))
+	if string(a) == string(b) {
+		t.Error("seeds 1 and 2 gave the same pseudo-trials")
+	}
+	if _, stderr, code := run(t, dir, "prepare", "--recipe", "r.yaml", "--out", "x.npz", "--seed", "3", "--init", "r.yaml"); code == 0 || !strings.Contains(stderr, "--init") {
+		t.Errorf("--init with others: %d %q", code, stderr)
+	}
+}
