@@ -79,6 +79,10 @@ func startRun[T model.Float](r *runDir, tr *trainer[T]) error {
 		if ri.DataSHA256, err = fileSHA256(ds.Source); err != nil {
 			return err
 		}
+		// Absolute, so that eval, report and infer find the data from any directory.
+		if ri.Data, err = filepath.Abs(ds.Source); err != nil {
+			return err
+		}
 	}
 	b, err := json.MarshalIndent(ri, "", "  ")
 	if err != nil {

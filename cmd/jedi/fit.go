@@ -36,6 +36,9 @@ checkpoint; 'jedi fit --out RUNDIR --resume' (with the same --data) continues it
 			if err := ds.Validate(); err != nil {
 				return err
 			}
+			if err := data.Fittable(ds); err != nil {
+				return err
+			}
 			var cfg train.Config
 			if resume {
 				cfg, err = train.LoadConfig(filepath.Join(out, train.ConfigFile), train.Config{})
@@ -58,6 +61,9 @@ checkpoint; 'jedi fit --out RUNDIR --resume' (with the same --data) continues it
 			}
 			cfg.Model.M = ds.M // as train.Fit sets it, so that the log shows the model fitted
 			slog.Info("data", "file", dataPath, "segments", ds.S, "bins", ds.T, "neurons", ds.M)
+			for _, w := range data.Warnings(ds) {
+				slog.Warn(w, "file", dataPath)
+			}
 			slog.Info("model", "config", cfg.Model.String(), "dtype", cfg.DType, "seed", cfg.Seed)
 			if ds.Dt > 0 {
 				// α = dt/τ: say which time constant the bins and α imply, since the default α

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -17,29 +16,57 @@ import (
 )
 
 func newPrepare() *cobra.Command {
-	var recipePath, out, file string
+	var recipePath, out, file, initFile string
+	var seed uint64
 	cmd := &cobra.Command{
-		Use:   "prepare --recipe R.yaml --out data.npz",
+		Use:   "prepare --recipe R.yaml --out data.npz | prepare --init FILE",
 		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
 		Long: `Read the recording a source recipe names, cut its trials into epochs, bin, smooth and
 normalise them (see data/recipe and data/prepare), and write the dataset to --out. The resolved
 recipe, every default spelled out and the file path made absolute, is written beside it as
-OUT.recipe.yaml, so that the dataset can be made again. A relative file in the recipe is
+OUT.recipe.yaml, so that the dataset can be made again, and the report of what was left out
+(trials, units, windows, each with its reason) as OUT.report.txt. A relative file in the recipe is
 relative to the recipe's directory; --file reads another copy of the recording (the shipped
-recipes expect the shared data beside the clone) and is recorded in OUT.recipe.yaml.`,
+recipes expect the shared data beside the clone) and is recorded in OUT.recipe.yaml.
+
+--init FILE prints a commented starting recipe for FILE to standard output: the file's listing,
+then the layout recognised (NWB trials and units, struct or cell arrays of trials, 3-D arrays,
+event matrices with spike tables), each guess marked GUESS. Where the layout is recognised it
+runs as it is:
+
+  jedi prepare --init rec.nwb > r.yaml && jedi prepare --recipe r.yaml --out data.npz
+
+The recipe language is documented in docs/recipes.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if initFile != "" {
+				if recipePath != "" || out != "" || file != "" {
+					return fmt.Errorf("prepare: --init prints a recipe; it takes no --recipe, --out or --file")
+				}
+				b, err := recipe.Propose(initFile)
+				if err != nil {
+					return err
+				}
+				_, err = cmd.OutOrStdout().Write(b)
+				return err
+			}
 			if recipePath == "" || out == "" {
 				return fmt.Errorf("prepare: --recipe and --out are required")
 			}
-			src, err := recipe.LoadSource(recipePath)
+			src, err := recipe.LoadRecipe(recipePath)
 			if err != nil {
 				return err
 			}
 			if file != "" {
-				if src.File, err = filepath.Abs(file); err != nil {
+				if err := src.SetFile(file); err != nil {
 					return err
 				}
+			}
+			if cmd.Flags().Changed("seed") {
+				if src.Pool == nil {
+					return fmt.Errorf("prepare: --seed draws pseudo-trials; the recipe has no pool")
+				}
+				src.Pool.Seed = seed
 			}
 			ds, rep, err := recipe.Load(src)
 			if err != nil {
@@ -59,13 +86,24 @@ recipes expect the shared data beside the clone) and is recorded in OUT.recipe.y
 			}); err != nil {
 				return err
 			}
+			if err := fsutil.WriteFileAtomic(out+".report.txt", func(w io.Writer) error {
+				_, err := io.WriteString(w, rep.String())
+				return err
+			}); err != nil {
+				return err
+			}
 			fmt.Fprint(cmd.OutOrStdout(), rep)
+			for _, w := range data.Warnings(ds) {
+				slog.Warn(w, "out", out)
+			}
 			slog.Info("prepared", "out", out, "segments", ds.S, "bins", ds.T, "neurons", ds.M, "dt", ds.Dt)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&recipePath, "recipe", "", "source recipe YAML (required)")
 	cmd.Flags().StringVar(&out, "out", "", "dataset .npz to write (required)")
-	cmd.Flags().StringVar(&file, "file", "", "the recording to read instead of the recipe's file")
+	cmd.Flags().StringVar(&file, "file", "", "the recording to read instead of the recipe's file (a directory for a glob)")
+	cmd.Flags().StringVar(&initFile, "init", "", "print a commented starting recipe for this recording")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "the pool's seed for pseudo-trials (overrides pool.seed; recorded in OUT.recipe.yaml)")
 	return cmd
 }

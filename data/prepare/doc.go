@@ -4,6 +4,23 @@
 // optionally soft-normalised. Everything it does is set by a Recipe, a YAML document that is saved
 // beside the output so that the preparation can be repeated.
 //
+// # Checks
+//
+// Recipe.Checks drops, before anything else, every trial whose listed events are missing
+// (absent or NaN) or out of order, or whose gaps between two events are out of bounds; the
+// Report lists each dropped trial with its reason. Units are then selected on the trials kept.
+//
+// # Continuous values
+//
+// Trials whose Counts are rates or other real values (Trial.Continuous) are re-binned by
+// averaging rather than summing, kept in their own units (never divided by the bin width), and
+// no unit is dropped for its rate.
+//
+// # Pseudo-populations
+//
+// Pool builds one population from units recorded in different sessions, matched by condition
+// labels: condition averages, or pseudo-trials drawn with a seed (see Pool and PoolRecipe).
+//
 // # Clock and trials
 //
 // Every time of a Trial (spike times, Start, event times) is in seconds on the trial's own clock;

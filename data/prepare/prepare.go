@@ -35,30 +35,30 @@ func Prepare(trials []Trial, r Recipe) (*data.Dataset, *Report, error) {
 		return nil, nil, fmt.Errorf("prepare: no trials")
 	}
 	w := r.BinMs / 1e3
-	var M0 int
-	for i := range trials {
-		m, err := trials[i].check(i, w)
-		if err != nil {
-			return nil, nil, err
-		}
-		if i == 0 {
-			M0 = m
-		} else if m != M0 {
-			return nil, nil, fmt.Errorf("trial %d: %d neurons, trial 0 has %d", i, m, M0)
-		}
+	M0, err := checkTrials(trials, w)
+	if err != nil {
+		return nil, nil, err
 	}
-	labels, err := carriedLabels(trials, r.Labels)
+	continuous, err := checkContinuous(trials, &r)
 	if err != nil {
 		return nil, nil, err
 	}
 	rep := &Report{Trials: len(trials), Units: M0}
-	rep.selectUnits(trials, r.MinRateHz)
+	use := rep.applyChecks(trials, &r.Checks)
+	if len(use) == 0 {
+		return nil, nil, fmt.Errorf("prepare: all %d trials dropped by the checks (%s: %s)", len(trials), rep.DroppedTrials[0].ID, rep.DroppedTrials[0].Reason)
+	}
+	labels, err := carriedLabels(trials, use, r.Labels)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep.selectUnits(trials, use, r.MinRateHz, continuous)
 	if len(rep.Kept) == 0 {
 		return nil, nil, fmt.Errorf("prepare: all %d units dropped (min_rate_hz %g)", M0, r.MinRateHz)
 	}
 	p := cutter{r: &r, w: w, kernel: gaussianKernel(r.SmoothMs/1e3, w), keep: rep.Kept, rep: rep}
 	var segs []segment
-	for i := range trials {
+	for _, i := range use {
 		for _, ep := range r.Epochs {
 			seg, err := p.cut(&trials[i], i, ep)
 			if err != nil {
@@ -102,10 +102,10 @@ type cutter struct {
 func (p *cutter) cut(tr *Trial, i int, ep Epoch) (*segment, error) {
 	incomplete := func(reason string) (*segment, error) {
 		if p.r.SkipIncomplete {
-			p.rep.Skipped = append(p.rep.Skipped, WindowNote{Trial: i, Epoch: ep.Name, Reason: reason})
+			p.rep.Skipped = append(p.rep.Skipped, WindowNote{Trial: i, ID: tr.name(i), Epoch: ep.Name, Reason: reason})
 			return nil, nil
 		}
-		return nil, fmt.Errorf("trial %d: epoch %q: %s", i, ep.Name, reason)
+		return nil, fmt.Errorf("%s: epoch %q: %s", tr.name(i), ep.Name, reason)
 	}
 	a, err := tr.alignTime(ep.Align)
 	if err != nil {
@@ -122,8 +122,8 @@ func (p *cutter) cut(tr *Trial, i int, ep Epoch) (*segment, error) {
 			return incomplete(err.Error())
 		}
 		we := b + ep.ToMs/1e3
-		if n = int(math.Floor((we-ws)/p.w + edgeTol)); n < 1 {
-			return incomplete(fmt.Sprintf("window %.10g–%.10g s is shorter than one bin", ws, we))
+		if n = int(math.Floor((we-ws)/p.w + edgeTol)); n < MinBins {
+			return incomplete(fmt.Sprintf("window %.10g–%.10g s is shorter than %d bins", ws, we, MinBins))
 		}
 	}
 
@@ -141,10 +141,10 @@ func (p *cutter) cut(tr *Trial, i int, ep Epoch) (*segment, error) {
 	if g.lo > 0 || g.hi < n {
 		reason := fmt.Sprintf("window %.10g–%.10g s outside the trial (%.10g–%.10g s)", g.g0, g.g0+float64(n)*p.w, start, end)
 		s, e = max(0, g.lo), min(n, g.hi)
-		if !p.r.ClipToTrial || e <= s {
+		if !p.r.ClipToTrial || e-s < MinBins {
 			return incomplete(reason)
 		}
-		p.rep.Clipped = append(p.rep.Clipped, WindowNote{Trial: i, Epoch: ep.Name,
+		p.rep.Clipped = append(p.rep.Clipped, WindowNote{Trial: i, ID: tr.name(i), Epoch: ep.Name,
 			Reason: fmt.Sprintf("%s: kept bins %d–%d of %d", reason, s, e-1, n)})
 	}
 
@@ -166,10 +166,15 @@ func (p *cutter) extract(tr *Trial, g grid, s, e int) []float64 {
 			binSpikes(buf, tr.Spikes[m], g, k0)
 		} else {
 			rebin(buf, tr.Counts[m], g, k0)
+			if tr.Continuous {
+				for i := range buf {
+					buf[i] /= float64(g.f)
+				}
+			}
 		}
 		smooth(out, buf, p.kernel, s-k0)
 		for t, v := range out {
-			if p.r.Units == Rates {
+			if p.r.Units == Rates && !tr.Continuous {
 				v /= p.w
 			}
 			act[t*M+col] = v
@@ -178,17 +183,78 @@ func (p *cutter) extract(tr *Trial, g grid, s, e int) []float64 {
 	return act
 }
 
+// MinBins is the fewest bins a segment may have: a recurrent fit needs a step from one bin to
+// the next, and an initial state inferred from the first bins needs at least one more.
+const MinBins = 2
+
+// checkTrials validates every trial against a bin width of w seconds and returns their common
+// number of neurons.
+func checkTrials(trials []Trial, w float64) (int, error) {
+	var M0 int
+	for i := range trials {
+		m, err := trials[i].check(i, w)
+		if err != nil {
+			return 0, err
+		}
+		if i == 0 {
+			M0 = m
+		} else if m != M0 {
+			return 0, fmt.Errorf("%s: %d neurons, %s has %d", trials[i].name(i), m, trials[0].name(0), M0)
+		}
+	}
+	return M0, nil
+}
+
+// checkContinuous reports whether the trials hold values rather than spikes (all or none of
+// them), which the recipe must then neither count nor select by rate.
+func checkContinuous(trials []Trial, r *Recipe) (bool, error) {
+	c := trials[0].Continuous
+	for i := range trials {
+		if trials[i].Continuous != c {
+			return false, fmt.Errorf("%s: continuous values mixed with the spike counts of %s", trials[i].name(i), trials[0].name(0))
+		}
+	}
+	switch {
+	case c && r.Units == Counts:
+		return false, fmt.Errorf("recipe: units: counts, but the trials hold rates or continuous values (use units: rates, which keeps them as they are)")
+	case c && r.MinRateHz > 0:
+		return false, fmt.Errorf("recipe: min_rate_hz %g, but the trials hold rates or continuous values, not spikes; set it to 0", r.MinRateHz)
+	}
+	return c, nil
+}
+
+// applyChecks records in DroppedTrials the trials that fail c and returns the indices of the
+// others, in order.
+func (rep *Report) applyChecks(trials []Trial, c *Checks) []int {
+	use := make([]int, 0, len(trials))
+	for i := range trials {
+		if why := trials[i].failsChecks(c); why != "" {
+			rep.DroppedTrials = append(rep.DroppedTrials, TrialNote{Trial: i, ID: trials[i].name(i), Reason: why})
+			continue
+		}
+		use = append(use, i)
+	}
+	return use
+}
+
 // selectUnits fills MeanRateHz, Kept and Dropped: a unit is dropped when it has no spike, or
 // when its pooled mean rate is below minRate.
-func (rep *Report) selectUnits(trials []Trial, minRate float64) {
+func (rep *Report) selectUnits(trials []Trial, use []int, minRate float64, continuous bool) {
+	if continuous {
+		// Values are not spikes: there is no rate to select on.
+		for m := range rep.Units {
+			rep.Kept = append(rep.Kept, m)
+		}
+		return
+	}
 	var total float64
-	for i := range trials {
+	for _, i := range use {
 		total += trials[i].span()
 	}
 	rep.MeanRateHz = make([]float64, rep.Units)
 	for m := range rep.Units {
 		var count float64
-		for i := range trials {
+		for _, i := range use {
 			count += trials[i].spikeCount(m)
 		}
 		rate := count / total
@@ -207,23 +273,23 @@ func (rep *Report) selectUnits(trials []Trial, minRate float64) {
 
 // carriedLabels returns the names of the trial labels to carry: names, or when empty every
 // label of any trial, sorted; every trial must have each of them.
-func carriedLabels(trials []Trial, names []string) ([]string, error) {
+func carriedLabels(trials []Trial, use []int, names []string) ([]string, error) {
 	if len(names) == 0 {
 		all := map[string]bool{}
-		for i := range trials {
+		for _, i := range use {
 			for _, l := range slices.Sorted(maps.Keys(trials[i].Labels)) {
 				if reserved[l] {
-					return nil, fmt.Errorf("trial %d: label %q clashes with the label prepare adds; list the labels to carry in the recipe's labels", i, l)
+					return nil, fmt.Errorf("%s: label %q clashes with the label prepare adds; list the labels to carry in the recipe's labels", trials[i].name(i), l)
 				}
 				all[l] = true
 			}
 		}
 		names = slices.Sorted(maps.Keys(all))
 	}
-	for i := range trials {
+	for _, i := range use {
 		for _, l := range names {
 			if _, ok := trials[i].Labels[l]; !ok {
-				return nil, fmt.Errorf("trial %d: no label %q (labels: %s)", i, l, listOrNone(slices.Sorted(maps.Keys(trials[i].Labels))))
+				return nil, fmt.Errorf("%s: no label %q (labels: %s)", trials[i].name(i), l, listOrNone(slices.Sorted(maps.Keys(trials[i].Labels))))
 			}
 		}
 	}

@@ -324,14 +324,25 @@ func TestPrepareErrors(t *testing.T) {
 		{"no event", func(_ []Trial, r *Recipe) {
 			r.Epochs = []Epoch{{Name: "move", Align: "move_onset", FromMs: -100, ToMs: 100}}
 		}, `trial 0: epoch "move": no event "move_onset" (events: go, target)`},
-		{"event NaN", func(tr []Trial, _ *Recipe) { tr[1].Events["go"] = math.NaN() },
-			`trial 1: event "go" at NaN, want finite`},
+		{"event infinite", func(tr []Trial, _ *Recipe) { tr[1].Events["go"] = math.Inf(1) },
+			`trial 1: event "go" at +Inf, want finite (or NaN for missing)`},
+		{"event NaN used", func(tr []Trial, r *Recipe) {
+			tr[1].Events["go"] = math.NaN()
+			r.Epochs = []Epoch{{Name: "move", Align: "go", FromMs: -100, ToMs: 100}}
+		}, `trial 1: epoch "move": event "go" missing (NaN)`},
+		{"named trial", func(tr []Trial, _ *Recipe) { tr[2].ID = "f.npz trial 7"; tr[2].Spikes[0] = []float64{-1} },
+			"f.npz trial 7: neuron 0: spike time -1 s outside"},
+		{"one-bin window", func(_ []Trial, r *Recipe) {
+			r.Epochs = []Epoch{{Name: "v", Align: "target", ToAlign: "go", ToMs: -85}}
+		}, `trial 0: epoch "v": window 0.1–0.115 s is shorter than 2 bins`},
+		{"all trials dropped", func(_ []Trial, r *Recipe) { r.Checks.Events = []string{"go", "target"} },
+			"prepare: all 3 trials dropped by the checks (trial 0: events out of order: target at 0.1 s before go at 0.2 s)"},
 		{"window outside", func(_ []Trial, r *Recipe) {
 			r.Epochs = []Epoch{{Name: "late", Align: "go", FromMs: 1200, ToMs: 1400}}
 		}, `trial 0: epoch "late": window 1.4–1.6 s outside the trial (0–1.5 s)`},
 		{"variable window empty", func(_ []Trial, r *Recipe) {
 			r.Epochs = []Epoch{{Name: "v", Align: "go", ToAlign: "target"}}
-		}, `trial 0: epoch "v": window 0.2–0.1 s is shorter than one bin`},
+		}, `trial 0: epoch "v": window 0.2–0.1 s is shorter than 2 bins`},
 		{"both", func(tr []Trial, _ *Recipe) { tr[2].Counts = [][]float64{{1}}; tr[2].BinWidth = 1.5 },
 			"trial 2: both spikes and counts; give one"},
 		{"neither", func(tr []Trial, _ *Recipe) { tr[2].Spikes = nil }, "trial 2: no neurons: neither spikes nor counts"},
@@ -353,6 +364,10 @@ func TestPrepareErrors(t *testing.T) {
 		{"label clash", func(tr []Trial, _ *Recipe) { tr[0].Labels["epoch"] = "x" }, `trial 0: label "epoch" clashes`},
 		{"all dropped", func(_ []Trial, r *Recipe) { r.MinRateHz = 100 }, "prepare: all 4 units dropped (min_rate_hz 100)"},
 		{"bad recipe", func(_ []Trial, r *Recipe) { r.BinMs = -1 }, "recipe: bin_ms: -1, want > 0"},
+		{"one-bin epoch", func(_ []Trial, r *Recipe) { r.Epochs = []Epoch{{Name: "e", Align: "go", ToMs: 10}} },
+			"recipe: epochs[0] (e): window 10 ms is 1 bin of 10 ms; a segment needs at least 2 bins"},
+		{"gap without bound", func(_ []Trial, r *Recipe) { r.Checks.Gaps = []Gap{{From: "go", To: "target"}} },
+			"recipe: checks.gaps[0]: no bound"},
 	} {
 		trials := []Trial{good(), good(), good()}
 		rc := r
@@ -364,5 +379,51 @@ func TestPrepareErrors(t *testing.T) {
 	}
 	if _, _, err := Prepare(nil, r); err == nil || err.Error() != "prepare: no trials" {
 		t.Errorf("no trials: %v", err)
+	}
+}
+
+// Trials with a missing (NaN) event, with events out of order or with a gap out of bounds are
+// dropped before anything else, and each is reported with its reason; the rest are prepared as
+// if the dropped trials had never been given (the trial label keeps their original index).
+func TestPrepareChecks(t *testing.T) {
+	mk := func(target, gocue, move float64) Trial {
+		return Trial{Spikes: [][]float64{{0.15, 0.35}, {0.5}}, Duration: 1,
+			Events: map[string]float64{"target": target, "go": gocue, "move": move}}
+	}
+	trials := []Trial{
+		mk(0.1, 0.3, 0.5),        // kept
+		mk(0.1, math.NaN(), 0.5), // go missing
+		mk(0.1, 0.3, 0.25),       // move before go
+		mk(0.1, 0.3, 0.32),       // reaction 20 ms < 50
+		mk(0.2, 0.4, 0.6),        // kept
+	}
+	trials[3].ID = "session 2 trial 9"
+	lo := 50.0
+	r := DefaultRecipe()
+	r.SmoothMs = 0
+	r.Epochs = []Epoch{{Name: "move", Align: "move", FromMs: -100, ToMs: 100}}
+	r.Checks = Checks{Events: []string{"target", "go", "move"}, Gaps: []Gap{{From: "go", To: "move", MinMs: &lo}}}
+	d, rep, err := Prepare(trials, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(d.Labels["trial"].Values, ","); got != "0,4" {
+		t.Errorf("trials kept %s, want 0,4", got)
+	}
+	want := []TrialNote{
+		{1, "trial 1", `event "go" missing (NaN)`},
+		{2, "trial 2", "events out of order: move at 0.25 s before go at 0.3 s"},
+		{3, "session 2 trial 9", "move − go = 20 ms, outside [50, ∞] ms"},
+	}
+	if !slices.Equal(rep.DroppedTrials, want) {
+		t.Errorf("dropped %+v\nwant    %+v", rep.DroppedTrials, want)
+	}
+	// The mean rate is over the kept trials only: unit 1 has 1 spike in each of 2 s.
+	if rep.MeanRateHz[1] != 1 || rep.MeanRateHz[0] != 2 {
+		t.Errorf("mean rates %v, want [2 1]", rep.MeanRateHz)
+	}
+	if !strings.Contains(rep.String(), "3 of 5 trials dropped:") ||
+		!strings.Contains(rep.String(), "dropped session 2 trial 9: move − go = 20 ms") {
+		t.Errorf("report text:\n%s", rep)
 	}
 }

@@ -51,6 +51,30 @@ type Recipe struct {
 	// of failing or skipping; the Report lists the clipped segments and the dataset's
 	// "segment_start" extra gives where each segment starts. Default false.
 	ClipToTrial bool `yaml:"clip_to_trial"`
+	// Checks are tests of every trial's event times; a trial that fails one is dropped before
+	// anything else (units are selected on the trials kept), and Report.DroppedTrials says
+	// which and why. Default: none.
+	Checks Checks `yaml:"checks"`
+}
+
+// Checks test a trial's events. A trial passes when every event of Events is present and not
+// NaN (missing), the events are in the order listed (each at or after the one before), and
+// every gap lies within its bounds.
+type Checks struct {
+	// Events are the events every trial must have, in the order they must occur.
+	Events []string `yaml:"events,omitempty"`
+	// Gaps bound the time from one event to another, e.g. a reaction time
+	// {from: go, to: move_onset, min_ms: 80}.
+	Gaps []Gap `yaml:"gaps,omitempty"`
+}
+
+// Gap bounds time(To) − time(From) to [MinMs, MaxMs] milliseconds; an absent bound is not
+// checked. A trial lacking either event fails the gap.
+type Gap struct {
+	From  string   `yaml:"from"`
+	To    string   `yaml:"to"`
+	MinMs *float64 `yaml:"min_ms,omitempty"`
+	MaxMs *float64 `yaml:"max_ms,omitempty"`
 }
 
 // Epoch is a named window of every trial: [time(Align) + FromMs, time(ToAlign) + ToMs), in
@@ -126,8 +150,30 @@ func (r *Recipe) Validate() error {
 		if e.ToAlign != "" && e.ToAlign != e.Align {
 			continue
 		}
-		if _, ok := wholeBins(e.ToMs-e.FromMs, r.BinMs); !ok {
+		n, ok := wholeBins(e.ToMs-e.FromMs, r.BinMs)
+		if !ok {
 			return bad(field, "window %g ms, want a positive multiple of bin_ms %g", e.ToMs-e.FromMs, r.BinMs)
+		}
+		if n < MinBins {
+			return bad(field, "window %g ms is %d bin of %g ms; a segment needs at least %d bins", e.ToMs-e.FromMs, n, r.BinMs, MinBins)
+		}
+	}
+	for i, g := range r.Checks.Gaps {
+		field := fmt.Sprintf("checks.gaps[%d]", i)
+		switch {
+		case g.From == "" || g.To == "":
+			return bad(field, "want both from and to (event names)")
+		case g.MinMs == nil && g.MaxMs == nil:
+			return bad(field, "no bound: give min_ms, max_ms or both")
+		case g.MinMs != nil && !finite(*g.MinMs), g.MaxMs != nil && !finite(*g.MaxMs):
+			return bad(field, "bounds must be finite")
+		case g.MinMs != nil && g.MaxMs != nil && *g.MinMs > *g.MaxMs:
+			return bad(field, "min_ms %g > max_ms %g", *g.MinMs, *g.MaxMs)
+		}
+	}
+	for i, e := range r.Checks.Events {
+		if e == "" || e == AlignStart || e == AlignEnd {
+			return bad(fmt.Sprintf("checks.events[%d]", i), "%q, want the name of an event", e)
 		}
 	}
 	seen := map[string]bool{}

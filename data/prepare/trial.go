@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -16,16 +17,31 @@ type Trial struct {
 	// ... or Counts[m][i] is neuron m's spike count in [Start + i·BinWidth, Start + (i+1)·BinWidth)
 	// (e.g. DataHigh's 1 ms bins). Exactly one of Spikes and Counts is set.
 	Counts [][]float64
+	// Continuous says Counts are not spike counts but values: rates in Hz or any real numbers
+	// (ΔF/F, z-scores). They are averaged, not summed, when re-binned, taken as they are
+	// whatever the recipe's units, may be negative, and no unit is dropped for its rate.
+	Continuous bool
 	// Start is the trial's start time (usually 0); BinWidth is the width of Counts' bins.
 	Start, BinWidth float64
 	// Duration is the trial's length in seconds from Start. With Counts, 0 means
 	// len(Counts[m])·BinWidth, the only other value it may have.
 	Duration float64
 	// Events are named times on the trial's clock (e.g. "go", "move_onset") that epoch
-	// windows align to.
+	// windows align to. NaN marks an event missing on this trial.
 	Events map[string]float64
 	// Labels are the trial's condition labels (e.g. "condition": "reach1").
 	Labels map[string]string
+	// ID names the trial in reports and errors (e.g. "joe011_3.npz trial 17"); empty: its
+	// index among the trials given.
+	ID string
+}
+
+// name returns the trial's ID, or "trial i".
+func (tr *Trial) name(i int) string {
+	if tr.ID != "" {
+		return tr.ID
+	}
+	return fmt.Sprintf("trial %d", i)
 }
 
 // span returns the trial's length in seconds, Duration or, for counts with no Duration, the
@@ -40,15 +56,16 @@ func (tr *Trial) span() float64 {
 // check validates trial i against a bin width of w seconds and returns its number of neurons.
 func (tr *Trial) check(i int, w float64) (int, error) {
 	fail := func(format string, args ...any) (int, error) {
-		return 0, fmt.Errorf("trial %d: %s", i, fmt.Sprintf(format, args...))
+		return 0, fmt.Errorf("%s: %s", tr.name(i), fmt.Sprintf(format, args...))
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	if !finite(tr.Start) {
 		return fail("start %g, want finite", tr.Start)
 	}
 	for _, name := range slices.Sorted(maps.Keys(tr.Events)) {
-		if !finite(tr.Events[name]) {
-			return fail("event %q at %g, want finite", name, tr.Events[name])
+		// NaN marks a missing event; an infinite time is an error of the file.
+		if math.IsInf(tr.Events[name], 0) {
+			return fail("event %q at %g, want finite (or NaN for missing)", name, tr.Events[name])
 		}
 	}
 	switch {
@@ -92,7 +109,10 @@ func (tr *Trial) checkCounts(w float64, fail func(string, ...any) (int, error)) 
 			return fail("neuron %d: %d bins, neuron 0 has %d", m, len(row), n)
 		}
 		for k, c := range row {
-			if !(c >= 0) || math.IsInf(c, 0) {
+			switch {
+			case tr.Continuous && (math.IsNaN(c) || math.IsInf(c, 0)):
+				return fail("neuron %d: bin %d: value %g, want finite", m, k, c)
+			case !tr.Continuous && (!(c >= 0) || math.IsInf(c, 0)):
 				return fail("neuron %d: bin %d: count %g, want finite ≥ 0", m, k, c)
 			}
 		}
@@ -118,7 +138,52 @@ func (tr *Trial) alignTime(name string) (float64, error) {
 	if !ok {
 		return 0, fmt.Errorf("no event %q (events: %s)", name, listOrNone(slices.Sorted(maps.Keys(tr.Events))))
 	}
+	if math.IsNaN(t) {
+		return 0, fmt.Errorf("event %q missing (NaN)", name)
+	}
 	return t, nil
+}
+
+// failsChecks returns why the trial fails c, or "" when it passes.
+func (tr *Trial) failsChecks(c *Checks) string {
+	prev, prevName := math.Inf(-1), ""
+	for _, e := range c.Events {
+		t, err := tr.alignTime(e)
+		if err != nil {
+			return err.Error()
+		}
+		if t < prev {
+			return fmt.Sprintf("events out of order: %s at %.10g s before %s at %.10g s", e, t, prevName, prev)
+		}
+		prev, prevName = t, e
+	}
+	for _, g := range c.Gaps {
+		a, err := tr.alignTime(g.From)
+		if err != nil {
+			return err.Error()
+		}
+		b, err := tr.alignTime(g.To)
+		if err != nil {
+			return err.Error()
+		}
+		ms := (b - a) * 1e3
+		if g.MinMs != nil && ms < *g.MinMs || g.MaxMs != nil && ms > *g.MaxMs {
+			return fmt.Sprintf("%s − %s = %.6g ms, outside %s", g.To, g.From, ms, g.bounds())
+		}
+	}
+	return ""
+}
+
+// bounds returns the gap's bounds as an interval in milliseconds.
+func (g *Gap) bounds() string {
+	lo, hi := "−∞", "∞"
+	if g.MinMs != nil {
+		lo = strconv.FormatFloat(*g.MinMs, 'g', -1, 64)
+	}
+	if g.MaxMs != nil {
+		hi = strconv.FormatFloat(*g.MaxMs, 'g', -1, 64)
+	}
+	return "[" + lo + ", " + hi + "] ms"
 }
 
 // spikeCount returns neuron m's number of spikes in the trial.

@@ -1,22 +1,27 @@
-// Package recipe turns a recording file (MATLAB, HDF5, NumPy) into a JEDI dataset from a short
-// YAML source recipe that names where the trials are in the file and how to prepare them.
+// Package recipe turns recording files (MATLAB v5/v7.3, HDF5, NWB, NumPy) into a JEDI dataset
+// from a YAML recipe: where the trials are, where each trial's activity, events and labels
+// are, and how the trials become segments (data/prepare). The language, with one worked
+// example per layout, is documented in docs/recipes.md; the types below carry the same
+// documentation key by key.
 //
-// Two layouts are read. Single trials of binned spike counts, as a struct array with one
-// element per trial:
+// A recipe has one or more sources (Source; one source's keys may stand at the top level), a
+// prepare section (prepare.Recipe: checks, epochs, binning, smoothing, units) and optionally a
+// pool section (prepare.PoolRecipe: units of different files pooled into a pseudo-population).
 //
-//	file: ex2_rawspiketrains.mat
-//	trials: D                   # struct array, one element per trial
-//	counts: data                # field: neurons × bins spike counts
-//	bin_ms: 1                   # width of those bins
-//	labels: {condition: condition}   # dataset label ← struct field (char or number)
-//	prepare: {bin_ms: 20, ...}  # a data/prepare.Recipe: epochs, binning, smoothing, units
+// A source's trials are a struct array, a cell array, an NWB/HDMF table, a matrix with one row
+// per trial, a 3-D array with named axes, or windows of a continuous recording (cut by a trial
+// table or by the runs of a per-bin label). Activity is binned (counts, rates or continuous
+// values), spike times (an NWB units table, or a table of spikes with their trial), or a
+// continuous recording. Labels come from a field, a parallel vector, an element of a matrix
+// row, a constant, a field of the spike table, or a table of files, optionally mapped.
 //
-// and a trial-averaged tensor of rates, cut into one segment per condition:
+//	file: ../shared/data/nlb-mc_maze_small/sub-Jenkins_ses-small_desc-test_ecephys.nwb
+//	trials: /intervals/trials
+//	spikes: {units: /units}
+//	prepare:
+//	  bin_ms: 20
+//	  epochs: [{name: reach, align: move_onset_time, from_ms: -240, to_ms: 440}]
 //
-//	file: exampleData.mat
-//	tensor: dataTensor          # e.g. 61 time × 50 neurons × 10 conditions
-//	axes: [time, neuron, condition]
-//	dt_ms: 10
-//
-// A relative file is relative to the recipe's own directory.
+// Load reads the files and returns the dataset with a prepare.Report of every trial, unit and
+// window left out and why; Propose writes a starting recipe for a file (jedi prepare --init).
 package recipe

@@ -2,6 +2,7 @@ package recipe
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -10,124 +11,178 @@ import (
 	"github.com/jedi-neuro/jedi/data/prepare"
 )
 
-// Load reads s.File with formats.Inspect (the MAT and HDF5 readers must be registered by
-// importing data/formats/mat) and builds the dataset, as FromNode. Errors name the file.
-func Load(s Source) (*data.Dataset, *prepare.Report, error) {
-	root, err := formats.Inspect(s.File)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, rep, err := FromNode(root, s)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", s.File, err)
-	}
-	d.Source = s.File
-	return d, rep, nil
-}
-
-// FromNode builds the dataset s describes from an already-read file tree root.
+// Load reads every source of r and builds the dataset, with the report of what was left out
+// and why. The MAT and NumPy readers must be registered (import data/formats/mat).
 //
-// A trials source gives prepare.Prepare(trials, *s.Prepare): trial k is element k (row-major)
-// of the struct array s.Trials, its Counts[m][i] = counts(m, i) (neurons × bins) with
-// BinWidth = s.BinMs/1000 s, and Labels[name] = the text of its field s.Labels[name].
+// A trials source gives one prepare.Trial per trial of every file its File matches (sorted),
+// with its events, labels and activity as the source says; trials without valid edges (or
+// without a value for a label) are left out and reported in Report.DroppedTrials. Without
+// Pool, the trials of every source are prepared together (prepare.Prepare): they must hold
+// the same units. With Pool, every file is a recording of its own units, pooled by
+// prepare.Pool.
 //
-// A tensor source gives C segments (one per condition) × T bins × M neurons with Dt = s.DtMs/1000,
-// activity[c][t][m] = tensor at (time t, neuron m, condition c) taken as it is (no binning,
-// smoothing or normalisation: the tensor already holds rates), and the integer label
-// "condition" = c (0-based). Its report lists C trials, C segments and every unit kept.
-func FromNode(root *formats.Node, s Source) (*data.Dataset, *prepare.Report, error) {
-	if err := s.Validate(); err != nil {
+// A tensor source gives C segments (one per condition) × T bins × M neurons with
+// Dt = DtMs/1000, taken as they are; several tensor sources are concatenated.
+func Load(r *Recipe) (*data.Dataset, *prepare.Report, error) {
+	if err := r.Validate(); err != nil {
 		return nil, nil, err
 	}
-	if s.Tensor != "" {
-		return fromTensor(root, s)
+	if r.Sources[0].Tensor != "" {
+		return loadTensors(r)
 	}
-	trials, err := readTrials(root, s)
-	if err != nil {
-		return nil, nil, err
-	}
-	d, rep, err := prepare.Prepare(trials, *s.Prepare)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", s.Trials, err)
-	}
-	return d, rep, nil
-}
-
-// readTrials builds one prepare.Trial per element of the struct array s.Trials.
-func readTrials(root *formats.Node, s Source) ([]prepare.Trial, error) {
-	st, err := root.Lookup(s.Trials)
-	if err != nil {
-		return nil, err
-	}
-	if st.Class != "struct" && st.Class != "object" {
-		return nil, fmt.Errorf("%s: class %s, want a struct array of trials", s.Trials, st.Class)
-	}
-	names := make([]string, 0, len(s.Labels))
-	for name := range s.Labels {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	trials := make([]prepare.Trial, st.NumElements())
-	for k := range trials {
-		// MATLAB's 1-based index, so that the message can be pasted into MATLAB.
-		at := func(field string) string { return fmt.Sprintf("%s(%d).%s", s.Trials, k+1, field) }
-		c, err := st.Field(k, s.Counts)
+	var recs []*recording
+	idx := &indexCache{}
+	for i := range r.Sources {
+		s := &r.Sources[i]
+		files, err := expand(s.File)
 		if err != nil {
-			return nil, fmt.Errorf("trial %d: %w", k, err)
+			return nil, nil, fmt.Errorf("sources[%d]: %w", i, err)
 		}
-		counts, err := matrixRows(c)
-		if err != nil {
-			return nil, fmt.Errorf("trial %d: %s: %w", k, at(s.Counts), err)
-		}
-		labels := make(map[string]string, len(names))
-		for _, name := range names {
-			f, err := st.Field(k, s.Labels[name])
+		for _, path := range files {
+			rec, err := readOne(path, s, idx)
 			if err != nil {
-				return nil, fmt.Errorf("trial %d: label %s: %w", k, name, err)
+				return nil, nil, err
 			}
-			if labels[name], err = scalarText(f); err != nil {
-				return nil, fmt.Errorf("trial %d: %s: %w", k, at(s.Labels[name]), err)
-			}
+			recs = append(recs, rec)
 		}
-		trials[k] = prepare.Trial{Counts: counts, BinWidth: s.BinMs / 1e3, Labels: labels}
 	}
-	return trials, nil
+	var dropped []prepare.TrialNote
+	total := 0
+	for _, rec := range recs {
+		dropped = append(dropped, rec.dropped...)
+		total += len(rec.dropped)
+	}
+	var (
+		d   *data.Dataset
+		rep *prepare.Report
+		err error
+	)
+	if r.Pool != nil {
+		prs := make([]prepare.Recording, 0, len(recs))
+		for _, rec := range recs {
+			if len(rec.trials) == 0 {
+				continue
+			}
+			prs = append(prs, prepare.Recording{Name: rec.name, Units: rec.units, Trials: rec.trials})
+		}
+		if len(prs) == 0 {
+			return nil, nil, fmt.Errorf("pool: no file has a usable trial")
+		}
+		d, rep, err = prepare.Pool(prs, r.Prepare, *r.Pool)
+	} else {
+		var trials []prepare.Trial
+		for _, rec := range recs {
+			trials = append(trials, rec.trials...)
+		}
+		if len(trials) == 0 {
+			return nil, nil, fmt.Errorf("no usable trial in %d file(s)", len(recs))
+		}
+		d, rep, err = prepare.Prepare(trials, r.Prepare)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// The trials left out while reading come first: they never reached preparation.
+	rep.Trials += total
+	rep.DroppedTrials = append(dropped, rep.DroppedTrials...)
+	if len(recs) == 1 {
+		d.Source = r.Sources[0].File
+	}
+	return d, rep, nil
 }
 
-// matrixRows returns a 2-D numeric node's rows (neurons), sharing its memory.
-func matrixRows(n *formats.Node) ([][]float64, error) {
-	v, err := n.Float64s()
+// expand returns the files a source's File names: itself, or the sorted matches of a glob.
+func expand(pattern string) ([]string, error) {
+	if !hasMeta(pattern) {
+		return []string{pattern}, nil
+	}
+	m, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("file %s: %w", pattern, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("file %s: no file matches", pattern)
+	}
+	slices.Sort(m)
+	return m, nil
+}
+
+func hasMeta(p string) bool {
+	for _, c := range p {
+		if c == '*' || c == '?' || c == '[' {
+			return true
+		}
+	}
+	return false
+}
+
+// readOne reads one file of source s; errors name the file.
+func readOne(path string, s *Source, idx *indexCache) (*recording, error) {
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if len(n.Shape) != 2 {
-		return nil, fmt.Errorf("shape %v, want neurons × bins", n.Shape)
+	defer f.Close()
+	rec, err := readFile(f, s, idx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	rows, cols := n.Shape[0], n.Shape[1]
-	out := make([][]float64, rows)
-	for m := range out {
-		out[m] = v[m*cols : (m+1)*cols : (m+1)*cols]
-	}
-	return out, nil
+	return rec, nil
 }
 
-// scalarText returns a char row or a single string as it is, and a single number as its
-// shortest decimal text.
-func scalarText(n *formats.Node) (string, error) {
-	if !n.IsNumeric() {
-		return n.Text()
+// loadTensors reads every tensor source and concatenates their segments.
+func loadTensors(r *Recipe) (*data.Dataset, *prepare.Report, error) {
+	var out *data.Dataset
+	rep := &prepare.Report{}
+	for i := range r.Sources {
+		s := &r.Sources[i]
+		f, err := openFile(s.File)
+		if err != nil {
+			return nil, nil, err
+		}
+		d, rp, err := fromTensor(f.get, s)
+		f.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", s.File, err)
+		}
+		if out == nil {
+			out, rep = d, rp
+			out.Source = s.File
+			continue
+		}
+		if d.M != out.M || d.Dt != out.Dt {
+			return nil, nil, fmt.Errorf("%s: %d neurons, dt %g s; the first source has %d, %g s", s.File, d.M, d.Dt, out.M, out.Dt)
+		}
+		out = concat(out, d)
+		rep.Trials += rp.Trials
+		rep.Segments += rp.Segments
 	}
-	v, _ := n.Float64s()
-	if len(v) != 1 {
-		return "", fmt.Errorf("%d numbers, want one", len(v))
+	return out, rep, nil
+}
+
+// concat returns a's segments followed by b's (same M and Dt), with labels appended.
+func concat(a, b *data.Dataset) *data.Dataset {
+	T := max(a.T, b.T)
+	d := data.New(a.S+b.S, T, a.M, a.Dt)
+	for s := range a.S {
+		copy(d.Activity[s*T*a.M:], a.Segment(s))
+		d.Lengths[s] = a.Lengths[s]
 	}
-	return strconv.FormatFloat(v[0], 'g', -1, 64), nil
+	for s := range b.S {
+		copy(d.Activity[(a.S+s)*T*a.M:], b.Segment(s))
+		d.Lengths[a.S+s] = b.Lengths[s]
+	}
+	for name, l := range a.Labels {
+		d.Labels[name] = data.Label{Kind: l.Kind, Values: append(slices.Clone(l.Values), b.Labels[name].Values...)}
+	}
+	d.Source = a.Source
+	return d
 }
 
 // fromTensor builds one segment per condition of a time × neuron × condition tensor (in any
 // axis order).
-func fromTensor(root *formats.Node, s Source) (*data.Dataset, *prepare.Report, error) {
-	n, err := root.Lookup(s.Tensor)
+func fromTensor(get func(path string) (*formats.Node, error), s *Source) (*data.Dataset, *prepare.Report, error) {
+	n, err := get(s.Tensor)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,7 +1,6 @@
 package recipe
 
 import (
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/data/formats"
 	_ "github.com/jedi-neuro/jedi/data/formats/mat"
-	"github.com/jedi-neuro/jedi/data/prepare"
 )
 
 // sharedData returns ../shared/data relative to the module root, or skips the test.
@@ -41,12 +39,12 @@ func sharedData(t *testing.T, rel string) string {
 // 20 ms bins, and the counts of the first bin recomputed here from the raw 1 ms counts.
 func TestDataHighEx2(t *testing.T) {
 	file := sharedData(t, "yu2009-datahigh/ex2_rawspiketrains.mat")
-	src, err := LoadSource("../../examples/monkey/datahigh_ex2.yaml")
+	src, err := LoadRecipe("../../examples/monkey/datahigh_ex2.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := filepath.EvalSymlinks(src.File); got != mustEval(t, file) {
-		t.Fatalf("file resolved to %s, want %s", src.File, file)
+	if got, _ := filepath.EvalSymlinks(src.Sources[0].File); got != mustEval(t, file) {
+		t.Fatalf("file resolved to %s, want %s", src.Sources[0].File, file)
 	}
 	d, rep, err := Load(src)
 	if err != nil {
@@ -110,11 +108,11 @@ func mustEval(t *testing.T, p string) string {
 // dataTensor(t, m, c) element by element.
 func TestChurchlandTensor(t *testing.T) {
 	file := sharedData(t, "churchland2012-tme/exampleData.mat")
-	src, err := ParseSource("test", []byte("{file: x, tensor: dataTensor, axes: [time, neuron, condition], dt_ms: 10}"))
+	src, err := Parse("test", []byte("{file: x, tensor: dataTensor, axes: [time, neuron, condition], dt_ms: 10}"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	src.File = file
+	src.Sources[0].File = file
 	d, _, err := Load(src)
 	if err != nil {
 		t.Fatal(err)
@@ -147,8 +145,8 @@ func TestTensorAxes(t *testing.T) {
 	}
 	root := &formats.Node{Class: "mat", Children: []*formats.Node{
 		{Name: "X", Class: "double", Shape: []int{C, T, M}, Data: v}}}
-	src := Source{File: "mem", Tensor: "X", Axes: []string{"condition", "time", "neuron"}, DtMs: 5}
-	d, rep, err := FromNode(root, src)
+	src := &Source{File: "mem", Tensor: "X", Axes: []string{"condition", "time", "neuron"}, DtMs: 5}
+	d, rep, err := fromTensor(root.Lookup, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +176,7 @@ func TestTensorAxes(t *testing.T) {
 	}
 	root.Children[0] = &formats.Node{Name: "X", Class: "double", Shape: []int{T, M, C}, Data: w}
 	src.Axes = []string{"time", "neuron", "condition"}
-	d2, _, err := FromNode(root, src)
+	d2, _, err := fromTensor(root.Lookup, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,96 +184,5 @@ func TestTensorAxes(t *testing.T) {
 		if d.Activity[i] != d2.Activity[i] {
 			t.Fatalf("transposed tensor differs at %d", i)
 		}
-	}
-}
-
-// A hand-built struct array of count trials: the binned rates equal the counts summed by hand,
-// labels come from char and numeric fields, and a bad trial is named in the error.
-func TestTrialsFromNode(t *testing.T) {
-	trial := func(counts []float64, cond string, target float64) []*formats.Node {
-		return []*formats.Node{
-			{Name: "data", Class: "double", Shape: []int{2, 4}, Data: counts},
-			{Name: "condition", Class: "char", Shape: []int{1, len(cond)}, Data: []string{cond}},
-			{Name: "target", Class: "double", Shape: []int{1, 1}, Data: []float64{target}},
-		}
-	}
-	kids := append(trial([]float64{1, 0, 2, 1, 0, 1, 1, 0}, "left", 3), trial([]float64{0, 0, 1, 3, 1, 1, 0, 0}, "right", 7)...)
-	root := &formats.Node{Class: "mat", Children: []*formats.Node{
-		{Name: "D", Class: "struct", Shape: []int{1, 2}, Fields: []string{"data", "condition", "target"}, Children: kids}}}
-	y := `
-file: mem
-trials: D
-counts: data
-bin_ms: 10
-labels: {condition: condition, target: target}
-prepare: {bin_ms: 20, smooth_ms: 0, units: counts}
-`
-	src, err := ParseSource("test", []byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, _, err := FromNode(root, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// One whole-trial epoch per trial (the default), 2 bins of 20 ms: counts summed in pairs.
-	want := []float64{1, 1, 3, 1, 0, 2, 4, 0}
-	for i, w := range want {
-		if math.Abs(d.Activity[i]-w) > 1e-12 {
-			t.Fatalf("activity %v, want %v", d.Activity, want)
-		}
-	}
-	if got := strings.Join(d.Labels["condition"].Values, ","); got != "left,right" {
-		t.Errorf("condition %s", got)
-	}
-	if got := strings.Join(d.Labels["target"].Values, ","); got != "3,7" {
-		t.Errorf("target %s", got)
-	}
-	kids[3].Data = []float64{0, -1, 0, 0, 0, 0, 0, 0} // the second trial's counts
-	_, _, err = FromNode(root, src)
-	if err == nil || !strings.Contains(err.Error(), "trial 1") || !strings.Contains(err.Error(), "D") {
-		t.Errorf("negative count: error %v, want one naming D and trial 1", err)
-	}
-}
-
-func TestParseSourceErrors(t *testing.T) {
-	for _, c := range []struct{ yaml, want string }{
-		{"{trials: D, counts: data, bin_ms: 1}", "file"},
-		{"{file: f, counts: data, bin_ms: 1}", "trials/tensor"},
-		{"{file: f, trials: D, bin_ms: 1}", "counts"},
-		{"{file: f, trials: D, counts: data}", "bin_ms"},
-		{"{file: f, trials: D, counts: data, bin_ms: 1, prepare: {bin_ms: -1}}", "bin_ms"},
-		{"{file: f, trials: D, counts: data, bin_ms: 1, bogus: 1}", "bogus"},
-		{"{file: f, tensor: X, axes: [time, neuron], dt_ms: 1}", "axes"},
-		{"{file: f, tensor: X, axes: [time, neuron, condition]}", "dt_ms"},
-		{"{file: f, tensor: X, axes: [time, neuron, condition], dt_ms: 1, prepare: {}}", "trials sources only"},
-	} {
-		_, err := ParseSource("r.yaml", []byte(c.yaml))
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want one mentioning %q", c.yaml, err, c.want)
-		}
-	}
-}
-
-// The resolved YAML parses back to the same source, defaults spelled out.
-func TestYAMLRoundTrip(t *testing.T) {
-	src, err := ParseSource("r", []byte("{file: f.mat, trials: D, counts: data, bin_ms: 1, labels: {c: condition}}"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if src.Prepare.BinMs != prepare.DefaultRecipe().BinMs {
-		t.Fatalf("prepare defaults not applied: %+v", src.Prepare)
-	}
-	b, err := src.YAML()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := ParseSource("back", b)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, b)
-	}
-	b2, _ := back.YAML()
-	if string(b) != string(b2) {
-		t.Errorf("round trip differs:\n%s\n---\n%s", b, b2)
 	}
 }

@@ -10,6 +10,7 @@ package nwb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/jedi-neuro/jedi/data/formats"
@@ -81,21 +82,53 @@ func unreadable(f *h5.File, path string, n *formats.Node) error {
 }
 
 func readUnits(f *h5.File, units *formats.Node, rec *Recording) error {
-	if err := unreadable(f, "/units", units); err != nil {
-		return err
-	}
-	ids, err := loadColumn(f, "/units/id")
+	u, err := ReadUnits(f, units, "/units")
 	if err != nil {
 		return err
 	}
-	if rec.UnitIDs, err = ids.Int64s(); err != nil {
-		return fmt.Errorf("%s: /units/id: %w", f.Name(), err)
+	rec.UnitIDs, rec.Units = u.IDs, u.Spikes
+	return nil
+}
+
+// Units is an NWB units table: one row per unit.
+type Units struct {
+	// IDs[u] is unit u's id; Spikes[u] its spike times in seconds, in file order.
+	IDs    []int64
+	Spikes [][]float64
+	// Columns holds every other numeric or boolean (0/1) column with one value per unit,
+	// Labels every string column (quality, brain area, electrode group name).
+	Columns map[string][]float64
+	Labels  map[string][]string
+	// Skipped lists the columns that are not one value per unit, as "name: reason".
+	Skipped []string
+}
+
+// ReadUnits reads the units table at path (e.g. "/units") of f, whose tree node is table: ids,
+// the ragged spike_times through spike_times_index, and the other one-value-per-unit columns.
+// Malformed tables are errors naming the dataset.
+func ReadUnits(f *h5.File, table *formats.Node, path string) (*Units, error) {
+	if err := unreadable(f, path, table); err != nil {
+		return nil, err
 	}
-	if _, err := units.Member("spike_times"); err != nil {
-		return fmt.Errorf("%s: /units has no spike_times column", f.Name())
+	ids, err := loadColumn(f, path+"/id")
+	if err != nil {
+		return nil, err
 	}
-	rec.Units, err = ragged(f, "/units", "spike_times", len(rec.UnitIDs))
-	return err
+	u := &Units{}
+	if u.IDs, err = ids.Int64s(); err != nil {
+		return nil, fmt.Errorf("%s: %s/id: %w", f.Name(), path, err)
+	}
+	if _, err := table.Member("spike_times"); err != nil {
+		return nil, fmt.Errorf("%s: %s has no spike_times column", f.Name(), path)
+	}
+	if u.Spikes, err = ragged(f, path, "spike_times", len(u.IDs)); err != nil {
+		return nil, err
+	}
+	u.Columns, u.Labels, u.Skipped, err = readColumns(f, table, path, len(u.IDs), "spike_times")
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // ragged splits the VectorData column name of table by its VectorIndex into rows rows.
@@ -168,42 +201,50 @@ func readTrials(f *h5.File, trials *formats.Node, rec *Recording) error {
 	if len(t.Stop) != n {
 		return fmt.Errorf("%s: %s: %d start times but %d stop times", f.Name(), table, n, len(t.Stop))
 	}
-	t.Columns, t.Labels = map[string][]float64{}, map[string][]string{}
-	for _, name := range columnNames(trials) {
-		if name == "start_time" || name == "stop_time" {
+	t.Columns, t.Labels, t.Skipped, err = readColumns(f, trials, table, n, "start_time", "stop_time")
+	return err
+}
+
+// readColumns loads every column of table (at path, n rows) but those in except: numeric and
+// boolean ones into columns, string ones into labels; those that are not one value per row
+// (ragged, multi-dimensional, references) are listed in skipped as "name: reason".
+func readColumns(f *h5.File, table *formats.Node, path string, n int, except ...string) (columns map[string][]float64, labels map[string][]string, skipped []string, err error) {
+	columns, labels = map[string][]float64{}, map[string][]string{}
+	for _, name := range columnNames(table) {
+		if slices.Contains(except, name) {
 			continue
 		}
-		c, err := trials.Member(name)
+		c, err := table.Member(name)
 		if err != nil {
-			return fmt.Errorf("%s: %s: colnames lists %q, which is absent", f.Name(), table, name)
+			return nil, nil, nil, fmt.Errorf("%s: %s: colnames lists %q, which is absent", f.Name(), path, name)
 		}
-		if err := unreadable(f, table+"/"+name, c); err != nil {
-			return err
+		if err := unreadable(f, path+"/"+name, c); err != nil {
+			return nil, nil, nil, err
 		}
-		if _, err := trials.Member(name + "_index"); err == nil {
-			t.Skipped = append(t.Skipped, name+": ragged (several values per trial)")
+		if _, err := table.Member(name + "_index"); err == nil {
+			skipped = append(skipped, name+": ragged (several values per row)")
 			continue
 		}
 		if len(c.Shape) != 1 || c.Shape[0] != n {
-			t.Skipped = append(t.Skipped, fmt.Sprintf("%s: shape %v, not one value per trial", name, c.Shape))
+			skipped = append(skipped, fmt.Sprintf("%s: shape %v, not one value per row", name, c.Shape))
 			continue
 		}
 		if c.Class == "reference" {
-			t.Skipped = append(t.Skipped, name+": object references")
+			skipped = append(skipped, name+": object references")
 			continue
 		}
-		v, err := f.Load(table + "/" + name)
+		v, err := f.Load(path + "/" + name)
 		if err != nil {
-			return err
+			return nil, nil, nil, err
 		}
 		switch d := v.Data.(type) {
 		case []float64:
-			t.Columns[name] = d
+			columns[name] = d
 		case []string:
-			t.Labels[name] = d
+			labels[name] = d
 		}
 	}
-	return nil
+	return columns, labels, skipped, nil
 }
 
 // columnNames returns a table's columns in colnames order, falling back to its datasets
