@@ -11,6 +11,7 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -148,8 +149,22 @@ type CoverageAt struct {
 	F1        float64 `json:"f1"`
 }
 
+// space describes the space the points are projected and matched in: the model's readout, with
+// the Poisson link when the model was fitted to counts (model.Readout).
+func space(f *train.Fitted) string {
+	c := f.Config.Model
+	y := "C tanh(x) + c"
+	if c.Readout == model.Identity {
+		y = "tanh(x)[:M]"
+	}
+	if c.Loss == model.Poisson {
+		y = "softplus(" + y + ")"
+	}
+	return "predicted rates of the recorded neurons, ŷ = " + y + ", over the trajectories of every network"
+}
+
 // teacherMeaning explains the scores in the JSON output.
-const teacherMeaning = "Both sets are compared as rates of the recorded neurons: the student's ŷ* = C tanh(x*) + c against the teacher's tanh(x*_teacher)[teacher_observed], pooled over the value's networks. " +
+const teacherMeaning = "Both sets are compared as rates of the recorded neurons: the student's readout ŷ* (pca_space gives its formula, link included) against the teacher's tanh(x*_teacher)[teacher_observed], pooled over the value's networks. " +
 	"Coverage, which does not depend on how many points a ring or line of slow points was cut into: recall is the fraction of the teacher's fixed and slow points (teacher_fixed_points_<value>, teacher_slow_points_<value>) with a student point within radius, " +
 	"precision the fraction of the student's points within radius of a teacher point, f1 their harmonic mean; radius is radius_fraction × the RMS distance of the recorded activity from its mean; coverage_curve repeats them at other fractions. " +
 	"One-to-one, for isolated fixed points: pairs is the assignment of min(F, T) fixed points minimising the total Euclidean distance, mean_distance its mean, spread the RMS distance of the teacher's points from their centroid; " +
@@ -197,11 +212,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 	if err != nil {
 		return nil, err
 	}
-	observe, err := Readout(f)
-	if err != nil {
-		return nil, err
-	}
-	res := &FixedPointAnalysis{Label: label, Space: "predicted rates of the recorded neurons, ŷ = C tanh(x) + c, over the trajectories of every network"}
+	res := &FixedPointAnalysis{Label: label, Space: space(f)}
 	size := activitySize(ds)
 	var trajY [][]float64
 	var trajGroup []string
@@ -222,7 +233,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 		// pooled holds the points of the value's networks in the space of the recorded neurons.
 		var pooled []fixedpoints.Point
 		for ji, jb := range jobs {
-			net, err := NewNetwork(f, jb.e)
+			net, err := f.Network(jb.e)
 			if err != nil {
 				return nil, err
 			}
@@ -232,7 +243,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				x := net.Run(segs.X0[i], ds.Lengths[segs.Idx[i]])
 				traj = append(traj, x...)
 				for t := 0; t < len(x); t += 5 {
-					trajY = append(trajY, observe(x[t]))
+					trajY = append(trajY, net.Observe(x[t]))
 					trajGroup = append(trajGroup, g)
 				}
 			}
@@ -240,7 +251,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 			if err != nil {
 				return nil, err
 			}
-			found, err := fixedpoints.Find(net.Map, starts, opt.Find)
+			found, err := fixedpoints.Find(net, starts, opt.Find)
 			if err != nil {
 				return nil, fmt.Errorf("fixed points of %s %q: %w", label, g, err)
 			}
@@ -251,10 +262,10 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				if err != nil {
 					return nil, err
 				}
-				fp := FixedPoint{X: p.X, Observed: observe(p.X), Q: p.Q, Slow: p.Slow, Count: p.Count,
+				fp := FixedPoint{X: p.X, Observed: net.Observe(p.X), Q: p.Q, Slow: p.Slow, Count: p.Count,
 					Class: p.Class.String(), Unstable: p.NumUnstable, Marginal: p.NumMarginal, Jacobian: eigs}
-				if net.Weights.U != nil {
-					fp.Radius = 1 - net.Weights.Alpha // the N − R eigenvalues left out
+				if net.LowRank() {
+					fp.Radius = net.TrivialEigenvalue() // the N − R eigenvalues left out
 				}
 				for _, l := range eigs {
 					fp.Radius = math.Max(fp.Radius, cmplx.Abs(l))

@@ -81,7 +81,7 @@ type SpectralAnalysis struct {
 //   - the discrete-time Jacobian J = (1 − α) I + α W_s diag(1 − tanh²(x_t)) along the segment's
 //     trajectory x_t, the network of e_s run from its initial state without noise or input for
 //     the segment's length (every opt.Stride-th state, at most opt.MaxSegments segments per
-//     value; see Network.JacobianEigenvalues for what low rank keeps);
+//     value; see model.Network.JacobianEigenvalues for what low rank keeps);
 //   - the Jacobian at the fixed points in fps (nil: none), pooled per value;
 //
 // each pooled per value and summarised (spectra.Summarize). For a numeric label with at least
@@ -181,7 +181,7 @@ func trajectoryEigs(f *train.Fitted, ds *data.Dataset, segs *Segments, use []int
 			defer wg.Done()
 			for k := range next {
 				i := use[k]
-				net, err := NewNetwork(f, segs.E[i])
+				net, err := f.Network(segs.E[i])
 				if err != nil {
 					errs[k] = err
 					continue

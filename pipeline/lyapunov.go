@@ -88,7 +88,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 		Meaning: "exponents_per_second[i]: the i-th largest Lyapunov exponent of the autonomous network of the centroid embedding, by the QR method, mean over start states on its trajectories (per step divided by dt)"}
 	for gi, g := range groups {
 		e := meanRows(segs.E, members[gi])
-		net, err := NewNetwork(f, e)
+		net, err := f.Network(e)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +96,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 		per := make([][]float64, opt.K)
 		for _, i := range starts {
 			traj := net.Run(segs.X0[i], ds.Lengths[segs.Idx[i]])
-			l, err := lyapunov.Spectrum(net.Map, traj[len(traj)-1], opt.Steps, opt.Transient, opt.K)
+			l, err := lyapunov.Spectrum(net, traj[len(traj)-1], opt.Steps, opt.Transient, opt.K)
 			if err != nil {
 				return nil, fmt.Errorf("lyapunov exponents of %s %q: %w", label, g, err)
 			}

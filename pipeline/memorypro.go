@@ -14,7 +14,6 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/model"
@@ -105,19 +104,17 @@ func MemoryProNetwork(f *train.Fitted, dt float64) (*sim.MemoryProNetwork, error
 		return nil, err
 	}
 	c := &m.Cfg
-	if c.I != sim.MemoryProInputs || c.M != sim.MemoryProOutputs || c.Readout != "linear" || c.InitialState != "zero" {
+	if c.I != sim.MemoryProInputs || c.M != sim.MemoryProOutputs || c.Readout != model.Linear || c.InitialState != model.Zero {
 		return nil, fmt.Errorf("memorypro: a fitted model with I = %d, M = %d, %s readout, %s initial state is not a MemoryPro network (want %d, %d, linear, zero)",
 			c.I, c.M, c.Readout, c.InitialState, sim.MemoryProInputs, sim.MemoryProOutputs)
 	}
-	w, err := m.RecurrentWeights(f.Theta, f.Embedding(0))
+	w, err := m.Network(f.Theta, f.Embedding(0))
 	if err != nil {
 		return nil, err
 	}
-	l := &m.Layout
-	clone := func(v []float64) []float64 { return append([]float64(nil), v...) }
-	tc := &sim.Teacher{N: c.N, I: c.I, Dt: dt, Alpha: c.Alpha, J: clone(w.W.RawMatrix().Data), B: w.B,
-		WExt: clone(model.View(f.Theta, l, l.InW))}
-	net := &sim.MemoryProNetwork{Teacher: tc, C: clone(model.View(f.Theta, l, l.ReadW)), C0: clone(model.View(f.Theta, l, l.ReadB))}
+	tc := &sim.Teacher{N: c.N, I: c.I, Dt: dt, Alpha: c.Alpha, J: mat.DenseCopyOf(w.Dense()).RawMatrix().Data, B: w.B,
+		WExt: w.In.RawMatrix().Data}
+	net := &sim.MemoryProNetwork{Teacher: tc, C: w.Readout.C.RawMatrix().Data, C0: w.Readout.Bias}
 	return net, net.Validate()
 }
 
@@ -176,7 +173,7 @@ func (o MemoryProFixedPointOptions) withDefaults() MemoryProFixedPointOptions {
 //	teacher_slow_points_<phase> [K', N]         slow points (q < SlowQ), fixed points among them
 //
 // In phase p the teacher receives the constant input u_p = sim.PhaseInput(p, θ), so it is the
-// autonomous map F_p(x) = (1−α) x + α (J tanh(x) + b + W_ext u_p), a dynsys.RateRNN with bias
+// autonomous map F_p(x) = (1−α) x + α (J tanh(x) + b + W_ext u_p), a model.Network with bias
 // b + W_ext u_p, u_p read from the segments' inputs. Only the stimulus input depends on θ, so
 // the stimulus phase has a map per trial, each searched from its own segment's trajectory:
 // together their points trace how the stimulus attractor moves with θ, at the θ of every trial
@@ -240,7 +237,7 @@ func MemoryProFixedPoints(ds *data.Dataset, opt MemoryProFixedPointOptions) (map
 			for i := range N {
 				bias[i] += floats.Dot(tc.WExt[i*tc.I:(i+1)*tc.I], u)
 			}
-			fm := dynsys.RateRNN{W: J, B: bias, Alpha: tc.Alpha}
+			fm := &model.Network{W: J, B: bias, Alpha: tc.Alpha}
 			var traj [][]float64
 			for _, s := range g {
 				x := slices.Clone(x0.Data[s*N : (s+1)*N])

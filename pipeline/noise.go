@@ -9,6 +9,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -45,7 +46,7 @@ func EmbeddingNoise(f *train.Fitted, ds *data.Dataset, scales []float64, repeats
 	}
 	X := rows(tr.E)
 	var x0 []float64
-	if f.Config.Model.InitialState == "learned" {
+	if f.Config.Model.InitialState == model.Learned {
 		x0 = f.X0
 	}
 	mean, sd, err := embed.NoiseCurve(X, scales, seed, repeats, func(noisy *mat.Dense) (float64, error) {

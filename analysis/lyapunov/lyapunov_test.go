@@ -1,6 +1,7 @@
 package lyapunov
 
 import (
+	"github.com/jedi-neuro/jedi/model"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -122,12 +123,12 @@ func TestHenon(t *testing.T) {
 	}
 }
 
-func randomRNN(rng *rand.Rand, n int, g, alpha float64) dynsys.RateRNN {
+func randomRNN(rng *rand.Rand, n int, g, alpha float64) *model.Network {
 	w := make([]float64, n*n)
 	for i := range w {
 		w[i] = g / math.Sqrt(float64(n)) * rng.NormFloat64()
 	}
-	return dynsys.RateRNN{W: mat.NewDense(n, n, w), Alpha: alpha}
+	return &model.Network{W: mat.NewDense(n, n, w), Alpha: alpha}
 }
 
 // TestRateRNNSmallGain: with gain 0.5 and no bias the orbit falls into the stable fixed point
