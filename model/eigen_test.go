@@ -86,4 +86,3 @@ func TestEigenvaluesBadInput(t *testing.T) {
 		t.Error("NaN entry: no error")
 	}
 }
-
