@@ -1,13 +1,14 @@
 package dynsys
 
 import (
-	"github.com/jedi-neuro/jedi/model"
 	"math"
 	"math/rand/v2"
 	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 func randDense(rng *rand.Rand, r, c int, scale float64) *mat.Dense {

@@ -1,12 +1,13 @@
 package fixedpoints
 
 import (
-	"github.com/jedi-neuro/jedi/model"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // randomRNN returns a *model.Network with W_ij ~ N(0, g²/n), the classic random network that is

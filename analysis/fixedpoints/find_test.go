@@ -1,7 +1,6 @@
 package fixedpoints
 
 import (
-	"github.com/jedi-neuro/jedi/model"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -12,6 +11,8 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // TestAffine: x ↦ Ax + b has the single fixed point (I − A)⁻¹b, with stability given by the

@@ -1,7 +1,6 @@
 package lyapunov
 
 import (
-	"github.com/jedi-neuro/jedi/model"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // henon is the Hénon map (x, y) ↦ (1 − a x² + y, b x).
@@ -268,5 +269,40 @@ func TestBurnAlignsFrame(t *testing.T) {
 	// The test must be able to tell: from the random frame, 20 steps are visibly off.
 	if errCold < 1e-2 {
 		t.Errorf("without burn-in the error is only %g: the map does not test the alignment", errCold)
+	}
+}
+
+// jacobianOnly hides a map's JVP, so that Spectrum builds the dense Jacobian.
+type jacobianOnly struct{ dynsys.Map }
+
+// TestJVPPathMatchesJacobian: a low-rank network carries the frame through its O(N·R) JVP; the
+// exponents must equal those from the dense N×N Jacobian.
+func TestJVPPathMatchesJacobian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n, r = 40, 3
+	U, V := mat.NewDense(n, r, nil), mat.NewDense(n, r, nil)
+	for i := range n {
+		for j := range r {
+			U.Set(i, j, 2*rng.NormFloat64())
+			V.Set(i, j, 2*rng.NormFloat64())
+		}
+	}
+	net := &model.Network{U: U, V: V, Scale: 1.0 / n, Alpha: 0.5}
+	x0 := make([]float64, n)
+	for i := range x0 {
+		x0[i] = rng.NormFloat64()
+	}
+	fast, err := Spectrum(net, x0, 300, 50, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense, err := Spectrum(jacobianOnly{net}, x0, 300, 50, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fast {
+		if math.Abs(fast[i]-dense[i]) > 1e-9 {
+			t.Errorf("exponent %d: %v through the JVP, %v through the Jacobian", i, fast[i], dense[i])
+		}
 	}
 }
