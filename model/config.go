@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"strings"
+
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
 
 // Config fixes the architecture of a JEDI model. Every field has a documented default
@@ -85,7 +87,7 @@ func (c *Config) Validate() error {
 			return bad(fmt.Sprintf("hidden[%d]", i), "%d, want ≥ 1", h)
 		}
 	}
-	for _, err := range []error{CheckOption("readout", c.Readout), CheckOption("loss", c.Loss), CheckOption("initial_state", c.InitialState)} {
+	for _, err := range []error{strictyaml.CheckOption("readout", c.Readout), strictyaml.CheckOption("loss", c.Loss), strictyaml.CheckOption("initial_state", c.InitialState)} {
 		if err != nil {
 			return fmt.Errorf("model config: %w", err)
 		}

@@ -1,11 +1,9 @@
 package model
 
 import (
-	"fmt"
-	"slices"
-	"strings"
-
 	"go.yaml.in/yaml/v4"
+
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
 
 // The model's choices among named alternatives are typed: each type lists its valid values in
@@ -56,45 +54,31 @@ const (
 // Values lists the valid initial states.
 func (InitialState) Values() []InitialState { return []InitialState{Learned, Encoder, Zero} }
 
-// option is a named choice with a closed set of values.
-type option[T ~string] interface {
-	~string
-	Values() []T
-}
-
-// CheckOption returns an error naming field and the valid values unless v is one of them.
-func CheckOption[T option[T]](field string, v T) error {
-	valid := v.Values()
-	if slices.Contains(valid, v) {
-		return nil
-	}
-	names := make([]string, len(valid))
-	for i, s := range valid {
-		names[i] = string(s)
-	}
-	return fmt.Errorf("%s: %q, want one of %s", field, string(v), strings.Join(names, ", "))
-}
-
-// decodeOption decodes a YAML scalar into *dst and checks it, naming the line on error.
-func decodeOption[T option[T]](node *yaml.Node, dst *T, field string) error {
-	var s string
-	if err := node.Decode(&s); err != nil {
-		return err
-	}
-	if err := CheckOption(field, T(s)); err != nil {
-		return fmt.Errorf("line %d: %w", node.Line, err)
-	}
-	*dst = T(s)
-	return nil
-}
-
 // UnmarshalYAML decodes and checks a loss name.
-func (l *Loss) UnmarshalYAML(n *yaml.Node) error { return decodeOption(n, l, "loss") }
+func (l *Loss) UnmarshalYAML(n *yaml.Node) error { return strictyaml.DecodeOption(n, l, "loss") }
 
 // UnmarshalYAML decodes and checks a readout name.
-func (r *ReadoutKind) UnmarshalYAML(n *yaml.Node) error { return decodeOption(n, r, "readout") }
+func (r *ReadoutKind) UnmarshalYAML(n *yaml.Node) error {
+	return strictyaml.DecodeOption(n, r, "readout")
+}
 
 // UnmarshalYAML decodes and checks an initial-state name.
 func (s *InitialState) UnmarshalYAML(n *yaml.Node) error {
-	return decodeOption(n, s, "initial_state")
+	return strictyaml.DecodeOption(n, s, "initial_state")
 }
+
+// DType is the element type the model is trained and evaluated in.
+type DType string
+
+const (
+	// Float32 is fast: the default.
+	Float32 DType = "float32"
+	// Float64 is for gradient checks and for problems that need the precision.
+	Float64 DType = "float64"
+)
+
+// Values lists the valid element types.
+func (DType) Values() []DType { return []DType{Float32, Float64} }
+
+// UnmarshalYAML decodes and checks an element-type name.
+func (d *DType) UnmarshalYAML(n *yaml.Node) error { return strictyaml.DecodeOption(n, d, "dtype") }

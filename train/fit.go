@@ -256,10 +256,7 @@ func checkSplit(ds *data.Dataset, trainIdx, heldIdx []int) error {
 // (by held-out R² when validating, else the last). Cancelling ctx writes a checkpoint and
 // returns ErrInterrupted.
 func Fit(ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error) {
-	if cfg.DType == "float64" {
-		return fit[float64](ctx, cfg, ds, opt)
-	}
-	return fit[float32](ctx, cfg, ds, opt)
+	return precisionOf(cfg.DType).fit(ctx, cfg, ds, opt)
 }
 
 func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error) {

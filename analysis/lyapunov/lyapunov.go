@@ -101,13 +101,13 @@ func check(m dynsys.Map, k int) error {
 
 // frame is the orthonormal n×k tangent frame Q with its accumulated log stretch factors.
 type frame struct {
-	J       mat.Dense
+	J mat.Dense
 	// col, jcol hold one frame vector and its image for maps with a JVP.
 	col, jcol []float64
-	q, z    blas64.General
-	tau     []float64
-	work    []float64
-	sumLogR []float64
+	q, z      blas64.General
+	tau       []float64
+	work      []float64
+	sumLogR   []float64
 }
 
 // newFrame starts from a fixed pseudo-random orthonormal frame: the same for every call, so
