@@ -14,6 +14,7 @@ type precision interface {
 	infer(f *Fitted, ds *data.Dataset, idx []int, steps int, E []float64) (*Inferred, error)
 	predict(m *model.Model, ds *data.Dataset, theta []float64, ll *model.LocalLayout, local []float64, idx, seg, emb []int, res *Inferred) error
 	evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error)
+	stepper(cfg Config, ds *data.Dataset) (func() (float64, error), error)
 }
 
 // typed runs everything in element type T.
@@ -33,6 +34,10 @@ func (typed[T]) predict(m *model.Model, ds *data.Dataset, theta []float64, ll *m
 
 func (typed[T]) evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error) {
 	return evaluate[T](f, ds, idx)
+}
+
+func (typed[T]) stepper(cfg Config, ds *data.Dataset) (func() (float64, error), error) {
+	return stepper[T](cfg, ds)
 }
 
 // precisionOf returns the implementation for the configured element type (validated by

@@ -134,6 +134,7 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 	M := m.Cfg.M
 	res.Prediction = make([]float64, len(idx)*ds.T*M)
 	var bt model.Batch[T]
+	var buf []float64
 	const chunk = 64
 	for lo := 0; lo < len(idx); lo += chunk {
 		hi := min(lo+chunk, len(idx))
@@ -142,7 +143,7 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 		if _, err := pass.Forward(theta, local, ll, &bt); err != nil {
 			return err
 		}
-		if err := addR2(acc, pass, &bt); err != nil {
+		if buf, err = addR2(acc, pass, &bt, buf); err != nil {
 			return err
 		}
 		yhat := pass.Yhat()
