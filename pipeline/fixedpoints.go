@@ -247,7 +247,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 					trajGroup = append(trajGroup, g)
 				}
 			}
-			starts, err := fixedpoints.Starts(traj, opt.Starts, opt.Noise*rmsSpread(traj), opt.Seed+uint64(1000*gi+ji))
+			starts, err := fixedpoints.Starts(traj, opt.Starts, opt.Noise*fixedpoints.Spread(traj), opt.Seed+uint64(1000*gi+ji))
 			if err != nil {
 				return nil, err
 			}
@@ -445,7 +445,7 @@ func activitySize(ds *data.Dataset) float64 {
 			bins = append(bins, y[t:t+ds.M])
 		}
 	}
-	return rmsSpread(bins) * math.Sqrt(float64(ds.M))
+	return fixedpoints.Spread(bins) * math.Sqrt(float64(ds.M))
 }
 
 // Write saves the analysis in dir as fixedpoints.json, fixedpoints.npz (for network n:
@@ -543,22 +543,4 @@ func meanRows(x [][]float64, idx []int) []float64 {
 		m[j] /= float64(len(idx))
 	}
 	return m
-}
-
-// rmsSpread returns √(mean_j Var_j), the RMS over coordinates of the states' standard deviation.
-func rmsSpread(x [][]float64) float64 {
-	n := len(x[0])
-	mean := make([]float64, n)
-	for _, r := range x {
-		for j, v := range r {
-			mean[j] += v / float64(len(x))
-		}
-	}
-	var ss float64
-	for _, r := range x {
-		for j, v := range r {
-			ss += (v - mean[j]) * (v - mean[j])
-		}
-	}
-	return math.Sqrt(ss / float64(len(x)*n))
 }
