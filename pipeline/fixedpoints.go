@@ -11,6 +11,7 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
@@ -186,6 +187,9 @@ type FixedPointAnalysis struct {
 	// sampled from (every 5th state), and their label values, for the figure.
 	TrajectoryPC    [][2]float64 `json:"-"`
 	TrajectoryGroup []string     `json:"-"`
+	// segs and perSegment are what the analysis ran on, so that the spectra can reuse it.
+	segs       *Segments
+	perSegment bool
 }
 
 // FixedPoints finds the fixed points of the networks of a fitted model, following the
@@ -212,7 +216,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 	if err != nil {
 		return nil, err
 	}
-	res := &FixedPointAnalysis{Label: label, Space: space(f)}
+	res := &FixedPointAnalysis{Label: label, Space: space(f), segs: segs, perSegment: opt.PerSegment}
 	size := activitySize(ds)
 	var trajY [][]float64
 	var trajGroup []string
@@ -452,16 +456,16 @@ func activitySize(ds *data.Dataset) float64 {
 // points_<n> [K, N], observed_<n> [K, M], pc_<n> [K, 2]; trajectory_pc [P, 2]) and the plot
 // fixedpoints.png / .svg, and returns the figure for a report.
 func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
-	if err := writeJSON(filepath.Join(dir, "fixedpoints.json"), a); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "fixedpoints.json"), a); err != nil {
 		return nil, err
 	}
-	arrays := []array{}
+	arrays := []output.Array{}
 	var tp [][]float64
 	for _, p := range a.TrajectoryPC {
 		tp = append(tp, p[:])
 	}
-	ts, td := flat(tp)
-	arrays = append(arrays, array{"trajectory_pc", ts, td}, array{"trajectory_group", nil, a.TrajectoryGroup})
+	ts, td := output.Flat(tp)
+	arrays = append(arrays, output.Array{Name: "trajectory_pc", Shape: ts, Data: td}, output.Array{Name: "trajectory_group", Shape: nil, Data: a.TrajectoryGroup})
 	var pts [][2]float64
 	var names []string
 	for n, nf := range a.Networks {
@@ -475,8 +479,8 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 			name string
 			v    [][]float64
 		}{{"points", x}, {"observed", y}, {"pc", pc}} {
-			s, d := flat(m.v)
-			arrays = append(arrays, array{fmt.Sprintf("%s_%d", m.name, n), s, d})
+			s, d := output.Flat(m.v)
+			arrays = append(arrays, output.Array{Name: fmt.Sprintf("%s_%d", m.name, n), Shape: s, Data: d})
 		}
 	}
 	for _, m := range a.Teacher {
@@ -488,16 +492,16 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 			for _, p := range t.pc {
 				v = append(v, p[:])
 			}
-			s, d := flat(v)
-			arrays = append(arrays, array{t.name + m.Group, s, d})
+			s, d := output.Flat(v)
+			arrays = append(arrays, output.Array{Name: t.name + m.Group, Shape: s, Data: d})
 		}
 	}
-	if err := writeNPZ(filepath.Join(dir, "fixedpoints.npz"), arrays...); err != nil {
+	if err := output.WriteNPZ(filepath.Join(dir, "fixedpoints.npz"), arrays...); err != nil {
 		return nil, err
 	}
 	allPts := append(append([][2]float64(nil), a.TrajectoryPC...), pts...)
 	allNames := append(append([]string(nil), a.TrajectoryGroup...), names...)
-	png, err := figure(dir, "fixedpoints", func(path string) error {
+	png, err := output.Figure(dir, "fixedpoints", func(path string) error {
 		return report.Scatter2D(path, "Fixed points and trajectories", fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
 			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), allPts, allNames)
 	})
@@ -521,7 +525,7 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 			fitted.Pts, fitted.Groups = append(fitted.Pts, p.PC), append(fitted.Groups, nf.Group)
 		}
 	}
-	png, err = figure(dir, "fixedpoints_teacher", func(path string) error {
+	png, err = output.Figure(dir, "fixedpoints_teacher", func(path string) error {
 		return report.ScatterPanels(path, fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
 			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), []report.Panel{teacher, fitted})
 	})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
-	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -96,14 +95,14 @@ written to RUNDIR/metrics.json.`,
 			if err != nil {
 				return err
 			}
-			b, err := json.Marshal(res)
-			if err != nil {
-				return err
-			}
-			if err := fsutil.WriteBytesAtomic(filepath.Join(run, "metrics.json"), append(b, '\n')); err != nil {
+			if err := output.WriteJSON(filepath.Join(run, "metrics.json"), res); err != nil {
 				return err
 			}
 			if asJSON {
+				b, err := output.JSON(res)
+				if err != nil {
+					return err
+				}
 				fmt.Fprintln(os.Stdout, string(b))
 				return nil
 			}
