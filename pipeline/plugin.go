@@ -16,7 +16,8 @@ import (
 // analyze NAME` is then a sub-command with the plug-in's flags, and `jedi report` and the demo
 // (Analyze) run every registered plug-in whose Report method says so, in registration order. A
 // new analysis is thus its own package, which implements Plugin and Result and calls Register
-// from an init function, plus one line that imports it (cmd/jedi/analyses.go).
+// from an init function, plus one line that imports it (a blank import in cmd/jedi/main.go;
+// see docs/extending.md).
 type Plugin interface {
 	// Name is the verb of `jedi analyze`, the stem of the files the result writes and the key of
 	// its numbers in analysis.json.
