@@ -34,6 +34,14 @@ type Plugin interface {
 	Run(c *Context) (Result, error)
 }
 
+// HeldOutInference is implemented by the plug-ins that may infer the held-out segments'
+// embeddings (Context.Embeddings, Context.Segments with heldOut); `jedi analyze` gives them a
+// --steps flag for Context.InferSteps.
+type HeldOutInference interface {
+	Plugin
+	InfersHeldOut()
+}
+
 // Result is what a plug-in computed.
 type Result interface {
 	// Write saves the numbers (NAME.json with a "meaning" field where needed, NAME.npz) and

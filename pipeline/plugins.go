@@ -42,7 +42,8 @@ func (*embeddingsPlugin) Name() string { return "embeddings" }
 func (*embeddingsPlugin) Short() string {
 	return "PCA map of the embeddings and cross-validated decoding of a label"
 }
-func (*embeddingsPlugin) Report() bool { return false }
+func (*embeddingsPlugin) InfersHeldOut() {}
+func (*embeddingsPlugin) Report() bool   { return false }
 func (p *embeddingsPlugin) Flags(fs *pflag.FlagSet) {
 	fs.IntVar(&p.folds, "folds", p.folds, "cross-validation folds")
 	fs.Uint64Var(&p.seed, "seed", p.seed, "seed of the folds")
@@ -165,7 +166,8 @@ func (*fixedPointsPlugin) Name() string { return "fixedpoints" }
 func (*fixedPointsPlugin) Short() string {
 	return "Fixed points of each label value's network, classified and projected"
 }
-func (*fixedPointsPlugin) Report() bool { return true }
+func (*fixedPointsPlugin) InfersHeldOut() {}
+func (*fixedPointsPlugin) Report() bool   { return true }
 func (p *fixedPointsPlugin) Flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.heldOut, "heldout", p.heldOut, "also use the held-out segments (embeddings inferred)")
 	fs.BoolVar(&p.opt.PerSegment, "per-segment", p.opt.PerSegment, "analyse every segment's network instead of each value's centroid")
@@ -302,7 +304,8 @@ func (*spectraPlugin) Name() string { return "spectra" }
 func (*spectraPlugin) Short() string {
 	return "Eigenvalues of W and of the Jacobian along trajectories and at fixed points"
 }
-func (*spectraPlugin) Report() bool { return true }
+func (*spectraPlugin) InfersHeldOut() {}
+func (*spectraPlugin) Report() bool   { return true }
 func (p *spectraPlugin) Flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.heldOut, "heldout", p.heldOut, "also use the held-out segments (embeddings inferred)")
 	fs.Float64Var(&p.opt.UnitTol, "tol", p.opt.UnitTol, "distance to |λ| = 1 counted as near the unit circle")
@@ -361,7 +364,8 @@ func (*lyapunovPlugin) Name() string { return "lyapunov" }
 func (*lyapunovPlugin) Short() string {
 	return "Largest Lyapunov exponents of each label value's network (QR method)"
 }
-func (*lyapunovPlugin) Report() bool { return true }
+func (*lyapunovPlugin) InfersHeldOut() {}
+func (*lyapunovPlugin) Report() bool   { return true }
 func (p *lyapunovPlugin) Flags(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.heldOut, "heldout", p.heldOut, "also use the held-out segments (embeddings inferred)")
 	fs.IntVar(&p.opt.K, "k", p.opt.K, "number of exponents (default min(10, N))")

@@ -57,7 +57,7 @@ func analyzeCommand(p pipeline.Plugin) *cobra.Command {
 			if out == "" {
 				out = filepath.Join(run, "analysis")
 			}
-			if !cmd.Flags().Changed("steps") {
+			if fl := cmd.Flags().Lookup("steps"); fl == nil || !fl.Changed {
 				steps = f.Config.Train.InferSteps
 			}
 			res, err := pipeline.NewContext(f, ds, label, steps).Run(p)
@@ -83,7 +83,9 @@ func analyzeCommand(p pipeline.Plugin) *cobra.Command {
 	cmd.Flags().StringVar(&dataPath, "data", "", "dataset (default: the one recorded in RUNDIR/run.json)")
 	cmd.Flags().StringVar(&label, "label", "", "label to group by (default: task, else the first)")
 	cmd.Flags().StringVar(&out, "out", "", "output directory (default: RUNDIR/analysis)")
-	cmd.Flags().IntVar(&steps, "steps", 0, "Adam steps of any inference of held-out segments (default: the config's train.infer_steps)")
+	if _, ok := p.(pipeline.HeldOutInference); ok {
+		cmd.Flags().IntVar(&steps, "steps", 0, "Adam steps of the inference of held-out segments (default: the config's train.infer_steps)")
+	}
 	cmd.MarkFlagRequired("run")
 	p.Flags(cmd.Flags())
 	return cmd
