@@ -6,6 +6,9 @@
 //	y_t = C tanh(x_t) + c,  loss = mean (y − target)²,
 //
 // one step being forward + backpropagation through time + an Adam update of every parameter.
+// The step timed is the training engine's own (train.Stepper): the one `jedi fit` takes,
+// including the staging of the minibatch, the R² accumulation, gradient clipping and the
+// learning-rate schedule, which the PyTorch reference does not do.
 package bench
 
 import (
@@ -14,6 +17,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -34,7 +38,7 @@ var Sizes = map[string]Size{
 // Config returns the benchmark model's architecture for size s.
 func (s Size) Config() model.Config {
 	return model.Config{N: s.N, M: s.M, D: s.D, Rank: s.R, Hidden: []int{64, 64}, Alpha: 0.1,
-		Readout: "linear", Loss: "gaussian", InitialState: "learned"}
+		Readout: model.Linear, Loss: model.Gaussian, InitialState: model.Learned}
 }
 
 // FLOPs counts the floating-point operations of one step (multiply and add counted
@@ -65,56 +69,27 @@ type Result struct {
 	Threads   int       `json:"threads"`
 }
 
-// Stepper holds a benchmark model, its parameters, optimiser state and a batch of random
-// targets; Step runs one training step.
-type Stepper struct {
-	pass                 *model.Pass[float32]
-	ll                   model.LocalLayout
-	theta, local         []float32
-	gTheta, gLocal       []float32
-	adamTheta, adamLocal *train.Adam
-	bt                   *model.Batch[float32]
+// TrainConfig returns the training configuration of size s: the shipped defaults (train.Default,
+// with its gradient clipping) and the benchmark's model, in float32, with Adam at the PyTorch
+// reference's constant step size 1e-3.
+func (s Size) TrainConfig() train.Config {
+	c := train.Default(s.M)
+	c.Model = s.Config()
+	c.DType = model.Float32
+	c.Train.LearningRate, c.Train.Schedule, c.Train.WarmupSteps = 1e-3, train.Constant, 0
+	return c
 }
 
-// NewStepper builds the benchmark problem of size s with fixed random parameters and data.
-func NewStepper(s Size) (*Stepper, error) {
-	m, err := model.New(s.Config())
-	if err != nil {
-		return nil, err
-	}
+// NewStepper builds the benchmark problem of size s: a batch of s.Batch segments of random
+// targets (seeded) and the training engine's stepper on it.
+func NewStepper(s Size) (*train.Stepper, error) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	st := &Stepper{ll: model.NewLocalLayout(&m.Cfg, s.Batch, s.Batch), pass: model.NewPass[float32](m)}
-	st.theta = make([]float32, m.Layout.Size)
-	st.local = make([]float32, st.ll.Size)
-	model.Init(st.theta, &m.Cfg, &m.Layout, rng)
-	model.InitLocal(st.local, &st.ll, rng)
-	st.bt = &model.Batch[float32]{B: s.Batch, T: s.T, Y: make([]float32, s.Batch*s.T*s.M),
-		Len: make([]int, s.Batch), Emb: make([]int, s.Batch), Seg: make([]int, s.Batch)}
-	for i := range st.bt.Y {
-		st.bt.Y[i] = float32(rng.NormFloat64())
+	ds := data.New(s.Batch, s.T, s.M, 0.01)
+	ds.Source = "bench " + s.Name
+	for i := range ds.Activity {
+		ds.Activity[i] = rng.NormFloat64()
 	}
-	for b := range s.Batch {
-		st.bt.Len[b], st.bt.Emb[b], st.bt.Seg[b] = s.T, b, b
-	}
-	st.gTheta = make([]float32, len(st.theta))
-	st.gLocal = make([]float32, len(st.local))
-	st.adamTheta = train.NewAdam(len(st.theta), 0.9, 0.999, 1e-8)
-	st.adamLocal = train.NewAdam(len(st.local), 0.9, 0.999, 1e-8)
-	return st, nil
-}
-
-// Step runs forward, backward and the Adam update, and returns the loss.
-func (st *Stepper) Step() (float64, error) {
-	loss, err := st.pass.Forward(st.theta, st.local, &st.ll, st.bt)
-	if err != nil {
-		return 0, err
-	}
-	clear(st.gTheta)
-	clear(st.gLocal)
-	st.pass.Backward(st.theta, st.local, &st.ll, st.bt, st.gTheta, st.gLocal)
-	train.Update(st.adamTheta, 1e-3, st.theta, st.gTheta)
-	train.Update(st.adamLocal, 1e-3, st.local, st.gLocal)
-	return loss, nil
+	return train.NewStepper(s.TrainConfig(), ds)
 }
 
 // Run times steps training steps of size s after warmup untimed ones, in float32, and reports
@@ -132,7 +107,7 @@ func Run(s Size, warmup, steps int) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Size: s.Name, Steps: steps, FLOPs: s.FLOPs(), DType: "float32", Build: build, Threads: threads()}
+	res := &Result{Size: s.Name, Steps: steps, FLOPs: s.FLOPs(), DType: string(s.TrainConfig().DType), Build: build, Threads: threads()}
 	for range steps {
 		t0 := time.Now()
 		if _, err := st.Step(); err != nil {

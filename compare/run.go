@@ -15,6 +15,7 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/sim"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -184,14 +185,7 @@ func (e *env) cached(ctx context.Context, s spec) (*Row, error) {
 		return nil, fmt.Errorf("%s: %w", s.name, err)
 	}
 	row.Name, row.Kind = s.name, s.kind
-	b, err := json.MarshalIndent(row, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	if err := fsutil.WriteBytesAtomic(path, append(b, '\n')); err != nil {
+	if err := output.WriteJSON(path, row); err != nil {
 		return nil, err
 	}
 	e.log.Info("compare: done", "model", s.name, "r2_train", row.R2Train, "r2_heldout", row.R2HeldOut,

@@ -2,7 +2,6 @@ package compare
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/report"
 )
 
@@ -73,11 +73,7 @@ func (t *Table) Write(dir string) error {
 	if err := fsutil.WriteBytesAtomic(base+".md", []byte(head+t.Markdown())); err != nil {
 		return err
 	}
-	j, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := fsutil.WriteBytesAtomic(base+".json", append(j, '\n')); err != nil {
+	if err := output.WriteJSON(base+".json", t); err != nil {
 		return err
 	}
 	var b strings.Builder

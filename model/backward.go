@@ -26,7 +26,7 @@ func (p *Pass[T]) Backward(theta, local []T, ll *LocalLayout, bt *Batch[T], gThe
 	dr := p.dr[:rows*N]
 
 	// Readout: ∂L/∂C = dyᵀ r, ∂L/∂c = Σ dy, ρ = dy C.
-	if c.Readout == "identity" {
+	if c.Readout == Identity {
 		clear(dr)
 		for i := 0; i < rows; i++ {
 			copy(dr[i*N:i*N+M], dy[i*M:(i+1)*M])
@@ -157,10 +157,10 @@ func lowRankApplyT[T Float](pt, wtl, ut, vt, lam []T, s T) {
 func (p *Pass[T]) initialBackward(theta []T, ll *LocalLayout, bt *Batch[T], gTheta, gLocal []T) {
 	c, l := &p.m.Cfg, &p.m.Layout
 	N, nt := c.N, bt.T
-	if c.InitialState == "zero" {
+	if c.InitialState == Zero {
 		return
 	}
-	if c.InitialState == "learned" {
+	if c.InitialState == Learned {
 		for b, s := range bt.Seg {
 			kernels.Axpy(1, p.lam[b*nt*N:b*nt*N+N], gLocal[ll.X0Off+s*N:ll.X0Off+(s+1)*N])
 		}

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"strings"
+
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
 
 // Config fixes the architecture of a JEDI model. Every field has a documented default
@@ -27,21 +29,21 @@ type Config struct {
 	// NoiseStd is σ, the process-noise level: σ√α ξ_t, ξ_t ~ N(0, I), is added at every step
 	// while training; evaluation runs without noise.
 	NoiseStd float64 `yaml:"noise_std"`
-	// Readout is "linear" (ŷ = C tanh(x) + c, C learned) or "identity" (ŷ = tanh(x)[:M], the
+	// Readout is linear (ŷ = C tanh(x) + c, C learned) or identity (ŷ = tanh(x)[:M], the
 	// data-constrained RNN whose first M units are the recorded neurons; needs M ≤ N).
-	Readout string `yaml:"readout"`
+	Readout ReadoutKind `yaml:"readout"`
 	// HyperBias makes the hypernetwork emit a per-context bias b_s; otherwise b is shared.
 	HyperBias bool `yaml:"hyper_bias"`
-	// Loss is "gaussian" (mean squared error) or "poisson" (rate = softplus(ŷ), for counts).
-	Loss string `yaml:"loss"`
+	// Loss is gaussian (mean squared error) or poisson (rate = softplus(ŷ), for counts).
+	Loss Loss `yaml:"loss"`
 	// EmbeddingPrior is λ of the Gaussian prior on embeddings: λ/2 · mean_b ‖e_b‖² is added to
 	// the loss.
 	EmbeddingPrior float64 `yaml:"embedding_prior"`
-	// InitialState is "learned" (one x₀ per segment, a free parameter), "encoder" (x₀ = A
+	// InitialState is learned (one x₀ per segment, a free parameter), encoder (x₀ = A
 	// vec(y_{0..K−1}) + a, a shared linear map of the first K bins, usable on unseen segments)
-	// or "zero" (x₀ = 0 for every segment, as for a task-trained network that must start from
+	// or zero (x₀ = 0 for every segment, as for a task-trained network that must start from
 	// the same state on every trial).
-	InitialState string `yaml:"initial_state"`
+	InitialState InitialState `yaml:"initial_state"`
 	// EncoderBins is K, the number of leading bins the encoder reads.
 	EncoderBins int `yaml:"encoder_bins"`
 }
@@ -52,8 +54,8 @@ type Config struct {
 func Default(M int) Config {
 	return Config{
 		N: 128, M: M, D: 8, Rank: 4, Hidden: []int{64, 64},
-		Alpha: 0.1, Readout: "linear", Loss: "gaussian",
-		EmbeddingPrior: 1e-3, InitialState: "learned", EncoderBins: 5,
+		Alpha: 0.1, Readout: Linear, Loss: Gaussian,
+		EmbeddingPrior: 1e-3, InitialState: Learned, EncoderBins: 5,
 	}
 }
 
@@ -85,26 +87,16 @@ func (c *Config) Validate() error {
 			return bad(fmt.Sprintf("hidden[%d]", i), "%d, want ≥ 1", h)
 		}
 	}
-	switch c.Readout {
-	case "linear":
-	case "identity":
-		if c.M > c.N {
-			return bad("readout", "identity readout needs neurons (%d) ≤ units (%d)", c.M, c.N)
+	for _, err := range []error{strictyaml.CheckOption("readout", c.Readout), strictyaml.CheckOption("loss", c.Loss), strictyaml.CheckOption("initial_state", c.InitialState)} {
+		if err != nil {
+			return fmt.Errorf("model config: %w", err)
 		}
-	default:
-		return bad("readout", "%q, want linear or identity", c.Readout)
 	}
-	if c.Loss != "gaussian" && c.Loss != "poisson" {
-		return bad("loss", "%q, want gaussian or poisson", c.Loss)
+	if c.Readout == Identity && c.M > c.N {
+		return bad("readout", "identity readout needs neurons (%d) ≤ units (%d)", c.M, c.N)
 	}
-	switch c.InitialState {
-	case "learned", "zero":
-	case "encoder":
-		if c.EncoderBins < 1 {
-			return bad("encoder_bins", "%d, want ≥ 1", c.EncoderBins)
-		}
-	default:
-		return bad("initial_state", "%q, want learned, encoder or zero", c.InitialState)
+	if c.InitialState == Encoder && c.EncoderBins < 1 {
+		return bad("encoder_bins", "%d, want ≥ 1", c.EncoderBins)
 	}
 	return nil
 }

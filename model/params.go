@@ -63,11 +63,11 @@ func NewLayout(c *Config) Layout {
 	if c.I > 0 {
 		l.InW = l.add("input.weight", c.N, c.I)
 	}
-	if c.Readout == "linear" {
+	if c.Readout == Linear {
 		l.ReadW = l.add("readout.weight", c.M, c.N)
 		l.ReadB = l.add("readout.bias", c.M)
 	}
-	if c.InitialState == "encoder" {
+	if c.InitialState == Encoder {
 		l.EncW = l.add("encoder.weight", c.N, c.EncoderBins*c.M)
 		l.EncB = l.add("encoder.bias", c.N)
 	}
@@ -91,7 +91,7 @@ type LocalLayout struct {
 // NewLocalLayout lays out G embeddings and S segments' initial states for configuration c.
 func NewLocalLayout(c *Config, G, S int) LocalLayout {
 	l := LocalLayout{G: G, S: S, D: c.D, N: c.N, X0Off: -1, Size: G * c.D}
-	if c.InitialState == "learned" {
+	if c.InitialState == Learned {
 		l.X0Off = l.Size
 		l.Size += S * c.N
 	}

@@ -84,7 +84,7 @@ func (p *Pass[T]) resize(nb, nt int) {
 	p.out = make([]T, B*c.HyperOut())
 	p.dout = make([]T, B*c.HyperOut())
 	p.x0 = make([]T, B*c.N)
-	if c.InitialState == "encoder" {
+	if c.InitialState == Encoder {
 		p.enc = make([]T, B*c.EncoderBins*c.M)
 	}
 	p.r = make([]T, B*nt*c.N)
@@ -134,7 +134,7 @@ func (p *Pass[T]) checkBatch(theta, local []T, bt *Batch[T], ll *LocalLayout) er
 		if bt.Len[b] < 1 || bt.Len[b] > bt.T {
 			return fmt.Errorf("model: batch segment %d has length %d, want 1..%d", b, bt.Len[b], bt.T)
 		}
-		if c.InitialState == "encoder" && bt.Len[b] < c.EncoderBins {
+		if c.InitialState == Encoder && bt.Len[b] < c.EncoderBins {
 			return fmt.Errorf("model: batch segment %d has %d bins, fewer than encoder_bins = %d", b, bt.Len[b], c.EncoderBins)
 		}
 		if bt.Emb[b] < 0 || bt.Emb[b] >= ll.G {
@@ -211,12 +211,12 @@ func (p *Pass[T]) initialStates(theta, local []T, ll *LocalLayout, bt *Batch[T])
 	c, l := &p.m.Cfg, &p.m.Layout
 	N := c.N
 	switch c.InitialState {
-	case "learned":
+	case Learned:
 		for b, s := range bt.Seg {
 			copy(p.x0[b*N:(b+1)*N], local[ll.X0Off+s*N:ll.X0Off+(s+1)*N])
 		}
 		return
-	case "zero":
+	case Zero:
 		clear(p.x0[:bt.B*N])
 		return
 	}
@@ -343,7 +343,7 @@ func (p *Pass[T]) readout(theta []T) {
 	c, l := &p.m.Cfg, &p.m.Layout
 	rows := p.b * p.t
 	yhat := p.yhat[:rows*c.M]
-	if c.Readout == "identity" {
+	if c.Readout == Identity {
 		for i := 0; i < rows; i++ {
 			copy(yhat[i*c.M:(i+1)*c.M], p.r[i*c.N:i*c.N+c.M])
 		}
@@ -354,16 +354,6 @@ func (p *Pass[T]) readout(theta []T) {
 		copy(yhat[i*c.M:(i+1)*c.M], cb)
 	}
 	kernels.Gemm(false, true, rows, c.M, c.N, 1, p.r, c.N, View(theta, l, l.ReadW), c.N, 1, yhat, c.M)
-}
-
-// poissonFloor keeps the Poisson rate positive where softplus underflows.
-const poissonFloor = 1e-6
-
-func softplus(v float64) float64 {
-	if v > 30 {
-		return v
-	}
-	return math.Log1p(math.Exp(v))
 }
 
 // loss computes the batch loss and its gradient dy = ∂L/∂ŷ (zero on padding).
@@ -394,8 +384,8 @@ func (p *Pass[T]) loss(local []T, ll *LocalLayout, bt *Batch[T]) float64 {
 				w = float64(bt.Weight[i])
 			}
 			yh, y := float64(p.yhat[i]), float64(bt.Y[i])
-			if c.Loss == "poisson" {
-				rate := softplus(yh) + poissonFloor
+			if c.Loss == Poisson {
+				rate := Rate(yh)
 				sum += w * (rate - y*math.Log(rate))
 				sig := 1 / (1 + math.Exp(-yh))
 				dy[i] = T(w * inv * (1 - y/rate) * sig)
@@ -421,15 +411,15 @@ func (p *Pass[T]) loss(local []T, ll *LocalLayout, bt *Batch[T]) float64 {
 }
 
 // Yhat returns the prediction of the last Forward, B×T×M: the readout ŷ for the Gaussian loss,
-// the rate softplus(ŷ) for the Poisson loss. Entries past a segment's length are meaningless.
+// the rate Rate(ŷ) = softplus(ŷ) + 10⁻⁶ for the Poisson loss (the link Readout.Observe applies). Entries past a segment's length are meaningless.
 func (p *Pass[T]) Yhat() []T {
 	y := p.yhat[:p.b*p.t*p.m.Cfg.M]
-	if p.m.Cfg.Loss != "poisson" {
+	if p.m.Cfg.Loss != Poisson {
 		return y
 	}
 	out := make([]T, len(y))
 	for i, v := range y {
-		out[i] = T(softplus(float64(v)) + poissonFloor)
+		out[i] = T(Rate(float64(v)))
 	}
 	return out
 }

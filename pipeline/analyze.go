@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/spf13/pflag"
+
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/train"
@@ -19,33 +21,24 @@ type Options struct {
 	Label string
 	// InferSteps is the number of steps used to infer held-out embeddings (0: the config's).
 	InferSteps int
-	// Folds of the cross-validated classification.
+	// Folds of the cross-validated classification, and Seed of its folds.
 	Folds int
-	// Seed drives the classification folds, the embedding noise and the fixed-point starts.
-	Seed uint64
-	// UnitTol is the distance to |λ| = 1 counted as "near the unit circle".
+	Seed  uint64
+	// UnitTol is the distance to |λ| = 1 counted as "near the unit circle" in the summaries of
+	// the spectra of W.
 	UnitTol float64
-	// Generalization computes the centroid generalization matrix (CentroidGeneralization)
-	// with GeneralizationSteps inference steps per segment (0: InferSteps' value). It is skipped,
-	// with a log line, when some label value has no training or no held-out segments, or when
-	// there are more than MaxGeneralizationGroups values (it costs one inference per pair).
-	Generalization          bool
-	GeneralizationSteps     int
-	MaxGeneralizationGroups int
-	// NoiseRepeats > 0 computes the embedding-noise curve (EmbeddingNoise) with that many
-	// draws per scale.
-	NoiseRepeats int
-	// Dynamics computes the fixed points, the Jacobian spectra along trajectories and at the
-	// fixed points, and the Lyapunov spectra of the training segments' networks, per label value.
-	Dynamics bool
+	// Skip names registered plug-ins not to run.
+	Skip []string
+	// Args are command-line arguments for the plug-ins, by name, parsed by their flags as
+	// `jedi analyze NAME` parses them (e.g. {"noise": {"--repeats", "1"}}).
+	Args map[string][]string
 }
 
-// DefaultOptions: 5 folds, seed 1, tolerance 0.05; generalization with 100 inference steps for
-// up to 12 label values; noise with 3 draws; dynamics on. On the default multi-task run
-// (6 tasks, 60 held-out trials, rank 4) these extras add about a minute on 2 cores.
+// DefaultOptions: 5 folds, seed 1, tolerance 0.05, every plug-in with its defaults. On the
+// default multi-task run (6 tasks, 60 held-out trials, rank 4) the plug-ins add about a minute
+// on 2 cores.
 func DefaultOptions() Options {
-	return Options{Folds: 5, Seed: 1, UnitTol: 0.05, Generalization: true, GeneralizationSteps: 100,
-		MaxGeneralizationGroups: 12, NoiseRepeats: 3, Dynamics: true}
+	return Options{Folds: 5, Seed: 1, UnitTol: 0.05}
 }
 
 // Analysis is the standard analysis of a fitted run.
@@ -68,15 +61,19 @@ type Analysis struct {
 	Spectra            []GroupSpectrum
 	InferSteps         int
 
-	// The optional analyses (nil when not run or skipped).
+	// Names and Results are the plug-ins that ran and what they found, in order (a plug-in
+	// that did not apply to the run has no entry).
+	Names   []string
+	Results []Result
+	// The shipped plug-ins' results (nil when not run or skipped).
 	Generalization *Generalization
 	Noise          *NoiseRobustness
 	Dynamics       *SpectralAnalysis
 	FixedPoints    *FixedPointAnalysis
 	Lyapunov       *LyapunovAnalysis
 	// SegmentFixedPoints are the fixed points of every training segment's own network, pooled
-	// by label value against the teacher's (TeacherMatch): computed with the dynamics when the
-	// data hold a teacher's fixed points for the label and the run has an embedding per
+	// by label value against the teacher's (TeacherMatch): computed with the fixed points when
+	// the data hold a teacher's fixed points for the label and the run has an embedding per
 	// segment, whose networks a centroid would average (the memory of each trial in MemoryPro).
 	SegmentFixedPoints *FixedPointAnalysis
 }
@@ -102,8 +99,9 @@ func ChooseLabel(ds *data.Dataset, want string) (string, error) {
 	return names[0], nil
 }
 
-// Analyze evaluates a fitted model on its data and runs the embedding and spectral analyses.
-// history may be nil.
+// Analyze evaluates a fitted model on its data, maps and decodes its embeddings, computes the
+// spectra of its weights, and runs every registered plug-in that belongs in the report
+// (Plugin.Report), in registration order. history may be nil.
 func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Options) (*Analysis, error) {
 	label, err := ChooseLabel(ds, opt.Label)
 	if err != nil {
@@ -120,8 +118,9 @@ func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Opti
 		return nil, err
 	}
 	a.R2Train, a.R2HeldOut = a.Train.R2, math.NaN()
+	ctx := NewContext(f, ds, label, steps)
 	slog.Info("analyse: inferring held-out embeddings", "segments", len(f.HeldOut), "steps", steps)
-	if a.Emb, err = SegmentEmbeddings(f, ds, steps); err != nil {
+	if a.Emb, err = ctx.Embeddings(); err != nil {
 		return nil, err
 	}
 	if a.Emb.Inferred != nil {
@@ -136,61 +135,41 @@ func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Opti
 	if a.Spectra, err = WeightSpectra(f, a.Emb.E, labels, opt.UnitTol); err != nil {
 		return nil, err
 	}
-	if err := a.extras(opt); err != nil {
-		return nil, err
+	for _, p := range Plugins() {
+		if !p.Report() || slices.Contains(opt.Skip, p.Name()) {
+			continue
+		}
+		fs := pflag.NewFlagSet(p.Name(), pflag.ContinueOnError)
+		p.Flags(fs)
+		if err := fs.Parse(opt.Args[p.Name()]); err != nil {
+			return nil, fmt.Errorf("options of analysis %s: %w", p.Name(), err)
+		}
+		r, err := ctx.Run(p)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			a.add(p.Name(), r)
+		}
 	}
 	return a, nil
 }
 
-// extras runs the optional analyses that opt asks for.
-func (a *Analysis) extras(opt Options) error {
-	f, ds, label := a.Fitted, a.Data, a.Label
-	if opt.Generalization {
-		steps := opt.GeneralizationSteps
-		if steps == 0 {
-			steps = a.InferSteps
-		}
-		if why := generalizationObstacle(f, ds, label, opt.MaxGeneralizationGroups); why != "" {
-			slog.Info("analyse: centroid generalization skipped", "why", why)
-		} else {
-			slog.Info("analyse: centroid generalization", "label", label, "steps", steps)
-			var err error
-			if a.Generalization, err = CentroidGeneralization(f, ds, label, steps); err != nil {
-				return err
-			}
-		}
+// add records the result of plug-in name, and the shipped plug-ins' in their typed fields.
+func (a *Analysis) add(name string, r Result) {
+	a.Names, a.Results = append(a.Names, name), append(a.Results, r)
+	switch r := r.(type) {
+	case *Generalization:
+		a.Generalization = r
+	case *NoiseRobustness:
+		a.Noise = r
+	case *SpectralAnalysis:
+		a.Dynamics = r
+	case *LyapunovAnalysis:
+		a.Lyapunov = r
+	case *FixedPointResult:
+		a.FixedPoints, a.SegmentFixedPoints = r.Networks, r.Segments
 	}
-	if opt.NoiseRepeats > 0 {
-		slog.Info("analyse: robustness to embedding noise", "repeats", opt.NoiseRepeats)
-		var err error
-		if a.Noise, err = EmbeddingNoise(f, ds, nil, opt.NoiseRepeats, opt.Seed); err != nil {
-			return err
-		}
-	}
-	if !opt.Dynamics {
-		return nil
-	}
-	segs, err := TrainingSegments(f, ds)
-	if err != nil {
-		return err
-	}
-	slog.Info("analyse: fixed points", "label", label)
-	if a.FixedPoints, err = FixedPoints(f, ds, segs, label, FixedPointOptions{Seed: opt.Seed}); err != nil {
-		return err
-	}
-	if f.Groups == nil && hasTeacherFixedPoints(ds, a.Labels) {
-		slog.Info("analyse: fixed points of every segment's network, against the teacher's", "label", label, "networks", len(segs.Idx))
-		if a.SegmentFixedPoints, err = FixedPoints(f, ds, segs, label, FixedPointOptions{PerSegment: true, Seed: opt.Seed}); err != nil {
-			return err
-		}
-	}
-	slog.Info("analyse: Jacobian spectra")
-	if a.Dynamics, err = Spectra(f, ds, segs, label, a.FixedPoints, SpectraOptions{UnitTol: opt.UnitTol}); err != nil {
-		return err
-	}
-	slog.Info("analyse: Lyapunov exponents")
-	a.Lyapunov, err = Lyapunov(f, ds, segs, label, LyapunovOptions{})
-	return err
 }
 
 // hasTeacherFixedPoints reports whether ds holds teacher_fixed_points_<v> for a value v among

@@ -15,7 +15,8 @@ import (
 func TestAnalyzeReport(t *testing.T) {
 	tt := newToy(t, toyConfig(), 36, 20, 10)
 	opt := DefaultOptions()
-	opt.GeneralizationSteps, opt.Folds = 10, 3
+	opt.Folds = 3
+	opt.Args = map[string][]string{"generalization": {"--centroid-steps", "10"}}
 	a, err := Analyze(tt.f, tt.ds, nil, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +28,7 @@ func TestAnalyzeReport(t *testing.T) {
 		t.Errorf("R² train %v: the toy's data are its own predictions", a.R2Train)
 	}
 	dir, html := writeReport(t, a)
-	for _, s := range []string{"Centroid generalization", "Robustness to embedding noise", "Dynamics: Jacobian spectra"} {
+	for _, s := range []string{"Centroid generalization", "Robustness to embedding noise", "Jacobian spectra", "Fixed points", "Lyapunov exponents"} {
 		if !strings.Contains(html, s) {
 			t.Errorf("report lacks section %q", s)
 		}
@@ -46,7 +47,7 @@ func TestAnalyzeReport(t *testing.T) {
 	// Without held-out segments the generalization is skipped, not an error.
 	f := *tt.f
 	f.HeldOut = nil
-	opt.NoiseRepeats, opt.Dynamics = 0, false
+	opt.Skip = []string{"noise", "fixedpoints", "spectra", "lyapunov"}
 	b2, err := Analyze(&f, tt.ds, nil, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +91,8 @@ func TestAnalyzeTeacherFixedPoints(t *testing.T) {
 	}
 
 	opt := DefaultOptions()
-	opt.Label, opt.Generalization, opt.NoiseRepeats, opt.Folds = "cluster", false, 0, 3
+	opt.Label, opt.Folds = "cluster", 3
+	opt.Skip = []string{"generalization", "noise"}
 	a, err := Analyze(tt.f, tt.ds, nil, opt)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/memorypro"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/sim"
 	"github.com/jedi-neuro/jedi/train"
@@ -227,7 +228,7 @@ func TestClaimSinusoid(t *testing.T) {
 // single point covers nothing (F1 0).
 func TestClaimMemoryPro(t *testing.T) {
 	claims(t)
-	res, err := MemoryPro(context.Background(), DefaultMemoryProOptions(t.TempDir(), claimSeed(t)))
+	res, err := memorypro.Run(context.Background(), memorypro.DefaultOptions(t.TempDir(), claimSeed(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,8 +305,8 @@ func TestClaimMemoryPro(t *testing.T) {
 // recall with the longer phase 1.00 for every seed.
 func TestClaimMemoryProLongResponse(t *testing.T) {
 	claims(t)
-	opt := DefaultMemoryProOptions(t.TempDir(), claimSeed(t))
-	res, err := MemoryPro(context.Background(), opt)
+	opt := memorypro.DefaultOptions(t.TempDir(), claimSeed(t))
+	res, err := memorypro.Run(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +316,7 @@ func TestClaimMemoryProLongResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := MemoryProFixedPoints(ds, MemoryProFixedPointOptions{Seed: opt.Seed}); err != nil {
+	if _, err := memorypro.FixedPoints(ds, memorypro.FixedPointOptions{Seed: opt.Seed}); err != nil {
 		t.Fatal(err)
 	}
 	short, shortVisited := responseMatch(t, res.Dataset)

@@ -65,12 +65,12 @@ func Demo(ctx context.Context, opt DemoOptions) (string, error) {
 	var f *train.Fitted
 	var err error
 	switch {
-	case exists(filepath.Join(runDir, train.ModelFile)):
+	case fsutil.Exists(filepath.Join(runDir, train.ModelFile)):
 		slog.Info("demo: reusing the finished fit", "dir", runDir)
 		if f, err = train.LoadRun(runDir); err != nil {
 			return "", err
 		}
-	case exists(filepath.Join(runDir, train.CheckpointFile)):
+	case fsutil.Exists(filepath.Join(runDir, train.CheckpointFile)):
 		slog.Info("demo: resuming the interrupted fit", "dir", runDir)
 		if cfg, err = train.LoadConfig(filepath.Join(runDir, train.ConfigFile), train.Config{}); err != nil {
 			return "", err
@@ -100,9 +100,4 @@ func Demo(ctx context.Context, opt DemoOptions) (string, error) {
 	}
 	slog.Info("demo: result", "r2_train", fmt.Sprintf("%.4f", a.R2Train), "r2_heldout", fmt.Sprintf("%.4f", a.R2HeldOut))
 	return a.WriteReport(opt.Dir, "JEDI on the multi-task teacher", string(y))
-}
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/report"
 )
 
@@ -82,7 +83,7 @@ func MapEmbeddings(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string,
 // confusion.png / .svg when the label was decoded into at most 30 classes), and returns the
 // figures for a report.
 func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
-	if err := writeJSON(filepath.Join(dir, "embeddings.json"), em); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "embeddings.json"), em); err != nil {
 		return nil, err
 	}
 	var pc [][]float64
@@ -93,12 +94,12 @@ func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
 			held[s] = 1
 		}
 	}
-	ps, pd := flat(pc)
-	if err := writeNPZ(filepath.Join(dir, "embeddings.npz"), array{"pc", ps, pd}, array{"values", nil, em.Values}, array{"heldout", nil, held}); err != nil {
+	ps, pd := output.Flat(pc)
+	if err := output.WriteNPZ(filepath.Join(dir, "embeddings.npz"), output.Array{Name: "pc", Shape: ps, Data: pd}, output.Array{Name: "values", Shape: nil, Data: em.Values}, output.Array{Name: "heldout", Shape: nil, Data: held}); err != nil {
 		return nil, err
 	}
 	title := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", 100*at(em.Explained, 0), 100*at(em.Explained, 1))
-	png, err := figure(dir, "embeddings_pca", func(path string) error {
+	png, err := output.Figure(dir, "embeddings_pca", func(path string) error {
 		if em.numeric && distinct(em.Values) > 12 {
 			v := make([]float64, len(em.Values))
 			for s, x := range em.Values {
@@ -117,7 +118,7 @@ func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
 	figs := []report.Figure{{Caption: "Embeddings coloured by " + em.Label, Path: png}}
 	if len(em.Full) > 0 && len(em.Full[0].Classes) <= 30 {
 		c := em.Full[0]
-		png, err := figure(dir, "confusion", func(path string) error {
+		png, err := output.Figure(dir, "confusion", func(path string) error {
 			return report.Heatmap(path, "Decoding "+em.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, confusionFractions(c),
 				report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1})
 		})

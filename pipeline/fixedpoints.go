@@ -11,6 +11,8 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -148,8 +150,22 @@ type CoverageAt struct {
 	F1        float64 `json:"f1"`
 }
 
+// space describes the space the points are projected and matched in: the model's readout, with
+// the Poisson link when the model was fitted to counts (model.Readout).
+func space(f *train.Fitted) string {
+	c := f.Config.Model
+	y := "C tanh(x) + c"
+	if c.Readout == model.Identity {
+		y = "tanh(x)[:M]"
+	}
+	if c.Loss == model.Poisson {
+		y = "softplus(" + y + ")"
+	}
+	return "predicted rates of the recorded neurons, ŷ = " + y + ", over the trajectories of every network"
+}
+
 // teacherMeaning explains the scores in the JSON output.
-const teacherMeaning = "Both sets are compared as rates of the recorded neurons: the student's ŷ* = C tanh(x*) + c against the teacher's tanh(x*_teacher)[teacher_observed], pooled over the value's networks. " +
+const teacherMeaning = "Both sets are compared as rates of the recorded neurons: the student's readout ŷ* (pca_space gives its formula, link included) against the teacher's tanh(x*_teacher)[teacher_observed], pooled over the value's networks. " +
 	"Coverage, which does not depend on how many points a ring or line of slow points was cut into: recall is the fraction of the teacher's fixed and slow points (teacher_fixed_points_<value>, teacher_slow_points_<value>) with a student point within radius, " +
 	"precision the fraction of the student's points within radius of a teacher point, f1 their harmonic mean; radius is radius_fraction × the RMS distance of the recorded activity from its mean; coverage_curve repeats them at other fractions. " +
 	"One-to-one, for isolated fixed points: pairs is the assignment of min(F, T) fixed points minimising the total Euclidean distance, mean_distance its mean, spread the RMS distance of the teacher's points from their centroid; " +
@@ -171,6 +187,9 @@ type FixedPointAnalysis struct {
 	// sampled from (every 5th state), and their label values, for the figure.
 	TrajectoryPC    [][2]float64 `json:"-"`
 	TrajectoryGroup []string     `json:"-"`
+	// segs and perSegment are what the analysis ran on, so that the spectra can reuse it.
+	segs       *Segments
+	perSegment bool
 }
 
 // FixedPoints finds the fixed points of the networks of a fitted model, following the
@@ -197,11 +216,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 	if err != nil {
 		return nil, err
 	}
-	observe, err := Readout(f)
-	if err != nil {
-		return nil, err
-	}
-	res := &FixedPointAnalysis{Label: label, Space: "predicted rates of the recorded neurons, ŷ = C tanh(x) + c, over the trajectories of every network"}
+	res := &FixedPointAnalysis{Label: label, Space: space(f), segs: segs, perSegment: opt.PerSegment}
 	size := activitySize(ds)
 	var trajY [][]float64
 	var trajGroup []string
@@ -222,7 +237,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 		// pooled holds the points of the value's networks in the space of the recorded neurons.
 		var pooled []fixedpoints.Point
 		for ji, jb := range jobs {
-			net, err := NewNetwork(f, jb.e)
+			net, err := f.Network(jb.e)
 			if err != nil {
 				return nil, err
 			}
@@ -232,15 +247,15 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				x := net.Run(segs.X0[i], ds.Lengths[segs.Idx[i]])
 				traj = append(traj, x...)
 				for t := 0; t < len(x); t += 5 {
-					trajY = append(trajY, observe(x[t]))
+					trajY = append(trajY, net.Observe(x[t]))
 					trajGroup = append(trajGroup, g)
 				}
 			}
-			starts, err := fixedpoints.Starts(traj, opt.Starts, opt.Noise*rmsSpread(traj), opt.Seed+uint64(1000*gi+ji))
+			starts, err := fixedpoints.Starts(traj, opt.Starts, opt.Noise*fixedpoints.Spread(traj), opt.Seed+uint64(1000*gi+ji))
 			if err != nil {
 				return nil, err
 			}
-			found, err := fixedpoints.Find(net.Map, starts, opt.Find)
+			found, err := fixedpoints.Find(net, starts, opt.Find)
 			if err != nil {
 				return nil, fmt.Errorf("fixed points of %s %q: %w", label, g, err)
 			}
@@ -251,10 +266,10 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				if err != nil {
 					return nil, err
 				}
-				fp := FixedPoint{X: p.X, Observed: observe(p.X), Q: p.Q, Slow: p.Slow, Count: p.Count,
+				fp := FixedPoint{X: p.X, Observed: net.Observe(p.X), Q: p.Q, Slow: p.Slow, Count: p.Count,
 					Class: p.Class.String(), Unstable: p.NumUnstable, Marginal: p.NumMarginal, Jacobian: eigs}
-				if net.Weights.U != nil {
-					fp.Radius = 1 - net.Weights.Alpha // the N − R eigenvalues left out
+				if net.LowRank() {
+					fp.Radius = net.TrivialEigenvalue() // the N − R eigenvalues left out
 				}
 				for _, l := range eigs {
 					fp.Radius = math.Max(fp.Radius, cmplx.Abs(l))
@@ -434,23 +449,23 @@ func activitySize(ds *data.Dataset) float64 {
 			bins = append(bins, y[t:t+ds.M])
 		}
 	}
-	return rmsSpread(bins) * math.Sqrt(float64(ds.M))
+	return fixedpoints.Spread(bins) * math.Sqrt(float64(ds.M))
 }
 
 // Write saves the analysis in dir as fixedpoints.json, fixedpoints.npz (for network n:
 // points_<n> [K, N], observed_<n> [K, M], pc_<n> [K, 2]; trajectory_pc [P, 2]) and the plot
 // fixedpoints.png / .svg, and returns the figure for a report.
 func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
-	if err := writeJSON(filepath.Join(dir, "fixedpoints.json"), a); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "fixedpoints.json"), a); err != nil {
 		return nil, err
 	}
-	arrays := []array{}
+	arrays := []output.Array{}
 	var tp [][]float64
 	for _, p := range a.TrajectoryPC {
 		tp = append(tp, p[:])
 	}
-	ts, td := flat(tp)
-	arrays = append(arrays, array{"trajectory_pc", ts, td}, array{"trajectory_group", nil, a.TrajectoryGroup})
+	ts, td := output.Flat(tp)
+	arrays = append(arrays, output.Array{Name: "trajectory_pc", Shape: ts, Data: td}, output.Array{Name: "trajectory_group", Shape: nil, Data: a.TrajectoryGroup})
 	var pts [][2]float64
 	var names []string
 	for n, nf := range a.Networks {
@@ -464,8 +479,8 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 			name string
 			v    [][]float64
 		}{{"points", x}, {"observed", y}, {"pc", pc}} {
-			s, d := flat(m.v)
-			arrays = append(arrays, array{fmt.Sprintf("%s_%d", m.name, n), s, d})
+			s, d := output.Flat(m.v)
+			arrays = append(arrays, output.Array{Name: fmt.Sprintf("%s_%d", m.name, n), Shape: s, Data: d})
 		}
 	}
 	for _, m := range a.Teacher {
@@ -477,16 +492,16 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 			for _, p := range t.pc {
 				v = append(v, p[:])
 			}
-			s, d := flat(v)
-			arrays = append(arrays, array{t.name + m.Group, s, d})
+			s, d := output.Flat(v)
+			arrays = append(arrays, output.Array{Name: t.name + m.Group, Shape: s, Data: d})
 		}
 	}
-	if err := writeNPZ(filepath.Join(dir, "fixedpoints.npz"), arrays...); err != nil {
+	if err := output.WriteNPZ(filepath.Join(dir, "fixedpoints.npz"), arrays...); err != nil {
 		return nil, err
 	}
 	allPts := append(append([][2]float64(nil), a.TrajectoryPC...), pts...)
 	allNames := append(append([]string(nil), a.TrajectoryGroup...), names...)
-	png, err := figure(dir, "fixedpoints", func(path string) error {
+	png, err := output.Figure(dir, "fixedpoints", func(path string) error {
 		return report.Scatter2D(path, "Fixed points and trajectories", fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
 			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), allPts, allNames)
 	})
@@ -510,7 +525,7 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 			fitted.Pts, fitted.Groups = append(fitted.Pts, p.PC), append(fitted.Groups, nf.Group)
 		}
 	}
-	png, err = figure(dir, "fixedpoints_teacher", func(path string) error {
+	png, err = output.Figure(dir, "fixedpoints_teacher", func(path string) error {
 		return report.ScatterPanels(path, fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
 			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), []report.Panel{teacher, fitted})
 	})
@@ -532,22 +547,4 @@ func meanRows(x [][]float64, idx []int) []float64 {
 		m[j] /= float64(len(idx))
 	}
 	return m
-}
-
-// rmsSpread returns √(mean_j Var_j), the RMS over coordinates of the states' standard deviation.
-func rmsSpread(x [][]float64) float64 {
-	n := len(x[0])
-	mean := make([]float64, n)
-	for _, r := range x {
-		for j, v := range r {
-			mean[j] += v / float64(len(x))
-		}
-	}
-	var ss float64
-	for _, r := range x {
-		for j, v := range r {
-			ss += (v - mean[j]) * (v - mean[j])
-		}
-	}
-	return math.Sqrt(ss / float64(len(x)*n))
 }

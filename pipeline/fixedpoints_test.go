@@ -36,11 +36,11 @@ func TestFixedPoints(t *testing.T) {
 		if nf.Segment != -1 {
 			t.Errorf("group %s: segment %d, want −1 (the centroid)", nf.Group, nf.Segment)
 		}
-		net, err := NewNetwork(f, nf.Embedding)
+		net, err := f.Network(nf.Embedding)
 		if err != nil {
 			t.Fatal(err)
 		}
-		W, b, alpha := net.Weights.W, net.Weights.B, net.Weights.Alpha
+		W, b, alpha := net.Dense(), net.B, net.Alpha
 		for _, p := range nf.Points {
 			var res float64
 			for i, xi := range p.X {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -152,16 +153,16 @@ func denseRows(M mat.Matrix) [][]float64 {
 // centroids [G,D], groups [G]) and the heatmap generalization.png / .svg, and returns the
 // figure for a report.
 func (g *Generalization) Write(dir string) ([]report.Figure, error) {
-	if err := writeJSON(filepath.Join(dir, "generalization.json"), g); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "generalization.json"), g); err != nil {
 		return nil, err
 	}
-	rs, r2 := flat(g.R2)
-	cs, c := flat(g.Centroids)
-	if err := writeNPZ(filepath.Join(dir, "generalization.npz"),
-		array{"r2", rs, r2}, array{"centroids", cs, c}, array{"groups", nil, g.Groups}); err != nil {
+	rs, r2 := output.Flat(g.R2)
+	cs, c := output.Flat(g.Centroids)
+	if err := output.WriteNPZ(filepath.Join(dir, "generalization.npz"),
+		output.Array{Name: "r2", Shape: rs, Data: r2}, output.Array{Name: "centroids", Shape: cs, Data: c}, output.Array{Name: "groups", Shape: nil, Data: g.Groups}); err != nil {
 		return nil, err
 	}
-	png, err := figure(dir, "generalization", func(path string) error {
+	png, err := output.Figure(dir, "generalization", func(path string) error {
 		return report.Heatmap(path, "Centroid generalization (R²)", g.Groups, g.Groups, g.R2,
 			report.HeatmapOptions{Annotate: true, XLabel: "held-out " + g.Label + " scored", YLabel: "centroid of " + g.Label + " driving the RNN", ValueLabel: "R²", Min: 0, Max: 1})
 	})

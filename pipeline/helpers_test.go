@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/model"
@@ -77,12 +80,12 @@ func newToy(t *testing.T, c model.Config, S, T int, seed uint64) *toy {
 		}
 		f.Train = append(f.Train, s)
 		f.Embeddings = append(f.Embeddings, e...)
-		if c.InitialState == "learned" {
+		if c.InitialState == model.Learned {
 			f.X0 = append(f.X0, x0...)
 		}
 	}
 	tt.ds.Labels["cluster"] = data.Label{Kind: data.StringLabel, Values: cluster}
-	if c.InitialState != "learned" {
+	if c.InitialState != model.Learned {
 		X0 = nil
 	}
 	p, err := train.Predict(f, tt.ds, all, E, X0)
@@ -94,4 +97,21 @@ func newToy(t *testing.T, c model.Config, S, T int, seed uint64) *toy {
 	// train.Predict on these data instead.
 	copy(tt.ds.Activity, p.Prediction)
 	return tt
+}
+
+// denseJacobian is J = (1 − α) I + α W diag(1 − tanh²(x)), written out entry by entry.
+func denseJacobian(W *mat.Dense, alpha float64, x []float64) *mat.Dense {
+	n := len(x)
+	J := mat.NewDense(n, n, nil)
+	for i := range n {
+		for j := range n {
+			th := math.Tanh(x[j])
+			v := alpha * W.At(i, j) * (1 - th*th)
+			if i == j {
+				v += 1 - alpha
+			}
+			J.Set(i, j, v)
+		}
+	}
+	return J
 }

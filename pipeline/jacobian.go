@@ -11,6 +11,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/spectra"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -81,7 +82,7 @@ type SpectralAnalysis struct {
 //   - the discrete-time Jacobian J = (1 − α) I + α W_s diag(1 − tanh²(x_t)) along the segment's
 //     trajectory x_t, the network of e_s run from its initial state without noise or input for
 //     the segment's length (every opt.Stride-th state, at most opt.MaxSegments segments per
-//     value; see Network.JacobianEigenvalues for what low rank keeps);
+//     value; see model.Network.JacobianEigenvalues for what low rank keeps);
 //   - the Jacobian at the fixed points in fps (nil: none), pooled per value;
 //
 // each pooled per value and summarised (spectra.Summarize). For a numeric label with at least
@@ -181,7 +182,7 @@ func trajectoryEigs(f *train.Fitted, ds *data.Dataset, segs *Segments, use []int
 			defer wg.Done()
 			for k := range next {
 				i := use[k]
-				net, err := NewNetwork(f, segs.E[i])
+				net, err := f.Network(segs.E[i])
 				if err != nil {
 					errs[k] = err
 					continue
@@ -286,14 +287,14 @@ func (a *SpectralAnalysis) Trend(spectrum, statistic string) float64 {
 // trajectory, fixedpoints and value index g: k_<g>_real, k_<g>_imag; groups) and eigenvalue plots
 // spectra_<kind>.png / .svg with the unit circle, and returns the figures for a report.
 func (a *SpectralAnalysis) Write(dir string) ([]report.Figure, error) {
-	if err := writeJSON(filepath.Join(dir, "spectra.json"), a); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "spectra.json"), a); err != nil {
 		return nil, err
 	}
 	var groups []string
 	for _, s := range a.Weights {
 		groups = append(groups, s.Group)
 	}
-	arrays := []array{{"groups", nil, groups}}
+	arrays := []output.Array{{Name: "groups", Data: groups}}
 	var figs []report.Figure
 	for _, kind := range []struct {
 		name, title, caption string
@@ -308,10 +309,10 @@ func (a *SpectralAnalysis) Write(dir string) ([]report.Figure, error) {
 		}
 		var sets []report.EigSet
 		for g, s := range kind.s {
-			arrays = append(arrays, eigArrays(fmt.Sprintf("%s_%d", kind.name, g), s.Eigs)...)
+			arrays = append(arrays, output.EigArrays(fmt.Sprintf("%s_%d", kind.name, g), s.Eigs)...)
 			sets = append(sets, report.EigSet{Name: s.Group, Values: s.Eigs})
 		}
-		png, err := figure(dir, "spectra_"+kind.name, func(path string) error {
+		png, err := output.Figure(dir, "spectra_"+kind.name, func(path string) error {
 			return report.Eigenvalues(path, kind.title, sets)
 		})
 		if err != nil {
@@ -323,7 +324,7 @@ func (a *SpectralAnalysis) Write(dir string) ([]report.Figure, error) {
 		}
 		figs = append(figs, report.Figure{Caption: caption, Path: png})
 	}
-	if err := writeNPZ(filepath.Join(dir, "spectra.npz"), arrays...); err != nil {
+	if err := output.WriteNPZ(filepath.Join(dir, "spectra.npz"), arrays...); err != nil {
 		return nil, err
 	}
 	return figs, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/spectra"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/model"
 )
 
 func TestSpectra(t *testing.T) {
@@ -35,7 +36,7 @@ func TestSpectra(t *testing.T) {
 	for g, st := range a.Trajectory {
 		// Independently: every 3rd state of every member's trajectory, R eigenvalues each, the
 		// trajectory recomputed by the explicit update and its Jacobian's eigenvalues by
-		// spectra.RateJacobian, keeping those away from 1 − α.
+		// the explicit J = (1 − α) I + α W diag(1 − tanh² x), keeping those away from 1 − α.
 		var want []complex128
 		members := 0
 		for i, l := range labels {
@@ -43,13 +44,12 @@ func TestSpectra(t *testing.T) {
 				continue
 			}
 			members++
-			net, _ := NewNetwork(f, segs.E[i])
-			W, b := net.Weights.W, net.Weights.B
+			net, _ := f.Network(segs.E[i])
+			W, b := net.Dense(), net.B
 			x := slices.Clone(segs.X0[i])
 			for step := range ds.Lengths[segs.Idx[i]] {
 				if step%3 == 0 {
-					J, _ := spectra.RateJacobian(W, 0.2, x)
-					eigs, _ := spectra.Eigenvalues(J)
+					eigs, _ := model.Eigenvalues(denseJacobian(W, 0.2, x))
 					for _, l := range eigs {
 						if cmplx.Abs(l-0.8) > 1e-9 {
 							want = append(want, l)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/lyapunov"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -88,7 +89,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 		Meaning: "exponents_per_second[i]: the i-th largest Lyapunov exponent of the autonomous network of the centroid embedding, by the QR method, mean over start states on its trajectories (per step divided by dt)"}
 	for gi, g := range groups {
 		e := meanRows(segs.E, members[gi])
-		net, err := NewNetwork(f, e)
+		net, err := f.Network(e)
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +97,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 		per := make([][]float64, opt.K)
 		for _, i := range starts {
 			traj := net.Run(segs.X0[i], ds.Lengths[segs.Idx[i]])
-			l, err := lyapunov.Spectrum(net.Map, traj[len(traj)-1], opt.Steps, opt.Transient, opt.K)
+			l, err := lyapunov.Spectrum(net, traj[len(traj)-1], opt.Steps, opt.Transient, opt.K)
 			if err != nil {
 				return nil, fmt.Errorf("lyapunov exponents of %s %q: %w", label, g, err)
 			}
@@ -124,7 +125,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 // [G, K], groups [G]) and the plots lyapunov.png / .svg (largest exponent per value, bars) and
 // lyapunov_spectrum.png / .svg (all K per value), and returns the figures for a report.
 func (a *LyapunovAnalysis) Write(dir string) ([]report.Figure, error) {
-	if err := writeJSON(filepath.Join(dir, "lyapunov.json"), a); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "lyapunov.json"), a); err != nil {
 		return nil, err
 	}
 	var ex, sd [][]float64
@@ -140,18 +141,18 @@ func (a *LyapunovAnalysis) Write(dir string) ([]report.Figure, error) {
 		top, topSD = append(top, g.Exponents[0]), append(topSD, g.SD[0])
 		series = append(series, report.Series{Name: g.Group, X: idx, Y: g.Exponents, YErr: g.SD})
 	}
-	es, ed := flat(ex)
-	ss, sdd := flat(sd)
-	if err := writeNPZ(filepath.Join(dir, "lyapunov.npz"), array{"exponents", es, ed}, array{"sd", ss, sdd}, array{"groups", nil, names}); err != nil {
+	es, ed := output.Flat(ex)
+	ss, sdd := output.Flat(sd)
+	if err := output.WriteNPZ(filepath.Join(dir, "lyapunov.npz"), output.Array{Name: "exponents", Shape: es, Data: ed}, output.Array{Name: "sd", Shape: ss, Data: sdd}, output.Array{Name: "groups", Shape: nil, Data: names}); err != nil {
 		return nil, err
 	}
-	bars, err := figure(dir, "lyapunov", func(path string) error {
+	bars, err := output.Figure(dir, "lyapunov", func(path string) error {
 		return report.Bars(path, "Largest Lyapunov exponent per "+a.Label, "λ₁ (1/s)", names, top, topSD)
 	})
 	if err != nil {
 		return nil, err
 	}
-	lines, err := figure(dir, "lyapunov_spectrum", func(path string) error {
+	lines, err := output.Figure(dir, "lyapunov_spectrum", func(path string) error {
 		return report.Lines(path, "Lyapunov spectra", "exponent index", "λ (1/s)", series, report.LineOptions{ErrorBars: true})
 	})
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/jedi-neuro/jedi/analysis/spectra"
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // The exponents of an affine map x ↦ A x + b are log |λ_i(A)|; A is upper triangular and not
@@ -45,10 +45,10 @@ func TestLyapunov(t *testing.T) {
 		if len(fp.Points) != 1 {
 			t.Fatalf("group %s: %d fixed points, the test expects one", g.Group, len(fp.Points))
 		}
-		net, _ := NewNetwork(tt.f, fp.Embedding)
+		net, _ := tt.f.Network(fp.Embedding)
 		var J mat.Dense
-		net.Map.Jacobian(&J, fp.Points[0].X)
-		eigs, _ := spectra.Eigenvalues(&J)
+		net.Jacobian(&J, fp.Points[0].X)
+		eigs, _ := model.Eigenvalues(&J)
 		for k := range g.PerStep {
 			if want := math.Log(cmplx.Abs(eigs[k])); math.Abs(g.PerStep[k]-want) > 1e-3 {
 				t.Errorf("group %s: exponents per step %.5f, log-moduli of the Jacobian's eigenvalues %.5f", g.Group, g.PerStep, want)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -45,7 +47,7 @@ func EmbeddingNoise(f *train.Fitted, ds *data.Dataset, scales []float64, repeats
 	}
 	X := rows(tr.E)
 	var x0 []float64
-	if f.Config.Model.InitialState == "learned" {
+	if f.Config.Model.InitialState == model.Learned {
 		x0 = f.X0
 	}
 	mean, sd, err := embed.NoiseCurve(X, scales, seed, repeats, func(noisy *mat.Dense) (float64, error) {
@@ -69,14 +71,14 @@ func EmbeddingNoise(f *train.Fitted, ds *data.Dataset, scales []float64, repeats
 // Write saves the curve in dir as noise.json, noise.npz (scales, r2_mean, r2_sd) and the plot
 // noise.png / .svg, and returns the figure for a report.
 func (n *NoiseRobustness) Write(dir string) ([]report.Figure, error) {
-	if err := writeJSON(filepath.Join(dir, "noise.json"), n); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "noise.json"), n); err != nil {
 		return nil, err
 	}
-	if err := writeNPZ(filepath.Join(dir, "noise.npz"),
-		array{"scales", nil, n.Scales}, array{"r2_mean", nil, n.R2Mean}, array{"r2_sd", nil, n.R2SD}); err != nil {
+	if err := output.WriteNPZ(filepath.Join(dir, "noise.npz"),
+		output.Array{Name: "scales", Shape: nil, Data: n.Scales}, output.Array{Name: "r2_mean", Shape: nil, Data: n.R2Mean}, output.Array{Name: "r2_sd", Shape: nil, Data: n.R2SD}); err != nil {
 		return nil, err
 	}
-	png, err := figure(dir, "noise", func(path string) error {
+	png, err := output.Figure(dir, "noise", func(path string) error {
 		return report.Lines(path, "Robustness to embedding noise", "noise scale k (× std of each embedding dimension)", "R² (training segments)",
 			[]report.Series{{Name: "JEDI", X: n.Scales, Y: n.R2Mean, YErr: n.R2SD}}, report.LineOptions{})
 	})

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/report"
 )
 
@@ -26,8 +27,10 @@ type Summary struct {
 	FixedPoints    *FixedPointAnalysis `json:"fixed_points,omitempty"`
 	Lyapunov       *LyapunovAnalysis   `json:"lyapunov,omitempty"`
 	// SegmentTeacherMatch is the teacher match of every segment's network, pooled by value
-	// (Analysis.SegmentFixedPoints; its points are in figures/segments/fixedpoints.json).
+	// (Analysis.SegmentFixedPoints; its points are in analysis/segments/fixedpoints.json).
 	SegmentTeacherMatch []TeacherMatch `json:"segment_teacher_match,omitempty"`
+	// Analyses holds the results of the other registered plug-ins, by name.
+	Analyses map[string]Result `json:"analyses,omitempty"`
 }
 
 // ClassificationSummary is one cross-validated decoding of the label from the embeddings.
@@ -63,6 +66,16 @@ func (a *Analysis) Summarize() Summary {
 	s.Generalization, s.Noise, s.Dynamics, s.FixedPoints, s.Lyapunov = a.Generalization, a.Noise, a.Dynamics, a.FixedPoints, a.Lyapunov
 	if a.SegmentFixedPoints != nil {
 		s.SegmentTeacherMatch = a.SegmentFixedPoints.Teacher
+	}
+	for i, r := range a.Results {
+		switch r.(type) {
+		case *Generalization, *NoiseRobustness, *SpectralAnalysis, *LyapunovAnalysis, *FixedPointResult:
+		default:
+			if s.Analyses == nil {
+				s.Analyses = map[string]Result{}
+			}
+			s.Analyses[a.Names[i]] = r
+		}
 	}
 	return s
 }
@@ -167,7 +180,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 		return "", err
 	}
 	r.Sections = append(r.Sections, extra...)
-	if err := writeJSON(filepath.Join(dir, "analysis.json"), a.Summarize()); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "analysis.json"), a.Summarize()); err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, "report.html")
@@ -246,96 +259,17 @@ func fmtNaN(v float64) string {
 	return fmt.Sprintf("%.4f", v)
 }
 
-// extraSections writes the optional analyses into dir (their JSON, arrays and figures, as
+// extraSections writes the plug-ins' results into dir (their JSON, arrays and figures, as
 // `jedi analyze` does) and returns their report sections, adding their headline numbers to r.
 func (a *Analysis) extraSections(dir string, r *report.Report) ([]report.Section, error) {
 	var secs []report.Section
-	if g := a.Generalization; g != nil {
-		figs, err := g.Write(dir)
+	for i, res := range a.Results {
+		figs, err := res.Write(dir)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", a.Names[i], err)
 		}
-		r.Metrics = append(r.Metrics, report.Metric{Name: "centroid generalization diagonal dominant (" + g.Label + ")", Value: fmt.Sprint(g.Dominant)})
-		secs = append(secs, report.Section{Title: "Centroid generalization",
-			Text: fmt.Sprintf("Each %s's centroid embedding (the mean of its training segments' embeddings) drives the RNN on the held-out segments of every %s; only their initial states are inferred (%d Adam steps, θ and the embedding frozen). "+
-				"Diagonal dominant means every held-out %s is reconstructed best by its own centroid.", g.Label, g.Label, g.InferSteps, g.Label),
-			Figures: figs})
-	}
-	if n := a.Noise; n != nil {
-		figs, err := n.Write(dir)
-		if err != nil {
-			return nil, err
-		}
-		for i, k := range n.Scales {
-			if k == 0.5 || k == 1 {
-				r.Metrics = append(r.Metrics, report.Metric{Name: fmt.Sprintf("R² with embedding noise k = %g", k), Value: fmt.Sprintf("%.4f ± %.4f", n.R2Mean[i], n.R2SD[i])})
-			}
-		}
-		secs = append(secs, report.Section{Title: "Robustness to embedding noise",
-			Text:    "Gaussian noise of k standard deviations of each embedding dimension is added to the trained embeddings of the training segments, which are then predicted from their trained initial states.",
-			Figures: figs})
-	}
-	if d := a.Dynamics; d != nil {
-		figs, err := d.Write(dir)
-		if err != nil {
-			return nil, err
-		}
-		sec := report.Section{Title: "Dynamics: Jacobian spectra, fixed points, Lyapunov exponents",
-			Text: "The discrete-time Jacobian J = (1 − α) I + α W diag(1 − tanh² x) of each training segment's network along its noiseless trajectory, and at the fixed points of each " + d.Label + "'s centroid network " +
-				"(found by minimising ½‖F(x) − x‖² from states on its trajectories plus noise, classified by their Jacobian's eigenvalues, drawn on the principal axes of the predicted activity of the recorded neurons); " +
-				"and the largest Lyapunov exponents of each centroid network (QR method).",
-			Figures: figs, Tables: []report.Table{d.Table()}}
-		if fp := a.FixedPoints; fp != nil {
-			ff, err := fp.Write(dir)
-			if err != nil {
-				return nil, err
-			}
-			sec.Figures = append(sec.Figures, ff...)
-			tbl := report.Table{Caption: "Fixed points per " + d.Label, Header: []string{d.Label, "fixed points", "stable", "saddle", "other", "teacher match"}}
-			for _, n := range fp.Networks {
-				var stable, saddle int
-				for _, p := range n.Points {
-					switch p.Class {
-					case "stable":
-						stable++
-					case "saddle":
-						saddle++
-					}
-				}
-				match := "—"
-				for _, m := range fp.Teacher {
-					if m.Group == n.Group {
-						match = fmt.Sprintf("F1 %.2f, score %.3f", m.F1, m.Score)
-					}
-				}
-				tbl.Rows = append(tbl.Rows, []string{n.Group, fmt.Sprint(len(n.Points)), fmt.Sprint(stable), fmt.Sprint(saddle), fmt.Sprint(len(n.Points) - stable - saddle), match})
-			}
-			sec.Tables = append(sec.Tables, tbl)
-		}
-		if sf := a.SegmentFixedPoints; sf != nil && len(sf.Teacher) > 0 {
-			ff, err := sf.Write(filepath.Join(dir, "segments"))
-			if err != nil {
-				return nil, err
-			}
-			// With a teacher, the second figure compares the pooled points with its points.
-			sec.Figures = append(sec.Figures, ff[1])
-			tbl := report.Table{Caption: fmt.Sprintf("The fixed points of every training segment's own network, pooled by %s, against the teacher's fixed and slow points: "+
-				"recall, the share of the teacher's points with a fitted point within the radius; precision, the share of fitted points within it of a teacher point; "+
-				"the radius is a fraction of the RMS distance of the recorded activity from its mean", d.Label),
-				Header: []string{d.Label, "networks", "fixed points found", "teacher fixed + slow points", "radius", "recall", "precision", "F1"}}
-			for _, m := range sf.Teacher {
-				tbl.Rows = append(tbl.Rows, []string{m.Group, fmt.Sprint(m.Networks), fmt.Sprint(m.Found), fmt.Sprintf("%d + %d", m.TeacherPoints, m.TeacherSlow),
-					fmt.Sprintf("%.3f (%.2g × size)", m.Radius, m.RadiusFraction), fmt.Sprintf("%.2f", m.Recall), fmt.Sprintf("%.2f", m.Precision), fmt.Sprintf("%.2f", m.F1)})
-			}
-			sec.Tables = append(sec.Tables, tbl)
-		}
-		if l := a.Lyapunov; l != nil {
-			lf, err := l.Write(dir)
-			if err != nil {
-				return nil, err
-			}
-			sec.Figures = append(sec.Figures, lf...)
-		}
+		sec, metrics := res.Section(figs)
+		r.Metrics = append(r.Metrics, metrics...)
 		secs = append(secs, sec)
 	}
 	return secs, nil

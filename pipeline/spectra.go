@@ -20,27 +20,16 @@ type GroupSpectrum struct {
 // WeightSpectra computes the eigenvalues of W_s = h_θ(e_s) for every row of E and pools them by
 // labels (one per row), groups in first-seen order. tol is the distance to |λ| = 1 counted as
 // "near the unit circle" in the summaries. For low-rank W = U Vᵀ / N only the R eigenvalues
-// that can be non-zero are kept — those of the R×R matrix Vᵀ U / N, which W shares (the other
-// N − R are exactly zero and would swamp every summary).
+// that can be non-zero are kept (model.Network.WeightEigenvalues).
 func WeightSpectra(f *train.Fitted, E *mat.Dense, labels []string, tol float64) ([]GroupSpectrum, error) {
-	m, err := f.Model()
-	if err != nil {
-		return nil, err
-	}
 	var out []GroupSpectrum
+	var err error
 	for s := range labels {
-		w, err := m.RecurrentWeights(f.Theta, E.RawRowView(s))
+		net, err := f.Network(E.RawRowView(s))
 		if err != nil {
 			return nil, err
 		}
-		A := mat.Matrix(w.W)
-		if w.U != nil {
-			var k mat.Dense
-			k.Mul(w.V.T(), w.U)
-			k.Scale(1/float64(m.Cfg.N), &k)
-			A = &k
-		}
-		eigs, err := spectra.Eigenvalues(A)
+		eigs, err := net.WeightEigenvalues()
 		if err != nil {
 			return nil, err
 		}

@@ -27,20 +27,14 @@ func (tc *Teacher) LargestLyapunov(x0, u []float64, steps, transient int) (float
 	}
 	n := tc.N
 	x, next := append([]float64(nil), x0...), make([]float64, n)
-	phi, gain := make([]float64, n), make([]float64, n)
+	net := tc.Network()
 	d, dn := make([]float64, n), make([]float64, n)
 	for i := range d {
 		d[i] = 1 / math.Sqrt(float64(n))
 	}
 	sum := 0.0
 	for k := range steps {
-		for i, v := range x {
-			th := math.Tanh(v)
-			gain[i] = (1 - th*th) * d[i]
-		}
-		for i := range n {
-			dn[i] = (1-tc.Alpha)*d[i] + tc.Alpha*floats.Dot(tc.J[i*n:(i+1)*n], gain)
-		}
+		net.JVP(dn, x, d)
 		norm := floats.Norm(dn, 2)
 		if norm == 0 {
 			return math.Inf(-1), nil
@@ -51,7 +45,7 @@ func (tc *Teacher) LargestLyapunov(x0, u []float64, steps, transient int) (float
 		for i := range d {
 			d[i] = dn[i] / norm
 		}
-		tc.step(next, x, u[k*tc.I:(k+1)*tc.I], phi)
+		net.StepInput(next, x, u[k*tc.I:(k+1)*tc.I])
 		x, next = next, x
 	}
 	return sum / float64(steps-transient) / tc.Dt, nil

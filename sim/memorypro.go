@@ -378,6 +378,7 @@ func (n *MemoryProNetwork) Validate() error {
 // states (Len()×N) and the outputs z_t into out (Len()×MemoryProOutputs).
 func (n *MemoryProNetwork) run(u []float64, L int, noise float64, rng *rand.Rand, states, out []float64) {
 	tc := n.Teacher
+	net := tc.Network()
 	N, I := tc.N, tc.I
 	phi := make([]float64, N)
 	clear(states[:N])
@@ -385,7 +386,7 @@ func (n *MemoryProNetwork) run(u []float64, L int, noise float64, rng *rand.Rand
 	for b := range L {
 		x := states[b*N : (b+1)*N]
 		if b > 0 {
-			tc.step(x, states[(b-1)*N:b*N], u[(b-1)*I:b*I], phi)
+			net.StepInput(x, states[(b-1)*N:b*N], u[(b-1)*I:b*I])
 			if sd > 0 {
 				for i := range x {
 					x[i] += sd * rng.NormFloat64()

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // Teacher is a discrete-time rate RNN that generates ground-truth activity:
@@ -69,24 +71,18 @@ func (tc *Teacher) Step(x, u []float64) ([]float64, error) {
 			len(x), len(u), tc.N, tc.I)
 	}
 	next := make([]float64, tc.N)
-	tc.step(next, x, u, make([]float64, tc.N))
+	tc.Network().StepInput(next, x, u)
 	return next, nil
 }
 
-// step writes F(x, u) into dst, using phi as scratch for tanh(x); x, dst and phi have length N,
-// u length I, and dst must not alias x.
-func (tc *Teacher) step(dst, x, u, phi []float64) {
-	n, a := tc.N, tc.Alpha
-	for j, v := range x[:n] {
-		phi[j] = math.Tanh(v)
+// Network returns the teacher as a model.Network, the one implementation of the rate network's
+// step, Jacobian and their products; the matrices share the teacher's storage.
+func (tc *Teacher) Network() *model.Network {
+	net := &model.Network{W: mat.NewDense(tc.N, tc.N, tc.J), B: tc.B, Alpha: tc.Alpha}
+	if tc.I > 0 {
+		net.In = mat.NewDense(tc.N, tc.I, tc.WExt)
 	}
-	for i := range n {
-		drive := floats.Dot(tc.J[i*n:(i+1)*n], phi[:n]) + tc.B[i]
-		if tc.I > 0 {
-			drive += floats.Dot(tc.WExt[i*tc.I:(i+1)*tc.I], u[:tc.I])
-		}
-		dst[i] = (1-a)*x[i] + a*drive
-	}
+	return net
 }
 
 // Run iterates the teacher from x0 (length N) under inputs u (steps×I row-major, nil when
@@ -111,9 +107,9 @@ func (tc *Teacher) Run(x0, u []float64, steps int) ([]float64, error) {
 // run is Run without checks, writing into traj (steps×N).
 func (tc *Teacher) run(traj, x0, u []float64, steps int) {
 	n := tc.N
-	phi := make([]float64, n)
+	net := tc.Network()
 	copy(traj[:n], x0)
 	for k := 1; k < steps; k++ {
-		tc.step(traj[k*n:(k+1)*n], traj[(k-1)*n:k*n], u[(k-1)*tc.I:k*tc.I], phi)
+		net.StepInput(traj[k*n:(k+1)*n], traj[(k-1)*n:k*n], u[(k-1)*tc.I:k*tc.I])
 	}
 }

@@ -94,7 +94,7 @@ func (o *Options) learningRate(step, total int) float64 {
 	if o.WarmupSteps > 0 && step < o.WarmupSteps {
 		return lr * float64(step+1) / float64(o.WarmupSteps)
 	}
-	if o.Schedule == "cosine" && total > o.WarmupSteps {
+	if o.Schedule == Cosine && total > o.WarmupSteps {
 		p := float64(step-o.WarmupSteps) / float64(total-o.WarmupSteps)
 		p = math.Min(p, 1)
 		return lr * (o.MinLRRatio + (1-o.MinLRRatio)*0.5*(1+math.Cos(math.Pi*p)))

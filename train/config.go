@@ -17,8 +17,8 @@ import (
 type Config struct {
 	// Seed drives initialisation, the held-out split, minibatch order and process noise.
 	Seed uint64 `yaml:"seed"`
-	// DType is "float32" (fast, the default) or "float64".
-	DType string       `yaml:"dtype"`
+	// DType is float32 (fast, the default) or float64.
+	DType model.DType  `yaml:"dtype"`
 	Model model.Config `yaml:"model"`
 	Train Options      `yaml:"train"`
 }
@@ -38,11 +38,11 @@ type Options struct {
 	// initial states). Each of them sees one segment per epoch, against every minibatch for θ,
 	// so they need larger steps to keep up.
 	LocalLRScale float64 `yaml:"local_lr_scale"`
-	// Schedule is "constant" or "cosine" (linear warm-up over WarmupSteps, then cosine decay
+	// Schedule is constant or cosine (linear warm-up over WarmupSteps, then cosine decay
 	// to MinLRRatio × LearningRate at the last epoch).
-	Schedule    string  `yaml:"schedule"`
-	WarmupSteps int     `yaml:"warmup_steps"`
-	MinLRRatio  float64 `yaml:"min_lr_ratio"`
+	Schedule    Schedule `yaml:"schedule"`
+	WarmupSteps int      `yaml:"warmup_steps"`
+	MinLRRatio  float64  `yaml:"min_lr_ratio"`
 	// ClipNorm bounds the global L2 norm of each step's gradient (0 disables clipping).
 	ClipNorm float64 `yaml:"clip_norm"`
 	// HeldOut is the fraction of segments kept out of training, chosen by Seed.
@@ -73,11 +73,11 @@ const TieAll = "@all"
 func Default(M int) Config {
 	return Config{
 		Seed:  1,
-		DType: "float32",
+		DType: model.Float32,
 		Model: model.Default(M),
 		Train: Options{
 			Epochs: 400, BatchSize: 32, LearningRate: 3e-3, LocalLRScale: 10, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
-			Schedule: "cosine", WarmupSteps: 50, MinLRRatio: 0.05, ClipNorm: 1,
+			Schedule: Cosine, WarmupSteps: 50, MinLRRatio: 0.05, ClipNorm: 1,
 			HeldOut: 0.2, ValEvery: 25, Patience: 0, ValInferSteps: 100, InferSteps: 300,
 			InferLR: 0.03, CheckpointEvery: 10,
 		},
@@ -86,8 +86,8 @@ func Default(M int) Config {
 
 // Validate checks every field and names the first wrong one.
 func (c *Config) Validate() error {
-	if c.DType != "float32" && c.DType != "float64" {
-		return fmt.Errorf("config: dtype: %q, want float32 or float64", c.DType)
+	if err := strictyaml.CheckOption("dtype", c.DType); err != nil {
+		return fmt.Errorf("config: %w", err)
 	}
 	if err := c.Model.Validate(); err != nil {
 		return err
@@ -111,8 +111,8 @@ func (c *Config) Validate() error {
 		return bad("beta2", "%g, want 0 ≤ beta2 < 1", o.Beta2)
 	case !(o.Eps > 0):
 		return bad("eps", "%g, want > 0", o.Eps)
-	case o.Schedule != "constant" && o.Schedule != "cosine":
-		return bad("schedule", "%q, want constant or cosine", o.Schedule)
+	case strictyaml.CheckOption("schedule", o.Schedule) != nil:
+		return fmt.Errorf("config: train.%w", strictyaml.CheckOption("schedule", o.Schedule))
 	case o.WarmupSteps < 0:
 		return bad("warmup_steps", "%d, want ≥ 0", o.WarmupSteps)
 	case !(o.MinLRRatio >= 0 && o.MinLRRatio <= 1):

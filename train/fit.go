@@ -119,7 +119,8 @@ type trainer[T model.Float] struct {
 	train    *staged[T]
 	pass     *model.Pass[T]
 	bt       model.Batch[T]
-	emb      []int // scratch: the embedding rows of a minibatch
+	emb      []int     // scratch: the embedding rows of a minibatch
+	r2buf    []float64 // scratch of addR2
 	st       *engine[T]
 }
 
@@ -180,7 +181,7 @@ func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *
 	if err != nil {
 		return 0, err
 	}
-	if err := addR2(acc, tr.pass, &tr.bt); err != nil {
+	if tr.r2buf, err = addR2(acc, tr.pass, &tr.bt, tr.r2buf); err != nil {
 		return 0, err
 	}
 	tr.pass.Backward(theta, local, &tr.ll, &tr.bt, gTheta, gLocal)
@@ -189,11 +190,16 @@ func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *
 
 // fitted returns the current (or best) parameters as a Fitted.
 func (tr *trainer[T]) fitted(best bool) *Fitted {
-	st := tr.st
-	theta, local := st.theta, st.local
+	theta, local := tr.st.theta, tr.st.local
 	if best {
-		theta, local = st.best()
+		theta, local = tr.st.best()
 	}
+	return tr.fittedAt(theta, local)
+}
+
+// fittedAt returns parameters θ and local of this fit as a Fitted (copied to float64).
+func (tr *trainer[T]) fittedAt(theta, local []T) *Fitted {
+	st := tr.st
 	f := &Fitted{Config: tr.cfg, Theta: toF64(theta), Train: tr.trainIdx, HeldOut: tr.heldIdx,
 		Groups: tr.names, Epochs: st.epoch, Steps: st.step}
 	l64 := toF64(local)
@@ -204,10 +210,10 @@ func (tr *trainer[T]) fitted(best bool) *Fitted {
 	return f
 }
 
-// validate infers the held-out segments' embeddings with θ frozen (at the engine's current
-// parameters) and returns their R².
-func (tr *trainer[T]) validate(_, _ []T) (float64, error) {
-	f := tr.fitted(false)
+// validate infers the held-out segments' embeddings with θ frozen at the parameters given (the
+// engine's current ones) and returns their R².
+func (tr *trainer[T]) validate(theta, local []T) (float64, error) {
+	f := tr.fittedAt(theta, local)
 	res, err := inferR2[T](f, tr.ds, tr.heldIdx, tr.cfg.Train.ValInferSteps, nil)
 	if err != nil {
 		return 0, err
@@ -256,10 +262,7 @@ func checkSplit(ds *data.Dataset, trainIdx, heldIdx []int) error {
 // (by held-out R² when validating, else the last). Cancelling ctx writes a checkpoint and
 // returns ErrInterrupted.
 func Fit(ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error) {
-	if cfg.DType == "float64" {
-		return fit[float64](ctx, cfg, ds, opt)
-	}
-	return fit[float32](ctx, cfg, ds, opt)
+	return precisionOf(cfg.DType).fit(ctx, cfg, ds, opt)
 }
 
 func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error) {

@@ -31,6 +31,16 @@ type Fitted struct {
 // Model returns the model of the fitted configuration.
 func (f *Fitted) Model() (*model.Model, error) { return model.New(f.Config.Model) }
 
+// Network returns the rate network the fitted hypernetwork generates for embedding e (length D),
+// with the fitted readout (model.Model.Network).
+func (f *Fitted) Network(e []float64) (*model.Network, error) {
+	m, err := f.Model()
+	if err != nil {
+		return nil, err
+	}
+	return m.Network(f.Theta, e)
+}
+
 // G is the number of embedding rows.
 func (f *Fitted) G() int { return len(f.Embeddings) / f.Config.Model.D }
 
@@ -80,7 +90,7 @@ func (f *Fitted) check() error {
 	if len(f.Embeddings) == 0 || len(f.Embeddings)%D != 0 {
 		return fmt.Errorf("model file: embeddings have %d values, not a multiple of embedding_dim %d", len(f.Embeddings), D)
 	}
-	if f.Config.Model.InitialState == "learned" && len(f.X0) != len(f.Train)*f.Config.Model.N {
+	if f.Config.Model.InitialState == model.Learned && len(f.X0) != len(f.Train)*f.Config.Model.N {
 		return fmt.Errorf("model file: x0 has %d values, want %d training segments × %d units", len(f.X0), len(f.Train), f.Config.Model.N)
 	}
 	return nil

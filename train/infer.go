@@ -41,10 +41,7 @@ func Infer(f *Fitted, ds *data.Dataset, idx []int, steps int) (*Inferred, error)
 	if ds.M != f.Config.Model.M {
 		return nil, fmt.Errorf("%s: %d neurons, the model was fitted to %d", ds.Source, ds.M, f.Config.Model.M)
 	}
-	if f.Config.DType == "float64" {
-		return inferR2[float64](f, ds, idx, steps, nil)
-	}
-	return inferR2[float32](f, ds, idx, steps, nil)
+	return precisionOf(f.Config.DType).infer(f, ds, idx, steps, nil)
 }
 
 // InferInitial reconstructs segments idx with their embeddings fixed to the rows of E
@@ -54,10 +51,7 @@ func InferInitial(f *Fitted, ds *data.Dataset, idx []int, E []float64, steps int
 	if err := f.check(); err != nil {
 		return nil, err
 	}
-	if f.Config.DType == "float64" {
-		return inferR2[float64](f, ds, idx, steps, E)
-	}
-	return inferR2[float32](f, ds, idx, steps, E)
+	return precisionOf(f.Config.DType).infer(f, ds, idx, steps, E)
 }
 
 // Predict reconstructs segments idx with given embeddings E (len(idx)×D) and initial states X0
@@ -78,11 +72,7 @@ func Predict(f *Fitted, ds *data.Dataset, idx []int, E, X0 []float64) (*Inferred
 	local := append(append([]float64(nil), E...), X0...)[:ll.Size]
 	rows := seq(0, len(idx))
 	res := &Inferred{Segments: idx, Embeddings: E, X0: X0}
-	if f.Config.DType == "float64" {
-		err = predict[float64](m, ds, f.Theta, &ll, local, idx, rows, rows, res)
-	} else {
-		err = predict[float32](m, ds, f.Theta, &ll, local, idx, rows, rows, res)
-	}
+	err = precisionOf(f.Config.DType).predict(m, ds, f.Theta, &ll, local, idx, rows, rows, res)
 	return res, err
 }
 
@@ -92,10 +82,7 @@ func Evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
-	if f.Config.DType == "float64" {
-		return evaluate[float64](f, ds, idx)
-	}
-	return evaluate[float32](f, ds, idx)
+	return precisionOf(f.Config.DType).evaluate(f, ds, idx)
 }
 
 // EvaluateSplit reconstructs f's training segments with their trained context (Evaluate) and
@@ -147,6 +134,7 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 	M := m.Cfg.M
 	res.Prediction = make([]float64, len(idx)*ds.T*M)
 	var bt model.Batch[T]
+	var buf []float64
 	const chunk = 64
 	for lo := 0; lo < len(idx); lo += chunk {
 		hi := min(lo+chunk, len(idx))
@@ -155,7 +143,7 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 		if _, err := pass.Forward(theta, local, ll, &bt); err != nil {
 			return err
 		}
-		if err := addR2(acc, pass, &bt); err != nil {
+		if buf, err = addR2(acc, pass, &bt, buf); err != nil {
 			return err
 		}
 		yhat := pass.Yhat()

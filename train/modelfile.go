@@ -148,7 +148,7 @@ func readFitted(r *npy.Reader) (*Fitted, error) {
 		return nil, err
 	}
 	f.Train, f.HeldOut = fromI64(tr), fromI64(ho)
-	if cfg.Model.InitialState == "learned" {
+	if cfg.Model.InitialState == model.Learned {
 		if f.X0, err = readArray(r, "x0", (*npy.Array).Floats); err != nil {
 			return nil, err
 		}

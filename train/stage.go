@@ -84,18 +84,27 @@ func growT[T model.Float](s []T, n int) []T {
 	return s[:n]
 }
 
-// addR2 adds the valid part of every segment of the last forward pass to the accumulator.
-func addR2[T model.Float](acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[T]) error {
+// addR2 adds the pass's predictions of the batch's valid bins to acc. buf is scratch for their
+// float64 copies, grown as needed and returned for the next call, so that a training step does
+// not allocate them anew.
+func addR2[T model.Float](acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[T], buf []float64) ([]float64, error) {
 	M := p.Model().Cfg.M
 	yhat := p.Yhat()
 	for b := 0; b < bt.B; b++ {
-		L := bt.Len[b]
+		n := bt.Len[b] * M
 		off := b * bt.T * M
-		if err := acc.Add(toF64(yhat[off:off+L*M]), toF64(bt.Y[off:off+L*M])); err != nil {
-			return fmt.Errorf("R²: %w", err)
+		if cap(buf) < 2*n {
+			buf = make([]float64, 2*n)
+		}
+		yh, y := buf[:n], buf[n:2*n]
+		for i := range n {
+			yh[i], y[i] = float64(yhat[off+i]), float64(bt.Y[off+i])
+		}
+		if err := acc.Add(yh, y); err != nil {
+			return buf, fmt.Errorf("R²: %w", err)
 		}
 	}
-	return nil
+	return buf, nil
 }
 
 func toF64[T model.Float](x []T) []float64 {

@@ -35,11 +35,3 @@ func checkBias(what string, b []float64, n int) error {
 	}
 	return nil
 }
-
-// checkAlpha returns an error unless α is finite and positive.
-func checkAlpha(what string, alpha float64) error {
-	if !(alpha > 0) || math.IsInf(alpha, 0) {
-		return fmt.Errorf("dynsys: %s: Alpha = %v, want a finite α > 0", what, alpha)
-	}
-	return nil
-}

@@ -2,11 +2,11 @@
 // their Jacobians, for the analyses that need only F and ∂F/∂x: fixed points
 // (analysis/fixedpoints) and Lyapunov exponents (analysis/lyapunov).
 //
-// A Map is anything that can evaluate F and its n×n Jacobian. Three are provided: RateRNN, the
-// rate network x ↦ (1−α)x + α(W tanh x + b) that JEDI fits; LowRankRNN, the same network with
-// W = s·U Vᵀ stored by its factors; and Affine, x ↦ Ax + b, whose answers are known in closed
-// form. Maps that can multiply a vector by the transposed Jacobian without forming it implement
-// VJPer; the function VJP uses that fast path when it exists.
+// A Map is anything that can evaluate F and its n×n Jacobian. The rate network JEDI fits is
+// model.Network (the one place its maths is written); Affine, x ↦ Ax + b, whose answers are known
+// in closed form, serves the tests. Maps that can multiply a vector by the Jacobian or its
+// transpose without forming it implement JVPer and VJPer; the function VJP uses that fast path
+// when it exists.
 //
-// Everything is float64 and gonum mat; nothing here depends on the model or training code.
+// Everything is float64 and gonum mat.
 package dynsys

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 func randDense(rng *rand.Rand, r, c int, scale float64) *mat.Dense {
@@ -56,10 +58,10 @@ func relErr(a, b mat.Matrix) float64 {
 func testMaps(rng *rand.Rand) map[string]Map {
 	const n, k = 9, 3
 	return map[string]Map{
-		"RateRNN":        RateRNN{W: randDense(rng, n, n, 1.5/3), B: randVec(rng, n, 0.5), Alpha: 0.3},
-		"RateRNN/nobias": RateRNN{W: randDense(rng, n, n, 1), Alpha: 1},
-		"LowRankRNN":     LowRankRNN{U: randDense(rng, n, k, 1), V: randDense(rng, n, k, 1), Scale: 1.0 / n, B: randVec(rng, n, 0.3), Alpha: 0.2},
-		"Affine":         Affine{A: randDense(rng, n, n, 0.4), B: randVec(rng, n, 1)},
+		"*model.Network":        &model.Network{W: randDense(rng, n, n, 1.5/3), B: randVec(rng, n, 0.5), Alpha: 0.3},
+		"*model.Network/nobias": &model.Network{W: randDense(rng, n, n, 1), Alpha: 1},
+		"LowRankRNN":            &model.Network{U: randDense(rng, n, k, 1), V: randDense(rng, n, k, 1), Scale: 1.0 / n, B: randVec(rng, n, 0.3), Alpha: 0.2},
+		"Affine":                Affine{A: randDense(rng, n, n, 0.4), B: randVec(rng, n, 1)},
 	}
 }
 
@@ -123,7 +125,7 @@ func TestVJP(t *testing.T) {
 func TestRateRNNStepNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const n = 6
-	r := RateRNN{W: randDense(rng, n, n, 1), B: randVec(rng, n, 1), Alpha: 0.25}
+	r := &model.Network{W: randDense(rng, n, n, 1), B: randVec(rng, n, 1), Alpha: 0.25}
 	x := randVec(rng, n, 2)
 	got := make([]float64, n)
 	r.Step(got, x)
@@ -142,11 +144,11 @@ func TestRateRNNStepNaive(t *testing.T) {
 func TestLowRankMatchesDense(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	const n, k = 12, 2
-	lr := LowRankRNN{U: randDense(rng, n, k, 1), V: randDense(rng, n, k, 1), Scale: 0.7, B: randVec(rng, n, 1), Alpha: 0.4}
+	lr := &model.Network{U: randDense(rng, n, k, 1), V: randDense(rng, n, k, 1), Scale: 0.7, B: randVec(rng, n, 1), Alpha: 0.4}
 	var W mat.Dense
 	W.Mul(lr.U, lr.V.T())
 	W.Scale(lr.Scale, &W)
-	dense := RateRNN{W: &W, B: lr.B, Alpha: lr.Alpha}
+	dense := &model.Network{W: &W, B: lr.B, Alpha: lr.Alpha}
 	x := randVec(rng, n, 1)
 	a, b := make([]float64, n), make([]float64, n)
 	lr.Step(a, x)
@@ -167,7 +169,7 @@ func TestLowRankMatchesDense(t *testing.T) {
 func TestConcurrentStep(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	const n, workers = 40, 8
-	m := LowRankRNN{U: randDense(rng, n, 4, 1), V: randDense(rng, n, 4, 1), Scale: 0.1, Alpha: 0.5}
+	m := &model.Network{U: randDense(rng, n, 4, 1), V: randDense(rng, n, 4, 1), Scale: 0.1, Alpha: 0.5}
 	xs := make([][]float64, workers)
 	want := make([][]float64, workers)
 	for w := range xs {
@@ -205,24 +207,24 @@ func TestValidate(t *testing.T) {
 	ok := mat.NewDense(2, 2, []float64{1, 0, 0, 1})
 	tall := mat.NewDense(3, 2, nil)
 	for name, m := range map[string]Map{
-		"nil":           nil,
-		"empty RateRNN": RateRNN{Alpha: 1},
-		"NaN W":         RateRNN{W: nan, Alpha: 1},
-		"non-square W":  RateRNN{W: tall, Alpha: 1},
-		"short B":       RateRNN{W: ok, B: []float64{1}, Alpha: 1},
-		"Inf B":         RateRNN{W: ok, B: []float64{1, math.Inf(1)}, Alpha: 1},
-		"zero alpha":    RateRNN{W: ok},
-		"NaN alpha":     RateRNN{W: ok, Alpha: math.NaN()},
-		"U/V mismatch":  LowRankRNN{U: tall, V: ok, Scale: 1, Alpha: 1},
-		"NaN scale":     LowRankRNN{U: tall, V: tall, Scale: math.NaN(), Alpha: 1},
-		"NaN A":         Affine{A: nan},
-		"non-square A":  Affine{A: tall},
+		"nil":                  nil,
+		"empty *model.Network": &model.Network{Alpha: 1},
+		"NaN W":                &model.Network{W: nan, Alpha: 1},
+		"non-square W":         &model.Network{W: tall, Alpha: 1},
+		"short B":              &model.Network{W: ok, B: []float64{1}, Alpha: 1},
+		"Inf B":                &model.Network{W: ok, B: []float64{1, math.Inf(1)}, Alpha: 1},
+		"zero alpha":           &model.Network{W: ok},
+		"NaN alpha":            &model.Network{W: ok, Alpha: math.NaN()},
+		"U/V mismatch":         &model.Network{U: tall, V: ok, Scale: 1, Alpha: 1},
+		"NaN scale":            &model.Network{U: tall, V: tall, Scale: math.NaN(), Alpha: 1},
+		"NaN A":                Affine{A: nan},
+		"non-square A":         Affine{A: tall},
 	} {
 		if err := Validate(m); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	if err := Validate(RateRNN{W: ok, B: []float64{1, 2}, Alpha: 0.1}); err != nil {
-		t.Errorf("valid RateRNN: %v", err)
+	if err := Validate(&model.Network{W: ok, B: []float64{1, 2}, Alpha: 0.1}); err != nil {
+		t.Errorf("valid *model.Network: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -27,6 +28,14 @@ type Map interface {
 type VJPer interface {
 	// VJP sets dst = J(x)ᵀ v. dst, x and v have length n; dst aliases neither x nor v.
 	VJP(dst, x, v []float64)
+}
+
+// JVPer is implemented by maps that can form the Jacobian–vector product J v (a tangent vector
+// carried through one step) in less than the O(n²) of building J: the Lyapunov QR method
+// carries k tangent vectors per step, O(n·R·k) for a rank-R network instead of O(n²·k).
+type JVPer interface {
+	// JVP sets dst = J(x) v. dst, x and v have length n; dst aliases neither x nor v.
+	JVP(dst, x, v []float64)
 }
 
 // Validator is implemented by maps whose parameters can be checked before use.
@@ -81,3 +90,6 @@ func mustLen(n int, s ...[]float64) {
 		}
 	}
 }
+
+// vec wraps a slice as a unit-stride blas64 vector.
+func vec(s []float64) blas64.Vector { return blas64.Vector{N: len(s), Inc: 1, Data: s} }

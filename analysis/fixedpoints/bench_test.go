@@ -5,19 +5,20 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
-// randomRNN returns a RateRNN with W_ij ~ N(0, g²/n), the classic random network that is
+// randomRNN returns a *model.Network with W_ij ~ N(0, g²/n), the classic random network that is
 // chaotic for g > 1 (in continuous time), and a trajectory of steps states after a burn-in.
-func randomRNN(n int, g, alpha float64, steps int, seed uint64) (dynsys.RateRNN, [][]float64) {
+func randomRNN(n int, g, alpha float64, steps int, seed uint64) (*model.Network, [][]float64) {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	w := make([]float64, n*n)
 	for i := range w {
 		w[i] = g / math.Sqrt(float64(n)) * rng.NormFloat64()
 	}
-	m := dynsys.RateRNN{W: mat.NewDense(n, n, w), Alpha: alpha}
+	m := &model.Network{W: mat.NewDense(n, n, w), Alpha: alpha}
 	x := make([]float64, n)
 	for i := range x {
 		x[i] = rng.NormFloat64()

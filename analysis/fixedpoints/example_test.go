@@ -2,11 +2,11 @@ package fixedpoints_test
 
 import (
 	"fmt"
+	"github.com/jedi-neuro/jedi/model"
 	"log"
 	"math"
 	"math/rand/v2"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"gonum.org/v1/gonum/mat"
 )
@@ -15,7 +15,7 @@ import (
 // x ∈ {−x*, 0, x*} with x* = 2 tanh x* ≈ 1.915, so the network has 9: four stable corners,
 // four saddles and an unstable origin. Starts are sampled from short trajectories.
 func Example() {
-	m := dynsys.RateRNN{W: mat.NewDense(2, 2, []float64{2, 0, 0, 2}), Alpha: 0.5}
+	m := &model.Network{W: mat.NewDense(2, 2, []float64{2, 0, 0, 2}), Alpha: 0.5}
 
 	// Trajectories from random initial states, every state kept.
 	rng := rand.New(rand.NewPCG(1, 2))

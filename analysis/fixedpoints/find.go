@@ -59,7 +59,7 @@ type end struct {
 // point is classified by the eigenvalues of J at it (O(n³) each).
 //
 // The gradient ∇q = (J − I)ᵀ(F(x) − x) is a vector–Jacobian product, so one evaluation costs
-// one Step and one dynsys.VJP: O(n²) for RateRNN, O(nR) for LowRankRNN.
+// one Step and one dynsys.VJP: O(n²) for a full-rank model.Network, O(nR) for a low-rank one.
 func Find(m dynsys.Map, starts [][]float64, opt Options) (Result, error) {
 	if err := dynsys.Validate(m); err != nil {
 		return Result{}, fmt.Errorf("fixedpoints: %w", err)

@@ -11,6 +11,8 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // TestAffine: x ↦ Ax + b has the single fixed point (I − A)⁻¹b, with stability given by the
@@ -117,7 +119,7 @@ func TestBistable2D(t *testing.T) {
 		want = append(want, truth{p, c})
 	}
 	// denseOnly makes Find use the dense-Jacobian fallback for ∇q.
-	m := denseOnly{dynsys.RateRNN{W: mat.NewDense(2, 2, []float64{0, -w, -w, 0}), B: []float64{b, b}, Alpha: alpha}}
+	m := denseOnly{&model.Network{W: mat.NewDense(2, 2, []float64{0, -w, -w, 0}), B: []float64{b, b}, Alpha: alpha}}
 	rng := rand.New(rand.NewPCG(2, 2))
 	res, err := Find(m, uniformStarts(rng, 200, 2, 3), Options{TolQ: 1e-24})
 	if err != nil {
@@ -223,7 +225,7 @@ func checkFlipFlop(t *testing.T, res Result, toX func([]float64) []float64, tol 
 
 // TestFlipFlop3: N = 3, W = 2I: each unit is bistable, giving 3³ = 27 fixed points.
 func TestFlipFlop3(t *testing.T) {
-	m := dynsys.RateRNN{W: mat.NewDense(3, 3, []float64{2, 0, 0, 0, 2, 0, 0, 0, 2}), Alpha: 0.5}
+	m := &model.Network{W: mat.NewDense(3, 3, []float64{2, 0, 0, 0, 2, 0, 0, 0, 2}), Alpha: 0.5}
 	rng := rand.New(rand.NewPCG(3, 3))
 	res, err := Find(m, uniformStarts(rng, 600, 3, 3), Options{TolQ: 1e-20})
 	if err != nil {
@@ -247,7 +249,7 @@ func TestFlipFlopRotated50(t *testing.T) {
 	diag[0], diag[1], diag[2] = 2, 2, 2
 	rng := rand.New(rand.NewPCG(4, 4))
 	Q := randOrthogonal(rng, n)
-	m := rotated{f: dynsys.RateRNN{W: mat.DenseCopyOf(mat.NewDiagDense(n, diag)), Alpha: 0.5}, q: Q}
+	m := rotated{f: &model.Network{W: mat.DenseCopyOf(mat.NewDiagDense(n, diag)), Alpha: 0.5}, q: Q}
 	if err := dynsys.Validate(m); err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +283,7 @@ func TestFlipFlopRotated50(t *testing.T) {
 }
 
 func TestDeterministicAcrossWorkers(t *testing.T) {
-	m := dynsys.RateRNN{W: mat.NewDense(3, 3, []float64{2, 0.1, 0, 0, 2, -0.2, 0.3, 0, 2}), Alpha: 0.3}
+	m := &model.Network{W: mat.NewDense(3, 3, []float64{2, 0.1, 0, 0, 2, -0.2, 0.3, 0, 2}), Alpha: 0.3}
 	starts := uniformStarts(rand.New(rand.NewPCG(5, 5)), 100, 3, 3)
 	one, err := Find(m, starts, Options{Workers: 1})
 	if err != nil {
@@ -302,7 +304,7 @@ func TestDeterministicAcrossWorkers(t *testing.T) {
 // while the only fixed point, at large positive x, is stable.
 func TestSlowPoint(t *testing.T) {
 	const b, alpha = 0.6, 0.5
-	m := dynsys.RateRNN{W: mat.NewDense(1, 1, []float64{2}), B: []float64{b}, Alpha: alpha}
+	m := &model.Network{W: mat.NewDense(1, 1, []float64{2}), B: []float64{b}, Alpha: alpha}
 	g := func(x float64) float64 { return -x + 2*math.Tanh(x) + b }
 	fixed := bisect(g, 0, 4)
 	slow := -math.Asinh(1)
@@ -355,7 +357,7 @@ func TestFindErrors(t *testing.T) {
 		opt    Options
 	}{
 		"nil map":       {nil, good, Options{}},
-		"bad map":       {dynsys.RateRNN{W: eye(2)}, good, Options{}},
+		"bad map":       {&model.Network{W: eye(2)}, good, Options{}},
 		"no starts":     {m, nil, Options{}},
 		"short start":   {m, [][]float64{{0}}, Options{}},
 		"NaN start":     {m, [][]float64{{0, math.NaN()}}, Options{}},
@@ -394,7 +396,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestCharacterize(t *testing.T) {
-	m := dynsys.RateRNN{W: mat.NewDense(1, 1, []float64{2}), Alpha: 0.5}
+	m := &model.Network{W: mat.NewDense(1, 1, []float64{2}), Alpha: 0.5}
 	p, err := Characterize(m, []float64{0}, 1e-9)
 	if err != nil {
 		t.Fatal(err)
@@ -423,11 +425,11 @@ func TestLowRankMatchesDense(t *testing.T) {
 			V.Set(i, k, U.At(i, k)+0.5*rng.NormFloat64())
 		}
 	}
-	lr := dynsys.LowRankRNN{U: U, V: V, Scale: 2.5 / n, Alpha: 0.3}
+	lr := &model.Network{U: U, V: V, Scale: 2.5 / n, Alpha: 0.3}
 	var W mat.Dense
 	W.Mul(U, V.T())
 	W.Scale(lr.Scale, &W)
-	dense := dynsys.RateRNN{W: &W, Alpha: lr.Alpha}
+	dense := &model.Network{W: &W, Alpha: lr.Alpha}
 	starts := uniformStarts(rng, 200, n, 2)
 	opt := Options{TolQ: 1e-22}
 	a, err := Find(lr, starts, opt)

@@ -46,3 +46,23 @@ func Starts(traj [][]float64, n int, noise float64, seed uint64) ([][]float64, e
 	}
 	return out, nil
 }
+
+// Spread returns √(mean_j Var_j) of the states x (each of the same length), the RMS over
+// coordinates of their standard deviation: the scale of a set of trajectory states, against
+// which the noise added to the starts (Starts) is set.
+func Spread(x [][]float64) float64 {
+	n := len(x[0])
+	mean := make([]float64, n)
+	for _, r := range x {
+		for j, v := range r {
+			mean[j] += v / float64(len(x))
+		}
+	}
+	var ss float64
+	for _, r := range x {
+		for j, v := range r {
+			ss += (v - mean[j]) * (v - mean[j])
+		}
+	}
+	return math.Sqrt(ss / float64(len(x)*n))
+}

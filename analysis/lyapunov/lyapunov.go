@@ -23,7 +23,9 @@ import (
 // exponents are close align slowly and bias a short average. Requires
 // 1 ≤ k ≤ n = m.Dim(), steps ≥ 1, burn ≥ 0 and len(x0) = n.
 //
-// Each step costs one Jacobian (n×n), an n×n by n×k product and a QR of n×k, so O(n²k).
+// Each step carries the k frame vectors through the tangent map and takes a QR of n×k: with a
+// map that implements dynsys.JVPer (a low-rank model.Network: O(n·R) per vector) that is
+// O(n·R·k + n·k²); otherwise one n×n Jacobian and an n×n by n×k product, O(n²k).
 // A direction contracted to exactly zero gives −Inf. The orbit leaving the finite numbers
 // is an error.
 func Spectrum(m dynsys.Map, x0 []float64, steps, burn, k int) ([]float64, error) {
@@ -99,11 +101,13 @@ func check(m dynsys.Map, k int) error {
 
 // frame is the orthonormal n×k tangent frame Q with its accumulated log stretch factors.
 type frame struct {
-	J       mat.Dense
-	q, z    blas64.General
-	tau     []float64
-	work    []float64
-	sumLogR []float64
+	J mat.Dense
+	// col, jcol hold one frame vector and its image for maps with a JVP.
+	col, jcol []float64
+	q, z      blas64.General
+	tau       []float64
+	work      []float64
+	sumLogR   []float64
 }
 
 // newFrame starts from a fixed pseudo-random orthonormal frame: the same for every call, so
@@ -132,8 +136,24 @@ func newFrame(n, k int) *frame {
 
 // advance maps the frame by J(x) and re-orthonormalises it, adding log|R_ii| to the sums.
 func (f *frame) advance(m dynsys.Map, x []float64) error {
-	m.Jacobian(&f.J, x)
-	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, f.J.RawMatrix(), f.q, 0, f.z)
+	if jv, ok := m.(dynsys.JVPer); ok {
+		n, k := f.q.Rows, f.q.Cols
+		if f.col == nil {
+			f.col, f.jcol = make([]float64, n), make([]float64, n)
+		}
+		for j := range k {
+			for i := range n {
+				f.col[i] = f.q.Data[i*f.q.Stride+j]
+			}
+			jv.JVP(f.jcol, x, f.col)
+			for i, v := range f.jcol {
+				f.z.Data[i*f.z.Stride+j] = v
+			}
+		}
+	} else {
+		m.Jacobian(&f.J, x)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, f.J.RawMatrix(), f.q, 0, f.z)
+	}
 	lapack64.Geqrf(f.z, f.tau, f.work, len(f.work))
 	for i := range f.sumLogR {
 		r := f.z.Data[i*f.z.Stride+i]

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // henon is the Hénon map (x, y) ↦ (1 − a x² + y, b x).
@@ -122,12 +124,12 @@ func TestHenon(t *testing.T) {
 	}
 }
 
-func randomRNN(rng *rand.Rand, n int, g, alpha float64) dynsys.RateRNN {
+func randomRNN(rng *rand.Rand, n int, g, alpha float64) *model.Network {
 	w := make([]float64, n*n)
 	for i := range w {
 		w[i] = g / math.Sqrt(float64(n)) * rng.NormFloat64()
 	}
-	return dynsys.RateRNN{W: mat.NewDense(n, n, w), Alpha: alpha}
+	return &model.Network{W: mat.NewDense(n, n, w), Alpha: alpha}
 }
 
 // TestRateRNNSmallGain: with gain 0.5 and no bias the orbit falls into the stable fixed point
@@ -267,5 +269,69 @@ func TestBurnAlignsFrame(t *testing.T) {
 	// The test must be able to tell: from the random frame, 20 steps are visibly off.
 	if errCold < 1e-2 {
 		t.Errorf("without burn-in the error is only %g: the map does not test the alignment", errCold)
+	}
+}
+
+// jacobianOnly hides a map's JVP, so that Spectrum builds the dense Jacobian.
+type jacobianOnly struct{ dynsys.Map }
+
+// TestJVPPathMatchesJacobian: a low-rank network carries the frame through its O(N·R) JVP; the
+// exponents must equal those from the dense N×N Jacobian.
+func TestJVPPathMatchesJacobian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n, r = 40, 3
+	U, V := mat.NewDense(n, r, nil), mat.NewDense(n, r, nil)
+	for i := range n {
+		for j := range r {
+			U.Set(i, j, 2*rng.NormFloat64())
+			V.Set(i, j, 2*rng.NormFloat64())
+		}
+	}
+	net := &model.Network{U: U, V: V, Scale: 1.0 / n, Alpha: 0.5}
+	x0 := make([]float64, n)
+	for i := range x0 {
+		x0[i] = rng.NormFloat64()
+	}
+	fast, err := Spectrum(net, x0, 300, 50, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dense, err := Spectrum(jacobianOnly{net}, x0, 300, 50, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fast {
+		if math.Abs(fast[i]-dense[i]) > 1e-9 {
+			t.Errorf("exponent %d: %v through the JVP, %v through the Jacobian", i, fast[i], dense[i])
+		}
+	}
+}
+
+// BenchmarkLowRank times 100 QR steps of k = 10 exponents of a rank-4 network of 256 units,
+// through its JVP and through the dense Jacobian:
+// go test -bench LowRank -run '^$' ./analysis/lyapunov/
+func BenchmarkLowRank(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n, r = 256, 4
+	U, V := mat.NewDense(n, r, nil), mat.NewDense(n, r, nil)
+	for i := range n {
+		for j := range r {
+			U.Set(i, j, 2*rng.NormFloat64())
+			V.Set(i, j, 2*rng.NormFloat64())
+		}
+	}
+	net := &model.Network{U: U, V: V, Scale: 1.0 / n, Alpha: 0.2}
+	x0 := make([]float64, n)
+	for i := range x0 {
+		x0[i] = rng.NormFloat64()
+	}
+	for name, m := range map[string]dynsys.Map{"jvp": net, "jacobian": jacobianOnly{net}} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Spectrum(m, x0, 100, 0, 10); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -1,7 +1,7 @@
-// Package spectra computes and summarises eigenvalue spectra of recurrent weights and of the
-// discrete-time Jacobian of the rate RNN, and ranks them against a covariate (Spearman's ρ), for
-// claims such as "the spread of imaginary parts grows with the driving frequency".
+// Package spectra summarises eigenvalue spectra of recurrent weights and of the discrete-time
+// Jacobian of the rate RNN, and ranks them against a covariate (Spearman's ρ), for claims such
+// as "the spread of imaginary parts grows with the driving frequency".
 //
-// Matrices are gonum mat types; eigenvalues are complex128. Nothing here depends on the model:
-// the model hands over W_s, α and a state.
+// The eigenvalues themselves come from the model (model.Network.WeightEigenvalues and
+// JacobianEigenvalues, model.Eigenvalues); they are complex128.
 package spectra

@@ -3,15 +3,17 @@ package spectra_test
 import (
 	"fmt"
 
-	"github.com/jedi-neuro/jedi/analysis/spectra"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/analysis/spectra"
+	"github.com/jedi-neuro/jedi/model"
 )
 
 // The Jacobian of the rate RNN at the origin is (1 − α)I + αW; its spectrum, summarised.
 func ExampleSummarize() {
 	W := mat.NewDense(2, 2, []float64{0, -2, 2, 0}) // a rotation generator: eigenvalues ±2i
-	J, _ := spectra.RateJacobian(W, 0.1, []float64{0, 0})
-	eigs, _ := spectra.Eigenvalues(J)
+	net := &model.Network{W: W, Alpha: 0.1}
+	eigs, _ := net.JacobianEigenvalues([]float64{0, 0})
 	s, _ := spectra.Summarize(eigs, 0.05)
 	fmt.Printf("eigenvalues %.2f\n", eigs)
 	fmt.Printf("radius %.4f, max |Im| %.2f, near |λ|=1 %.0f%%\n", s.Radius, s.MaxAbsImag, 100*s.NearUnit)

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jedi-neuro/jedi/bench"
+	"github.com/jedi-neuro/jedi/internal/output"
 )
 
 func newBench() *cobra.Command {
@@ -35,7 +35,7 @@ reference of the identical model.`,
 				return err
 			}
 			if asJSON {
-				b, err := json.Marshal(res)
+				b, err := output.JSON(res)
 				if err != nil {
 					return err
 				}

@@ -153,10 +153,13 @@ func TestSimulateFitEval(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &res); err != nil {
 		t.Fatalf("eval --json printed %q: %v", stdout, err)
 	}
-	for _, k := range []string{"r2_train", "r2_heldout"} {
+	for _, k := range []string{"r2_train", "r2_heldout", "pvar_train", "pvar_heldout"} {
 		if _, ok := res[k].(float64); !ok {
 			t.Fatalf("eval --json lacks a number %s: %v", k, res)
 		}
+	}
+	if _, ok := res["bits_per_spike_train"]; ok {
+		t.Errorf("eval --json reports bits per spike for a Gaussian model: %v", res)
 	}
 	if _, stderr, code := run(t, dir, "-q", "fit", "--data", "d.npz", "--out", "run"); code == 0 || !strings.Contains(stderr, "--resume") {
 		t.Fatalf("a second fit into the same run directory: exit %d, %q", code, stderr)

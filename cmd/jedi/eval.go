@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,8 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
-	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -21,11 +22,19 @@ type EvalResult struct {
 	// Median per-neuron R² on each side, for a quick look at the distribution.
 	R2TrainMedianNeuron   float64 `json:"r2_train_median_neuron"`
 	R2HeldOutMedianNeuron float64 `json:"r2_heldout_median_neuron"`
-	Train                 int     `json:"segments_train"`
-	HeldOut               int     `json:"segments_heldout"`
-	InferSteps            int     `json:"infer_steps"`
-	Epochs                int     `json:"epochs"`
-	Data                  string  `json:"data"`
+	// PVar is the fraction of variance explained with one grand mean as reference (CURBD's pVar,
+	// metrics.PVar); BitsPerSpike the Neural Latents Benchmark's bits per spike
+	// (metrics.BitsPerSpike), reported only for a model fitted with the Poisson loss, whose
+	// predictions are rates of counts.
+	PVarTrain           float64  `json:"pvar_train"`
+	PVarHeldOut         float64  `json:"pvar_heldout"`
+	BitsPerSpikeTrain   *float64 `json:"bits_per_spike_train,omitempty"`
+	BitsPerSpikeHeldOut *float64 `json:"bits_per_spike_heldout,omitempty"`
+	Train               int      `json:"segments_train"`
+	HeldOut             int      `json:"segments_heldout"`
+	InferSteps          int      `json:"infer_steps"`
+	Epochs              int      `json:"epochs"`
+	Data                string   `json:"data"`
 }
 
 // loadRunData reads a run's model and its dataset (the one recorded in run.json, or path).
@@ -65,11 +74,14 @@ func newEval() *cobra.Command {
 	var steps int
 	cmd := &cobra.Command{
 		Use:   "eval --run RUNDIR [--data FILE.npz] [--json]",
-		Short: "R² on the training segments and on held-out segments (embeddings inferred, θ frozen)",
+		Short: "R², pVar (and bits per spike for a Poisson model) on training and held-out segments",
 		Long: `Evaluate a fitted run. Training segments are reconstructed with their trained embeddings
 and initial states; held-out segments get theirs inferred with the hypernetwork, RNN and
 readout frozen (train.infer_steps Adam steps, or --steps). R² is variance-weighted over neurons
-and time, without process noise. The result is also written to RUNDIR/metrics.json.`,
+and time, without process noise. pVar is CURBD's fraction of variance explained, whose reference
+is one grand mean. For a model fitted with loss: poisson, bits per spike (the Neural Latents
+Benchmark's) compares the predicted rates with each neuron's mean rate. The result is also
+written to RUNDIR/metrics.json.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, ds, err := loadRunData(run, dataPath)
@@ -83,19 +95,27 @@ and time, without process noise. The result is also written to RUNDIR/metrics.js
 			if err != nil {
 				return err
 			}
-			b, err := json.Marshal(res)
-			if err != nil {
-				return err
-			}
-			if err := fsutil.WriteBytesAtomic(filepath.Join(run, "metrics.json"), append(b, '\n')); err != nil {
+			if err := output.WriteJSON(filepath.Join(run, "metrics.json"), res); err != nil {
 				return err
 			}
 			if asJSON {
+				b, err := output.JSON(res)
+				if err != nil {
+					return err
+				}
 				fmt.Fprintln(os.Stdout, string(b))
 				return nil
 			}
 			fmt.Printf("R² train    %.4f  (%d segments, median neuron %.4f)\n", res.R2Train, res.Train, res.R2TrainMedianNeuron)
 			fmt.Printf("R² held-out %.4f  (%d segments, median neuron %.4f, %d inference steps)\n", res.R2HeldOut, res.HeldOut, res.R2HeldOutMedianNeuron, res.InferSteps)
+			fmt.Printf("pVar train %.4f, held-out %.4f\n", res.PVarTrain, res.PVarHeldOut)
+			if res.BitsPerSpikeTrain != nil {
+				fmt.Printf("bits per spike train %.4f", *res.BitsPerSpikeTrain)
+				if res.BitsPerSpikeHeldOut != nil {
+					fmt.Printf(", held-out %.4f", *res.BitsPerSpikeHeldOut)
+				}
+				fmt.Println()
+			}
 			return nil
 		},
 	}
@@ -117,8 +137,36 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 	}
 	res := &EvalResult{R2Train: tr.R2, R2TrainMedianNeuron: median(tr.R2PerNeuron), Train: len(f.Train),
 		HeldOut: len(f.HeldOut), InferSteps: steps, Epochs: f.Epochs, Data: ds.Source}
+	poisson := f.Config.Model.Loss == model.Poisson
+	if res.PVarTrain, res.BitsPerSpikeTrain, err = scores(tr, ds, poisson); err != nil {
+		return nil, fmt.Errorf("training segments: %w", err)
+	}
 	if ho != nil {
 		res.R2HeldOut, res.R2HeldOutMedianNeuron = ho.R2, median(ho.R2PerNeuron)
+		if res.PVarHeldOut, res.BitsPerSpikeHeldOut, err = scores(ho, ds, poisson); err != nil {
+			return nil, fmt.Errorf("held-out segments: %w", err)
+		}
 	}
 	return res, nil
+}
+
+// scores returns pVar of a reconstruction and, for a Poisson model, its bits per spike (nil
+// otherwise).
+func scores(inf *train.Inferred, ds *data.Dataset, poisson bool) (float64, *float64, error) {
+	T, M := ds.T, ds.M
+	y := make([]float64, len(inf.Segments)*T*M)
+	lengths := make([]int, len(inf.Segments))
+	for i, s := range inf.Segments {
+		copy(y[i*T*M:(i+1)*T*M], ds.Activity[s*T*M:(s+1)*T*M])
+		lengths[i] = ds.Lengths[s]
+	}
+	pv, err := metrics.PVar(inf.Prediction, y, T, M, lengths)
+	if err != nil || !poisson {
+		return pv, nil, err
+	}
+	bps, err := metrics.BitsPerSpike(inf.Prediction, y, T, M, lengths)
+	if err != nil {
+		return 0, nil, err
+	}
+	return pv, &bps, nil
 }

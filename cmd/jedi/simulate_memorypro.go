@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jedi-neuro/jedi/data"
-	"github.com/jedi-neuro/jedi/pipeline"
+	"github.com/jedi-neuro/jedi/memorypro"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -21,7 +21,7 @@ type memoryProFlags struct {
 
 // addMemoryProFlags registers the memorypro flags on the simulate command.
 func addMemoryProFlags(cmd *cobra.Command) *memoryProFlags {
-	def := pipeline.DefaultMemoryProOptions("", 0)
+	def := memorypro.DefaultOptions("", 0)
 	f := &memoryProFlags{}
 	fl := cmd.Flags()
 	fl.IntVar(&f.trials, "trials", def.Data.Trials, "memorypro: trials in the dataset (4 segments each)")
@@ -37,20 +37,20 @@ func addMemoryProFlags(cmd *cobra.Command) *memoryProFlags {
 // data.teacher/), logs its competence and writes the dataset with its ground truth to out.
 func simulateMemoryPro(ctx context.Context, fl *memoryProFlags, out string, seed uint64) error {
 	dir := strings.TrimSuffix(out, ".npz") + ".teacher"
-	opt := pipeline.DefaultMemoryProOptions(dir, seed)
+	opt := memorypro.DefaultOptions(dir, seed)
 	opt.Data.Trials, opt.Data.Observed = fl.trials, fl.observed
 	opt.TrainTrials, opt.TestTrials, opt.Units = fl.trainTrials, fl.testTrials, fl.units
 	if fl.epochs < 0 {
 		return fmt.Errorf("simulate memorypro: --epochs %d, want ≥ 0", fl.epochs)
 	}
 	if fl.epochs > 0 {
-		cfg := pipeline.MemoryProTeacherConfig(opt.Data.Task, opt.Units, seed)
+		cfg := memorypro.TeacherConfig(opt.Data.Task, opt.Units, seed)
 		cfg.Train.Epochs = fl.epochs
 		opt.Teacher = &cfg
 	}
 	opt.Reporter = train.NewReporter(os.Stderr, slog.Default())
 	slog.Info("memorypro: training the teacher", "units", opt.Units, "trials", opt.TrainTrials, "dir", dir)
-	res, err := pipeline.MemoryPro(ctx, opt)
+	res, err := memorypro.Run(ctx, opt)
 	if err != nil {
 		return err
 	}

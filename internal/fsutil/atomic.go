@@ -87,3 +87,9 @@ func syncDir(dir string) {
 	d.Sync()
 	d.Close()
 }
+
+// Exists reports whether path can be stat'ed (a file or directory is there).
+func Exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

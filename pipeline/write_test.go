@@ -1,9 +1,7 @@
 package pipeline
 
 import (
-	"bytes"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,45 +10,6 @@ import (
 
 	"github.com/jedi-neuro/jedi/report"
 )
-
-// Finite values encode exactly as encoding/json encodes them; NaN and ±Inf become null.
-func TestWriteJSON(t *testing.T) {
-	type inner struct {
-		A float64 `json:"a"`
-		B []int
-	}
-	type outer struct {
-		Name    string             `json:"name"`
-		Skip    int                `json:"-"`
-		In      inner              `json:"in"`
-		Ptr     *inner             `json:"ptr"`
-		M       map[string]float64 `json:"m"`
-		Pairs   [][2]int           `json:"pairs"`
-		private int
-	}
-	v := outer{Name: "x\"y", Skip: 3, In: inner{1.5, []int{1, 2}}, M: map[string]float64{"b": 2, "a": 1e-300}, Pairs: [][2]int{{1, 2}}}
-	path := filepath.Join(t.TempDir(), "v.json")
-	if err := writeJSON(path, v); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(path)
-	want, _ := json.MarshalIndent(v, "", "  ")
-	if !bytes.Equal(bytes.TrimSpace(got), want) {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-	v.In.A, v.M["b"] = math.NaN(), math.Inf(-1)
-	if err := writeJSON(path, v); err != nil {
-		t.Fatal(err)
-	}
-	var back map[string]any
-	got, _ = os.ReadFile(path)
-	if err := json.Unmarshal(got, &back); err != nil {
-		t.Fatal(err)
-	}
-	if back["in"].(map[string]any)["a"] != nil || back["m"].(map[string]any)["b"] != nil {
-		t.Errorf("non-finite values not written as null: %s", got)
-	}
-}
 
 // Every analysis writes its JSON, its arrays (readable as .npz) and its figures in PNG and SVG.
 func TestWriteAnalyses(t *testing.T) {

@@ -1,4 +1,8 @@
-package pipeline
+// Package memorypro is the MemoryPro experiment's ground truth (DESIGN.md §2, claim 3; §4): a
+// rate network is trained on the MemoryPro task (sim.MemoryProTask) by the project's own
+// training engine, and the trained network is the teacher whose trials, cut into phases, make
+// the JEDI dataset, with its weights and fixed points as ground truth.
+package memorypro
 
 import (
 	"context"
@@ -14,20 +18,15 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/sim"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// MemoryPro ground truth (DESIGN.md §2, claim 3; §4): a rate network is trained on the
-// MemoryPro task (sim.MemoryProTask) by the project's own training engine, and the trained
-// network is the teacher whose trials, cut into phases, make the JEDI dataset, with its weights
-// and fixed points as ground truth.
-
-// MemoryProTeacherConfig returns the training configuration of a MemoryPro network of units
+// TeacherConfig returns the training configuration of a MemoryPro network of units
 // units: full-rank W, I = sim.MemoryProInputs inputs through a learned W_ext, a linear readout of
 // the sim.MemoryProOutputs outputs, x_0 = 0, α = task.Alpha(), recurrent noise σ = 0.05, the
 // Gaussian loss weighted by the task's weights. One embedding is shared by every trial
@@ -38,7 +37,7 @@ import (
 // default 1024 trials (320 steps, ≈ 90 s on 2 cores) the teacher of seed 1 reports the
 // direction of 500 fresh trials with a median error of 2.0° and all within 20°; 12 epochs gave
 // 2.6°, 40 epochs 1.5°.
-func MemoryProTeacherConfig(task sim.MemoryProTask, units int, seed uint64) train.Config {
+func TeacherConfig(task sim.MemoryProTask, units int, seed uint64) train.Config {
 	cfg := train.Default(sim.MemoryProOutputs)
 	cfg.Seed = seed
 	cfg.Model = model.Config{
@@ -54,11 +53,11 @@ func MemoryProTeacherConfig(task sim.MemoryProTask, units int, seed uint64) trai
 	return cfg
 }
 
-// TrainMemoryPro trains a MemoryPro network with cfg on trials sim.MemoryProTrainSet of seed
+// Train trains a MemoryPro network with cfg on trials sim.MemoryProTrainSet of seed
 // (trials of them), writing the run directory dir (config, checkpoints, history, model). A
 // directory that already holds the finished run of the same configuration and number of trials
 // is reused; one that holds an interrupted run of it is resumed.
-func TrainMemoryPro(ctx context.Context, task sim.MemoryProTask, cfg train.Config, trials int, seed uint64, dir string, rep train.Reporter) (*train.Fitted, error) {
+func Train(ctx context.Context, task sim.MemoryProTask, cfg train.Config, trials int, seed uint64, dir string, rep train.Reporter) (*train.Fitted, error) {
 	if cfg.Model.I != sim.MemoryProInputs || cfg.Model.M != sim.MemoryProOutputs || !(cfg.Model.Alpha == task.Alpha()) {
 		return nil, fmt.Errorf("memorypro: the teacher configuration has I = %d, M = %d, α = %g; the task needs %d, %d, %g",
 			cfg.Model.I, cfg.Model.M, cfg.Model.Alpha, sim.MemoryProInputs, sim.MemoryProOutputs, task.Alpha())
@@ -79,11 +78,11 @@ func TrainMemoryPro(ctx context.Context, task sim.MemoryProTask, cfg train.Confi
 		if string(want) != string(got) || err != nil || len(ri.Train) != trials {
 			return nil, fmt.Errorf("memorypro: %s holds a teacher run of another configuration or number of trials; remove it or choose another output", dir)
 		}
-		if exists(filepath.Join(dir, train.ModelFile)) {
+		if fsutil.Exists(filepath.Join(dir, train.ModelFile)) {
 			slog.Info("memorypro: reusing the trained teacher", "dir", dir)
 			return train.LoadRun(dir)
 		}
-		if resume = exists(filepath.Join(dir, train.CheckpointFile)); resume {
+		if resume = fsutil.Exists(filepath.Join(dir, train.CheckpointFile)); resume {
 			slog.Info("memorypro: resuming the interrupted teacher training", "dir", dir)
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -96,40 +95,38 @@ func TrainMemoryPro(ctx context.Context, task sim.MemoryProTask, cfg train.Confi
 	return f, err
 }
 
-// MemoryProNetwork returns the network a fitted MemoryPro run learned (the network of its
+// Network returns the network a fitted MemoryPro run learned (the network of its
 // first embedding), in float64: J = W, b, W_ext = the input.weight block, C and c the readout,
 // α from the configuration and dt as given.
-func MemoryProNetwork(f *train.Fitted, dt float64) (*sim.MemoryProNetwork, error) {
+func Network(f *train.Fitted, dt float64) (*sim.MemoryProNetwork, error) {
 	m, err := f.Model()
 	if err != nil {
 		return nil, err
 	}
 	c := &m.Cfg
-	if c.I != sim.MemoryProInputs || c.M != sim.MemoryProOutputs || c.Readout != "linear" || c.InitialState != "zero" {
+	if c.I != sim.MemoryProInputs || c.M != sim.MemoryProOutputs || c.Readout != model.Linear || c.InitialState != model.Zero {
 		return nil, fmt.Errorf("memorypro: a fitted model with I = %d, M = %d, %s readout, %s initial state is not a MemoryPro network (want %d, %d, linear, zero)",
 			c.I, c.M, c.Readout, c.InitialState, sim.MemoryProInputs, sim.MemoryProOutputs)
 	}
-	w, err := m.RecurrentWeights(f.Theta, f.Embedding(0))
+	w, err := m.Network(f.Theta, f.Embedding(0))
 	if err != nil {
 		return nil, err
 	}
-	l := &m.Layout
-	clone := func(v []float64) []float64 { return append([]float64(nil), v...) }
-	tc := &sim.Teacher{N: c.N, I: c.I, Dt: dt, Alpha: c.Alpha, J: clone(w.W.RawMatrix().Data), B: w.B,
-		WExt: clone(model.View(f.Theta, l, l.InW))}
-	net := &sim.MemoryProNetwork{Teacher: tc, C: clone(model.View(f.Theta, l, l.ReadW)), C0: clone(model.View(f.Theta, l, l.ReadB))}
+	tc := &sim.Teacher{N: c.N, I: c.I, Dt: dt, Alpha: c.Alpha, J: mat.DenseCopyOf(w.Dense()).RawMatrix().Data, B: w.B,
+		WExt: w.In.RawMatrix().Data}
+	net := &sim.MemoryProNetwork{Teacher: tc, C: w.Readout.C.RawMatrix().Data, C0: w.Readout.Bias}
 	return net, net.Validate()
 }
 
-// MemoryProFixedPointOptions configure MemoryProFixedPoints. The zero value gives the defaults.
-type MemoryProFixedPointOptions struct {
+// FixedPointOptions configure FixedPoints. The zero value gives the defaults.
+type FixedPointOptions struct {
 	// Starts is the number of minimisations per phase (default 256), shared among the phase's
 	// maps but at least 4 per map; Trajectories the largest number of segments whose
 	// trajectories the starts of a map are drawn from (default 50); Noise the start noise
 	// relative to the RMS spread of those states (default 0.1).
 	Starts, Trajectories int
 	Noise                float64
-	// Seed drives the starts (in MemoryPro, 0 means MemoryProOptions.Seed).
+	// Seed drives the starts (in MemoryPro, 0 means Options.Seed).
 	Seed uint64
 	// Find configures the minimisation: zero fields take the fixedpoints defaults, except
 	// TolUnique, 0.1 by default. A trained MemoryPro network holds its memory on a ring of
@@ -148,7 +145,7 @@ type MemoryProFixedPointOptions struct {
 	SlowQ float64
 }
 
-func (o MemoryProFixedPointOptions) withDefaults() MemoryProFixedPointOptions {
+func (o FixedPointOptions) withDefaults() FixedPointOptions {
 	if o.Find.TolUnique == 0 {
 		o.Find.TolUnique = 0.1
 	}
@@ -167,7 +164,7 @@ func (o MemoryProFixedPointOptions) withDefaults() MemoryProFixedPointOptions {
 	return o
 }
 
-// MemoryProFixedPoints finds the fixed and slow points of the teacher of a MemoryPro dataset
+// FixedPoints finds the fixed and slow points of the teacher of a MemoryPro dataset
 // (made by sim.MemoryPro) in every phase and stores them in ds.Extra as
 //
 //	teacher_fixed_points_<phase> [K, N]         fixed points x* (q < Find.TolQ)
@@ -176,16 +173,16 @@ func (o MemoryProFixedPointOptions) withDefaults() MemoryProFixedPointOptions {
 //	teacher_slow_points_<phase> [K', N]         slow points (q < SlowQ), fixed points among them
 //
 // In phase p the teacher receives the constant input u_p = sim.PhaseInput(p, θ), so it is the
-// autonomous map F_p(x) = (1−α) x + α (J tanh(x) + b + W_ext u_p), a dynsys.RateRNN with bias
+// autonomous map F_p(x) = (1−α) x + α (J tanh(x) + b + W_ext u_p), a model.Network with bias
 // b + W_ext u_p, u_p read from the segments' inputs. Only the stimulus input depends on θ, so
 // the stimulus phase has a map per trial, each searched from its own segment's trajectory:
 // together their points trace how the stimulus attractor moves with θ, at the θ of every trial
 // of the data. Each map is run without noise from the teacher's state at the start of its
-// segments (up to opt.Trajectories) for the segments' lengths (as pipeline.FixedPoints runs a
-// fitted network), and states drawn from these trajectories, plus noise, start the
+// segments (up to opt.Trajectories) for the segments' lengths (as pipeline.FixedPoints runs a fitted
+// network), and states drawn from these trajectories, plus noise, start the
 // minimisations of q(x) = ½‖F_p(x) − x‖². Points of a phase closer than Find.TolUnique are
 // merged. It returns the fixed points found per phase.
-func MemoryProFixedPoints(ds *data.Dataset, opt MemoryProFixedPointOptions) (map[string]fixedpoints.Result, error) {
+func FixedPoints(ds *data.Dataset, opt FixedPointOptions) (map[string]fixedpoints.Result, error) {
 	opt = opt.withDefaults()
 	if opt.Starts < 1 || opt.Trajectories < 1 || !(opt.Noise >= 0) || !(opt.SlowQ > 0) {
 		return nil, fmt.Errorf("memorypro fixed points: starts %d, trajectories %d, noise %v, slow q %v: want ≥ 1, ≥ 1, ≥ 0, > 0",
@@ -240,7 +237,7 @@ func MemoryProFixedPoints(ds *data.Dataset, opt MemoryProFixedPointOptions) (map
 			for i := range N {
 				bias[i] += floats.Dot(tc.WExt[i*tc.I:(i+1)*tc.I], u)
 			}
-			fm := dynsys.RateRNN{W: J, B: bias, Alpha: tc.Alpha}
+			fm := &model.Network{W: J, B: bias, Alpha: tc.Alpha}
 			var traj [][]float64
 			for _, s := range g {
 				x := slices.Clone(x0.Data[s*N : (s+1)*N])
@@ -252,7 +249,7 @@ func MemoryProFixedPoints(ds *data.Dataset, opt MemoryProFixedPointOptions) (map
 				}
 			}
 			n := max(4, (opt.Starts+len(groups)-1)/len(groups))
-			starts, err := fixedpoints.Starts(traj, n, opt.Noise*rmsSpread(traj), opt.Seed+uint64(1000*pi+k))
+			starts, err := fixedpoints.Starts(traj, n, opt.Noise*fixedpoints.Spread(traj), opt.Seed+uint64(1000*pi+k))
 			if err != nil {
 				return nil, err
 			}
@@ -325,8 +322,8 @@ func farFrom(pts, x []float64, tol float64) bool {
 	return true
 }
 
-// MemoryProOptions configure MemoryPro. See DefaultMemoryProOptions.
-type MemoryProOptions struct {
+// Options configure Run. See DefaultOptions.
+type Options struct {
 	// Data configures the dataset, and its Task the task the teacher is trained on.
 	Data sim.MemoryProConfig
 	// Units is the number N of the teacher's units.
@@ -334,26 +331,26 @@ type MemoryProOptions struct {
 	// TrainTrials is the number of trials the teacher is trained on, TestTrials the number of
 	// fresh trials its competence is measured on.
 	TrainTrials, TestTrials int
-	// Teacher is the training configuration; nil uses MemoryProTeacherConfig(Data.Task,
+	// Teacher is the training configuration; nil uses TeacherConfig(Data.Task,
 	// Units, Seed).
 	Teacher *train.Config
 	// Dir is the teacher's run directory.
 	Dir string
 	// Seed drives the trials, the training and the dataset.
 	Seed        uint64
-	FixedPoints MemoryProFixedPointOptions
+	FixedPoints FixedPointOptions
 	Reporter    train.Reporter
 }
 
-// DefaultMemoryProOptions returns the defaults: sim.DefaultMemoryPro data, N = 256 units,
+// DefaultOptions returns the defaults: sim.DefaultMemoryPro data, N = 256 units,
 // 1024 training trials and 500 test trials.
-func DefaultMemoryProOptions(dir string, seed uint64) MemoryProOptions {
-	return MemoryProOptions{Data: sim.DefaultMemoryPro(), Units: 256, TrainTrials: 1024, TestTrials: 500,
+func DefaultOptions(dir string, seed uint64) Options {
+	return Options{Data: sim.DefaultMemoryPro(), Units: 256, TrainTrials: 1024, TestTrials: 500,
 		Dir: dir, Seed: seed}
 }
 
-// MemoryProResult is the MemoryPro ground truth: the dataset, the teacher and its competence.
-type MemoryProResult struct {
+// Result is the MemoryPro ground truth: the dataset, the teacher and its competence.
+type Result struct {
 	Dataset *data.Dataset
 	Fitted  *train.Fitted
 	Network *sim.MemoryProNetwork
@@ -366,21 +363,21 @@ type MemoryProResult struct {
 	TrainSeconds, TotalSeconds float64
 }
 
-// MemoryPro trains (or reuses) the teacher, measures its competence, generates the dataset and
+// Run trains (or reuses) the teacher, measures its competence, generates the dataset and
 // adds the teacher's fixed points to it.
-func MemoryPro(ctx context.Context, opt MemoryProOptions) (*MemoryProResult, error) {
+func Run(ctx context.Context, opt Options) (*Result, error) {
 	begin := time.Now()
 	task := opt.Data.Task
-	cfg := MemoryProTeacherConfig(task, opt.Units, opt.Seed)
+	cfg := TeacherConfig(task, opt.Units, opt.Seed)
 	if opt.Teacher != nil {
 		cfg = *opt.Teacher
 	}
-	f, err := TrainMemoryPro(ctx, task, cfg, opt.TrainTrials, opt.Seed, opt.Dir, opt.Reporter)
+	f, err := Train(ctx, task, cfg, opt.TrainTrials, opt.Seed, opt.Dir, opt.Reporter)
 	if err != nil {
 		return nil, err
 	}
-	res := &MemoryProResult{Fitted: f, TrainSeconds: time.Since(begin).Seconds()}
-	if res.Network, err = MemoryProNetwork(f, task.Dt); err != nil {
+	res := &Result{Fitted: f, TrainSeconds: time.Since(begin).Seconds()}
+	if res.Network, err = Network(f, task.Dt); err != nil {
 		return nil, err
 	}
 	test, err := task.Trials(opt.TestTrials, opt.Seed, sim.MemoryProTestSet)
@@ -397,7 +394,7 @@ func MemoryPro(ctx context.Context, opt MemoryProOptions) (*MemoryProResult, err
 	if fp.Seed == 0 {
 		fp.Seed = opt.Seed
 	}
-	if res.FixedPoints, err = MemoryProFixedPoints(res.Dataset, fp); err != nil {
+	if res.FixedPoints, err = FixedPoints(res.Dataset, fp); err != nil {
 		return nil, err
 	}
 	res.TotalSeconds = time.Since(begin).Seconds()

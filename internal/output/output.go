@@ -1,4 +1,7 @@
-package pipeline
+// Package output writes the project's result files: JSON that stays valid when a number is NaN
+// or infinite (written as null), NumPy .npz archives, and figures drawn as PNG and SVG, each
+// atomically. It is the one JSON writer of analyses, evaluations, comparisons and benchmarks.
+package output
 
 import (
 	"bytes"
@@ -16,27 +19,38 @@ import (
 	"github.com/jedi-neuro/jedi/internal/npy"
 )
 
-// writeJSON writes v to path, indented, atomically, creating path's directory if needed.
+// WriteJSON writes v to path, indented, atomically, creating path's directory if needed.
 // Non-finite numbers (an R² of constant data, an undefined agreement) become null, which JSON
 // can represent and NaN it cannot.
-func writeJSON(path string, v any) error {
+func WriteJSON(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := encodeFinite(&b, reflect.ValueOf(v)); err != nil {
+	b, err := JSON(v)
+	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	var out bytes.Buffer
-	if err := json.Indent(&out, b.Bytes(), "", "  "); err != nil {
+	if err := json.Indent(&out, b, "", "  "); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	out.WriteByte('\n')
 	return fsutil.WriteBytesAtomic(path, out.Bytes())
 }
 
-// encodeFinite writes v as JSON as encoding/json would (struct fields by their json tags,
-// "-" skipped; maps by sorted key), except that NaN and ±Inf are written as null.
+// JSON returns v as compact JSON, as encoding/json would write it except that NaN and ±Inf
+// become null.
+func JSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := encodeFinite(&b, reflect.ValueOf(v)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// encodeFinite writes v as JSON as encoding/json would (struct fields by their json tags, "-"
+// and empty omitempty fields skipped; maps by sorted key), except that NaN and ±Inf are written
+// as null.
 func encodeFinite(b *bytes.Buffer, v reflect.Value) error {
 	switch v.Kind() {
 	case reflect.Invalid:
@@ -62,8 +76,8 @@ func encodeFinite(b *bytes.Buffer, v reflect.Value) error {
 			if !sf.IsExported() {
 				continue
 			}
-			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if name == "-" {
+			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "-" || slices.Contains(strings.Split(opts, ","), "omitempty") && empty(v.Field(i)) {
 				continue
 			}
 			if name == "" {
@@ -123,6 +137,26 @@ func encodeFinite(b *bytes.Buffer, v reflect.Value) error {
 	return nil
 }
 
+// empty reports whether encoding/json's omitempty leaves v out: false, 0, a nil pointer or
+// interface, an empty string, slice, map or array.
+func empty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
+}
+
 func leaf(b *bytes.Buffer, v any) error {
 	j, err := json.Marshal(v)
 	if err != nil {
@@ -132,19 +166,20 @@ func leaf(b *bytes.Buffer, v any) error {
 	return nil
 }
 
-// array is one named array of an .npz archive.
-type array struct {
-	name  string
-	shape []int
-	data  any
+// Array is one named array of an .npz archive: its shape (nil for 1-D) and its data, a slice
+// that npy.Archive.Add accepts.
+type Array struct {
+	Name  string
+	Shape []int
+	Data  any
 }
 
-// writeNPZ writes arrays into one .npz archive at path, atomically (numpy.load reads it).
-func writeNPZ(path string, arrays ...array) error {
+// WriteNPZ writes arrays into one .npz archive at path, atomically (numpy.load reads it).
+func WriteNPZ(path string, arrays ...Array) error {
 	return fsutil.WriteFileAtomic(path, func(w io.Writer) error {
 		a := npy.NewArchive(w, npy.Deflate)
 		for _, x := range arrays {
-			if err := a.Add(x.name, x.shape, x.data); err != nil {
+			if err := a.Add(x.Name, x.Shape, x.Data); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
 		}
@@ -152,8 +187,8 @@ func writeNPZ(path string, arrays ...array) error {
 	})
 }
 
-// flat concatenates the rows of a matrix held as a slice of rows, returning it with its shape.
-func flat(x [][]float64) ([]int, []float64) {
+// Flat concatenates the rows of a matrix held as a slice of rows, returning it with its shape.
+func Flat(x [][]float64) ([]int, []float64) {
 	if len(x) == 0 {
 		return []int{0, 0}, []float64{}
 	}
@@ -164,18 +199,18 @@ func flat(x [][]float64) ([]int, []float64) {
 	return []int{len(x), len(x[0])}, out
 }
 
-// eigArrays returns the real and imaginary parts of eigenvalues as two arrays.
-func eigArrays(prefix string, eigs []complex128) []array {
+// EigArrays returns the real and imaginary parts of eigenvalues as two arrays.
+func EigArrays(prefix string, eigs []complex128) []Array {
 	re, im := make([]float64, len(eigs)), make([]float64, len(eigs))
 	for i, l := range eigs {
 		re[i], im[i] = real(l), imag(l)
 	}
-	return []array{{prefix + "_real", nil, re}, {prefix + "_imag", nil, im}}
+	return []Array{{Name: prefix + "_real", Data: re}, {Name: prefix + "_imag", Data: im}}
 }
 
-// figure draws a plot twice, as dir/name.png (for the HTML report) and dir/name.svg (vector, for
+// Figure draws a plot twice, as dir/name.png (for the HTML report) and dir/name.svg (vector, for
 // papers), and returns the PNG's path.
-func figure(dir, name string, draw func(path string) error) (string, error) {
+func Figure(dir, name string, draw func(path string) error) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}

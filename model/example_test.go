@@ -1,16 +1,16 @@
-package dynsys_test
+package model_test
 
 import (
 	"fmt"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
+	"github.com/jedi-neuro/jedi/model"
 	"gonum.org/v1/gonum/mat"
 )
 
 // A two-unit rate network: one step of the map and its Jacobian at the origin, where
 // tanh'(0) = 1 so that J = (1 − α) I + α W.
-func ExampleRateRNN() {
-	m := dynsys.RateRNN{
+func ExampleNetwork() {
+	m := &model.Network{
 		W:     mat.NewDense(2, 2, []float64{2, 0, 0, 0.5}),
 		B:     []float64{0.1, 0},
 		Alpha: 0.5,

@@ -1,4 +1,4 @@
-package pipeline
+package memorypro
 
 import (
 	"context"
@@ -38,10 +38,10 @@ func initialMemoryPro(t *testing.T, cfg train.Config, seed uint64) *train.Fitted
 // the float64 simulation of sim must reproduce the model's own noiseless predictions.
 func TestMemoryProNetworkMatchesEngine(t *testing.T) {
 	task := sim.DefaultMemoryProTask()
-	cfg := MemoryProTeacherConfig(task, 16, 1)
+	cfg := TeacherConfig(task, 16, 1)
 	cfg.DType = "float64"
 	f := initialMemoryPro(t, cfg, 2)
-	net, err := MemoryProNetwork(f, task.Dt)
+	net, err := Network(f, task.Dt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,30 +75,30 @@ func TestMemoryProNetworkMatchesEngine(t *testing.T) {
 	}
 	bad := cfg
 	bad.Model.InitialState = "learned"
-	if _, err := MemoryProNetwork(&train.Fitted{Config: bad, Theta: f.Theta, Embeddings: e}, task.Dt); err == nil {
+	if _, err := Network(&train.Fitted{Config: bad, Theta: f.Theta, Embeddings: e}, task.Dt); err == nil {
 		t.Error("MemoryProNetwork accepted a model with learned initial states")
 	}
 }
 
-// TestTrainMemoryPro trains a small teacher briefly and checks that it has learned the task
+// TestTrain trains a small teacher briefly and checks that it has learned the task
 // far beyond chance, then that a second call reuses the run and a mismatched one is refused.
-func TestTrainMemoryPro(t *testing.T) {
+func TestTrain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a network (≈ 20 s)")
 	}
 	task := sim.DefaultMemoryProTask()
-	cfg := MemoryProTeacherConfig(task, 64, 3)
+	cfg := TeacherConfig(task, 64, 3)
 	cfg.Train.Epochs, cfg.Train.BatchSize, cfg.Train.LearningRate = 60, 32, 5e-3
 	dir := t.TempDir()
-	f, err := TrainMemoryPro(context.Background(), task, cfg, 256, 3, dir, nil)
+	f, err := Train(context.Background(), task, cfg, 256, 3, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := MemoryProNetwork(f, task.Dt)
+	net, err := Network(f, task.Dt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	untrained, err := MemoryProNetwork(initialMemoryPro(t, cfg, 3), task.Dt)
+	untrained, err := Network(initialMemoryPro(t, cfg, 3), task.Dt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,14 +116,14 @@ func TestTrainMemoryPro(t *testing.T) {
 		t.Errorf("median error %.1f° with %.0f%% within 20° after training (want < 15°, ≥ 80%%), %.1f° before (want ≈ 90°)", after.MedianDeg, 100*after.Within20, before.MedianDeg)
 	}
 
-	again, err := TrainMemoryPro(context.Background(), task, cfg, 256, 3, dir, nil)
+	again, err := Train(context.Background(), task, cfg, 256, 3, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(again.Theta, f.Theta) {
 		t.Error("a second call did not reuse the trained teacher")
 	}
-	if _, err := TrainMemoryPro(context.Background(), task, cfg, 128, 3, dir, nil); err == nil {
+	if _, err := Train(context.Background(), task, cfg, 128, 3, dir, nil); err == nil {
 		t.Error("a run of 256 trials was reused for 128")
 	}
 }
@@ -144,7 +144,7 @@ func linearMemoryPro(n int) *sim.MemoryProNetwork {
 	return &sim.MemoryProNetwork{Teacher: tc, C: normal(3 * n), C0: normal(3)}
 }
 
-func TestMemoryProFixedPointsLinear(t *testing.T) {
+func TestFixedPointsLinear(t *testing.T) {
 	net := linearMemoryPro(12)
 	cfg := sim.DefaultMemoryPro()
 	cfg.Trials, cfg.Observed = 4, 5
@@ -152,7 +152,7 @@ func TestMemoryProFixedPointsLinear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := MemoryProFixedPoints(ds, MemoryProFixedPointOptions{Starts: 16, Seed: 1}); err != nil {
+	if _, err := FixedPoints(ds, FixedPointOptions{Starts: 16, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	tc := net.Teacher
@@ -217,11 +217,11 @@ func TestMemoryProFixedPointsLinear(t *testing.T) {
 	}
 }
 
-// TestMemoryProFixedPointsBistable uses J = 2 I, b = 0, W_ext = 0 on 2 units: each unit solves
+// TestFixedPointsBistable uses J = 2 I, b = 0, W_ext = 0 on 2 units: each unit solves
 // x = 2 tanh(x), with roots 0 and ±r (r ≈ 1.915), so the network has 9 fixed points in every
 // phase, stable exactly where both units sit at ±r (per-unit slope (1−α) + 2α(1 − tanh² x) is
 // above 1 at 0 and below 1 at ±r).
-func TestMemoryProFixedPointsBistable(t *testing.T) {
+func TestFixedPointsBistable(t *testing.T) {
 	tc := &sim.Teacher{N: 2, I: sim.MemoryProInputs, Dt: 0.02, Alpha: 0.2, J: []float64{2, 0, 0, 2},
 		B: make([]float64, 2), WExt: make([]float64, 2*sim.MemoryProInputs)}
 	net := &sim.MemoryProNetwork{Teacher: tc, C: make([]float64, 6), C0: make([]float64, 3)}
@@ -231,7 +231,7 @@ func TestMemoryProFixedPointsBistable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := MemoryProFixedPoints(ds, MemoryProFixedPointOptions{Starts: 1200, Noise: 1, Seed: 2}); err != nil {
+	if _, err := FixedPoints(ds, FixedPointOptions{Starts: 1200, Noise: 1, Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
 	r := 1.9

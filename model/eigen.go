@@ -1,4 +1,4 @@
-package spectra
+package model
 
 import (
 	"cmp"
@@ -17,18 +17,18 @@ import (
 func Eigenvalues(A mat.Matrix) ([]complex128, error) {
 	r, c := A.Dims()
 	if r != c {
-		return nil, fmt.Errorf("spectra: Eigenvalues of a %d×%d matrix: not square", r, c)
+		return nil, fmt.Errorf("model: Eigenvalues of a %d×%d matrix: not square", r, c)
 	}
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
 			if v := A.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("spectra: Eigenvalues: A[%d,%d] = %v", i, j, v)
+				return nil, fmt.Errorf("model: Eigenvalues: A[%d,%d] = %v", i, j, v)
 			}
 		}
 	}
 	var eig mat.Eigen
 	if !eig.Factorize(A, mat.EigenNone) {
-		return nil, fmt.Errorf("spectra: Eigenvalues: the %d×%d QR iteration did not converge", r, c)
+		return nil, fmt.Errorf("model: Eigenvalues: the %d×%d QR iteration did not converge", r, c)
 	}
 	vals := eig.Values(nil)
 	slices.SortStableFunc(vals, func(a, b complex128) int {

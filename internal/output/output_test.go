@@ -1,0 +1,53 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Finite values encode exactly as encoding/json encodes them; NaN and ±Inf become null.
+func TestWriteJSON(t *testing.T) {
+	type inner struct {
+		A float64 `json:"a"`
+		B []int
+	}
+	type outer struct {
+		Name    string             `json:"name"`
+		Skip    int                `json:"-"`
+		In      inner              `json:"in"`
+		Ptr     *inner             `json:"ptr"`
+		M       map[string]float64 `json:"m"`
+		Pairs   [][2]int           `json:"pairs"`
+		OmitP   *inner             `json:"omit_p,omitempty"`
+		OmitS   []int              `json:"omit_s,omitempty"`
+		OmitF   float64            `json:"omit_f,omitempty"`
+		KeptS   []int              `json:"kept_s,omitempty"`
+		private int
+	}
+	v := outer{Name: "x\"y", Skip: 3, In: inner{1.5, []int{1, 2}}, M: map[string]float64{"b": 2, "a": 1e-300}, Pairs: [][2]int{{1, 2}}, KeptS: []int{3}}
+	path := filepath.Join(t.TempDir(), "v.json")
+	if err := WriteJSON(path, v); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want, _ := json.MarshalIndent(v, "", "  ")
+	if !bytes.Equal(bytes.TrimSpace(got), want) {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	v.In.A, v.M["b"] = math.NaN(), math.Inf(-1)
+	if err := WriteJSON(path, v); err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	got, _ = os.ReadFile(path)
+	if err := json.Unmarshal(got, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["in"].(map[string]any)["a"] != nil || back["m"].(map[string]any)["b"] != nil {
+		t.Errorf("non-finite values not written as null: %s", got)
+	}
+}

@@ -1,0 +1,150 @@
+package model
+
+import (
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// testNetworks returns a full-rank and a low-rank network with bias and inputs, and the
+// low-rank one's explicit W as a full-rank network.
+func testNetworks(rng *rand.Rand) (full, low, lowDense *Network) {
+	const n, r, in = 7, 2, 2
+	randDense := func(rows, cols int, s float64) *mat.Dense {
+		a := mat.NewDense(rows, cols, nil)
+		for i := range rows {
+			for j := range cols {
+				a.Set(i, j, s*rng.NormFloat64())
+			}
+		}
+		return a
+	}
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = rng.NormFloat64()
+	}
+	full = &Network{W: randDense(n, n, 1.5/math.Sqrt(n)), B: b, In: randDense(n, in, 1), Alpha: 0.2}
+	low = &Network{U: randDense(n, r, 1), V: randDense(n, r, 1), Scale: 2.5 / n, B: b, Alpha: 0.3}
+	lowDense = &Network{W: low.Dense(), B: b, Alpha: 0.3}
+	return
+}
+
+// TestNetworkJacobianFiniteDifferences checks J(x) against central differences of Step, and
+// JVP and VJP against J v and Jᵀ v.
+func TestNetworkJacobianFiniteDifferences(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	full, low, _ := testNetworks(rng)
+	for name, net := range map[string]*Network{"full": full, "low": low} {
+		if err := net.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		n := net.Dim()
+		x, v := make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i], v[i] = 1.5*rng.NormFloat64(), rng.NormFloat64()
+		}
+		var J mat.Dense
+		net.Jacobian(&J, x)
+		const h = 1e-6
+		fp, fm := make([]float64, n), make([]float64, n)
+		for j := range n {
+			xp, xm := slices.Clone(x), slices.Clone(x)
+			xp[j] += h
+			xm[j] -= h
+			net.Step(fp, xp)
+			net.Step(fm, xm)
+			for i := range n {
+				if fd := (fp[i] - fm[i]) / (2 * h); math.Abs(J.At(i, j)-fd) > 1e-8 {
+					t.Errorf("%s: J[%d,%d] = %v, finite difference %v", name, i, j, J.At(i, j), fd)
+				}
+			}
+		}
+		jv, jtv := make([]float64, n), make([]float64, n)
+		net.JVP(jv, x, v)
+		net.VJP(jtv, x, v)
+		var want, wantT mat.VecDense
+		want.MulVec(&J, mat.NewVecDense(n, v))
+		wantT.MulVec(J.T(), mat.NewVecDense(n, v))
+		for i := range n {
+			if math.Abs(jv[i]-want.AtVec(i)) > 1e-12 || math.Abs(jtv[i]-wantT.AtVec(i)) > 1e-12 {
+				t.Errorf("%s: JVP[%d] = %v, VJP[%d] = %v; J v = %v, Jᵀ v = %v", name, i, jv[i], i, jtv[i], want.AtVec(i), wantT.AtVec(i))
+			}
+		}
+	}
+}
+
+// TestNetworkLowRankEigenvalues checks that the R eigenvalues kept for a low-rank network are
+// those of the dense W and J other than the zeros and the N − R copies of 1 − α.
+func TestNetworkLowRankEigenvalues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	_, low, dense := testNetworks(rng)
+	x := make([]float64, low.Dim())
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	check := func(what string, got, all []complex128, trivial complex128) {
+		t.Helper()
+		if len(got) != low.Rank() {
+			t.Fatalf("%s: %d eigenvalues, want R = %d", what, len(got), low.Rank())
+		}
+		var rest []complex128
+		for _, l := range all {
+			if cmplx.Abs(l-trivial) > 1e-9 {
+				rest = append(rest, l)
+			}
+		}
+		if len(rest) != len(got) {
+			t.Fatalf("%s: dense spectrum %v has %d non-trivial eigenvalues, want %d", what, all, len(rest), len(got))
+		}
+		for i := range got {
+			if cmplx.Abs(got[i]-rest[i]) > 1e-10 {
+				t.Errorf("%s: eigenvalue %d = %v, dense %v", what, i, got[i], rest[i])
+			}
+		}
+	}
+	got, err := low.WeightEigenvalues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := dense.WeightEigenvalues()
+	check("W", got, all, 0)
+	got, err = low.JacobianEigenvalues(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ = dense.JacobianEigenvalues(x)
+	check("J", got, all, complex(low.TrivialEigenvalue(), 0))
+	if _, err := low.JacobianEigenvalues(x[:2]); err == nil {
+		t.Error("short state: no error")
+	}
+}
+
+func TestNetworkValidate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	full, low, _ := testNetworks(rng)
+	for name, mutate := range map[string]func(n *Network){
+		"no weights":   func(n *Network) { n.W = nil },
+		"both":         func(n *Network) { n.U, n.V = low.U, low.V },
+		"alpha 0":      func(n *Network) { n.Alpha = 0 },
+		"alpha > 1":    func(n *Network) { n.Alpha = 1.5 },
+		"short bias":   func(n *Network) { n.B = n.B[:2] },
+		"NaN bias":     func(n *Network) { n.B = append([]float64{math.NaN()}, n.B[1:]...) },
+		"NaN W":        func(n *Network) { w := mat.DenseCopyOf(n.W); w.Set(1, 2, math.Inf(1)); n.W = w },
+		"non-square W": func(n *Network) { n.W = mat.NewDense(7, 6, nil) },
+		"input rows":   func(n *Network) { n.In = mat.NewDense(3, 2, nil) },
+		"readout":      func(n *Network) { n.Readout = &Readout{M: 2, C: mat.NewDense(2, 3, nil), Bias: []float64{0, 0}} },
+	} {
+		n := *full
+		mutate(&n)
+		if err := n.Validate(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if err := full.Validate(); err != nil {
+		t.Errorf("valid network: %v", err)
+	}
+}

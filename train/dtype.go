@@ -1,0 +1,50 @@
+package train
+
+import (
+	"context"
+
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// precision is the float32/float64 choice, made in one place (precisionOf): every entry point
+// that runs the model calls the typed implementation it returns.
+type precision interface {
+	fit(ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error)
+	infer(f *Fitted, ds *data.Dataset, idx []int, steps int, E []float64) (*Inferred, error)
+	predict(m *model.Model, ds *data.Dataset, theta []float64, ll *model.LocalLayout, local []float64, idx, seg, emb []int, res *Inferred) error
+	evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error)
+	stepper(cfg Config, ds *data.Dataset) (func() (float64, error), error)
+}
+
+// typed runs everything in element type T.
+type typed[T model.Float] struct{}
+
+func (typed[T]) fit(ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error) {
+	return fit[T](ctx, cfg, ds, opt)
+}
+
+func (typed[T]) infer(f *Fitted, ds *data.Dataset, idx []int, steps int, E []float64) (*Inferred, error) {
+	return inferR2[T](f, ds, idx, steps, E)
+}
+
+func (typed[T]) predict(m *model.Model, ds *data.Dataset, theta []float64, ll *model.LocalLayout, local []float64, idx, seg, emb []int, res *Inferred) error {
+	return predict[T](m, ds, theta, ll, local, idx, seg, emb, res)
+}
+
+func (typed[T]) evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error) {
+	return evaluate[T](f, ds, idx)
+}
+
+func (typed[T]) stepper(cfg Config, ds *data.Dataset) (func() (float64, error), error) {
+	return stepper[T](cfg, ds)
+}
+
+// precisionOf returns the implementation for the configured element type (validated by
+// Config.Validate; anything but float64 is float32).
+func precisionOf(d model.DType) precision {
+	if d == model.Float64 {
+		return typed[float64]{}
+	}
+	return typed[float32]{}
+}
