@@ -13,7 +13,8 @@
 // version 2 object headers with continuation blocks; groups kept as symbol tables (HDF5 1.6),
 // as link messages (compact) or in a fractal heap with a version 2 B-tree index (dense); hard
 // and soft links (followed) and external links (reported, not followed); attributes in the
-// header or in dense storage; committed (shared) datatypes.
+// header or in dense storage (fractal heap objects managed, tiny or "huge", unfiltered);
+// committed (shared) datatypes.
 //
 // Datasets in compact, contiguous and chunked layouts, with every chunk index: version 1
 // B-tree, and the HDF5 1.10 layout version 4 indexes single chunk, implicit, fixed array

@@ -1,6 +1,7 @@
 package h5
 
 import (
+	"context"
 	"fmt"
 )
 
@@ -14,6 +15,7 @@ type fheap struct {
 	startBlock, maxDirect uint64
 	maxHeapBits           int
 	root                  uint64
+	huge                  uint64 // version 2 B-tree of "huge" objects
 	rootRows              int
 	offBytes, lenBytes    int
 	maxDirectRows         int
@@ -30,7 +32,9 @@ func (r *reader) readFHeap(addr uint64) (*fheap, error) {
 	c.skip(1)
 	h := &fheap{addr: addr, idLen: c.u16(), filterLen: c.u16(), flags: c.u8()}
 	maxManaged := uint64(c.u32())
-	c.skip(l + o + l + o + 8*l)
+	c.skip(l)
+	h.huge = c.addr()
+	c.skip(l + o + 8*l)
 	h.width = c.u16()
 	h.startBlock = c.length()
 	h.maxDirect = c.length()
@@ -91,7 +95,7 @@ func (r *reader) heapObject(h *fheap, id []byte) ([]byte, error) {
 		}
 		return id[2 : 2+n], nil
 	case 1:
-		return nil, fmt.Errorf("fractal heap at offset %d: \"huge\" objects (stored outside the heap's blocks) are not supported", h.addr)
+		return r.hugeObject(h, id)
 	}
 	return nil, fmt.Errorf("fractal heap at offset %d: heap ID of unknown type %#x", h.addr, id[0])
 }
@@ -163,4 +167,40 @@ func (r *reader) managed(h *fheap, off, n uint64) ([]byte, error) {
 		return nil, fmt.Errorf("fractal heap at offset %d: no direct block (FHDB) at offset %d", h.addr, block)
 	}
 	return r.at(block+(off-blockOff), n)
+}
+
+// hugeObject returns a "huge" object, one too large for the heap's blocks and stored on its
+// own: its address and length are in the ID itself when they fit, otherwise in a version 2
+// B-tree (type 1) keyed by the ID.
+func (r *reader) hugeObject(h *fheap, id []byte) ([]byte, error) {
+	o, l := r.offsetSize, r.lengthSize
+	if len(id) >= 1+o+l {
+		return r.at(uintLE(id[1:], o), uintLE(id[1+o:], l))
+	}
+	if h.huge == undef {
+		return nil, fmt.Errorf("fractal heap at offset %d: huge object without a huge-object index", h.addr)
+	}
+	key := uintLE(id[1:], min(len(id)-1, 8))
+	t, err := r.readBTree2(h.huge)
+	if err != nil {
+		return nil, err
+	}
+	if t.typ != 1 || t.recordSize < o+2*l {
+		return nil, fmt.Errorf("fractal heap at offset %d: huge-object index of B-tree type %d, records of %d bytes (filtered heaps are not supported)", h.addr, t.typ, t.recordSize)
+	}
+	var addr, n uint64
+	found := false
+	err = r.records(context.Background(), t, func(rec []byte) error {
+		if uintLE(rec[o+l:], l) == key {
+			addr, n, found = uintLE(rec, o), uintLE(rec[o:], l), true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("fractal heap at offset %d: no huge object %d", h.addr, key)
+	}
+	return r.at(addr, n)
 }

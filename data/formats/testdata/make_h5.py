@@ -135,7 +135,7 @@ def links_and_refs(f):
     f["refs"].attrs["target"] = f["num/matrix"].ref
 
 
-def attributes(obj):
+def attributes(obj, latest):
     a = obj.attrs
     a["i16"] = np.array([-1, 2], dtype=np.int16)
     a["be_u32"] = np.array([7, 4000000000], dtype=">u4")
@@ -150,6 +150,10 @@ def attributes(obj):
     a["empty"] = h5py.Empty("i4")
     for k in range(10):  # enough to move the latest file's attributes into dense storage
         a["extra%02d" % k] = k
+    if latest and obj.name == "/attrs":
+        # Larger than the fractal heap's managed objects (64 KiB): a "huge" object in dense
+        # storage (the HDF5 1.8 format cannot hold an attribute this large at all).
+        a["large"] = np.arange(8500, dtype=np.float64)
 
 
 def many_members(f):
@@ -171,8 +175,8 @@ def write(path, libver):
         compounds(f["chunked"], dict(chunks=True))
         special(f)
         links_and_refs(f)
-        attributes(f["num/matrix"])
-        attributes(f.create_group("attrs"))
+        attributes(f["num/matrix"], latest)
+        attributes(f.create_group("attrs"), latest)
         many_members(f)
 
 
