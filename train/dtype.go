@@ -25,7 +25,7 @@ func (typed[T]) fit(ctx context.Context, cfg Config, ds *data.Dataset, opt FitOp
 }
 
 func (typed[T]) infer(f *Fitted, ds *data.Dataset, idx []int, steps int, E []float64) (*Inferred, error) {
-	return inferR2[T](f, ds, idx, steps, E)
+	return inferR2[T](context.Background(), f, ds, idx, steps, E)
 }
 
 func (typed[T]) predict(m *model.Model, ds *data.Dataset, theta []float64, ll *model.LocalLayout, local []float64, idx, seg, emb []int, res *Inferred) error {

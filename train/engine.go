@@ -29,15 +29,47 @@ type Problem[T model.Float] interface {
 type Validator[T model.Float] func(theta, local []T) (float64, error)
 
 // engine is the optimisation state of one fit: everything a checkpoint must hold for a
-// resumed fit to repeat the uninterrupted one bit for bit.
+// resumed fit to repeat the uninterrupted one bit for bit, wherever it was stopped. A fit is
+// stopped only between two minibatch steps or between an epoch's last step and its validation,
+// and the state then is complete: the position inside the epoch (pos, with the partial epoch's
+// loss sum, step size and R² accumulator) or an epoch awaiting validation (pending).
 type engine[T model.Float] struct {
 	theta, local         []T
 	adamTheta, adamLocal *Adam
 	epoch, step          int
+	// pos is the number of the current epoch's training segments already stepped over (0 at
+	// an epoch boundary); lossSum, lr and acc are that partial epoch's loss sum, last step
+	// size and R² accumulator (acc is nil when pos is 0).
+	pos         int
+	lossSum, lr float64
+	acc         *metrics.R2Acc
+	// pending is an epoch whose steps are done but which is not yet validated and recorded.
+	pending *Record
+	// startLoss is the loss of the very first minibatch, before any update: the reference
+	// for telling a diverging fit (0 until that step).
+	startLoss            float64
 	bestR2               float64
 	bestTheta, bestLocal []T
 	bestEpoch, bad       int
 	history              []Record
+}
+
+// divergeFactor is how far above its start an epoch's mean loss may rise before the fit is
+// stopped as diverged. A fit that works lowers its loss from the start; one whose step size is
+// too large rises orders of magnitude above it (learning rate 10 on the multi-task teacher:
+// training R² −6,747), long before the loss becomes infinite.
+const divergeFactor = 10
+
+// testHook, when not nil, is called at the points where a fit can be stopped: "step" after
+// every minibatch step, "validate" at every inference step of a validation, "checkpoint"
+// while a checkpoint is being written. Tests set it to interrupt or crash fits at random
+// points; it is nil otherwise.
+var testHook func(point string)
+
+func hook(point string) {
+	if testHook != nil {
+		testHook(point)
+	}
 }
 
 // newEngine starts the optimisation of θ and local (taken, not copied) with fresh Adam state.
@@ -53,34 +85,54 @@ func newEngine[T model.Float](o *Options, theta, local []T) *engine[T] {
 // o.Epochs, validating every o.ValEvery epochs (when validate is non-nil) and keeping the best
 // parameters, stopping early after o.Patience validations without improvement. checkpoint,
 // when non-nil, is called every o.CheckpointEvery epochs, at the end, and on cancellation,
-// which returns ErrInterrupted.
+// which returns ErrInterrupted. Cancellation is seen between minibatch steps and by validate
+// (which returns an error once ctx is done); the checkpoint then holds the position inside the
+// epoch, so that a resumed loop continues with exactly the steps the uninterrupted one took.
 func (e *engine[T]) loop(ctx context.Context, o *Options, seed uint64, n, M int, p Problem[T], validate Validator[T], rep Reporter, checkpoint func() error) error {
 	if rep == nil {
 		rep = nopReporter{}
 	}
+	interrupted := func() error {
+		if checkpoint != nil {
+			if err := checkpoint(); err != nil {
+				return err
+			}
+		}
+		return ErrInterrupted
+	}
 	rep.Start(e.epoch, o.Epochs)
 	defer rep.Finish()
+	// Seconds run on from the interrupted run's last record.
 	begin := time.Now()
-	for e.epoch < o.Epochs {
-		rec, err := e.runEpoch(ctx, o, seed, n, M, p)
-		if err != nil {
-			if ctx.Err() != nil {
-				if checkpoint != nil {
-					if cerr := checkpoint(); cerr != nil {
-						return cerr
-					}
+	if k := len(e.history); k > 0 {
+		begin = begin.Add(-time.Duration(e.history[k-1].Seconds * float64(time.Second)))
+	}
+	for e.epoch < o.Epochs || e.pending != nil {
+		if e.pending == nil {
+			if err := e.runEpoch(ctx, o, seed, n, M, p); err != nil {
+				if ctx.Err() != nil {
+					return interrupted()
 				}
-				return ErrInterrupted
+				return err
 			}
-			return err
+		}
+		rec := *e.pending
+		if e.startLoss > 0 && rec.Loss > divergeFactor*e.startLoss {
+			return fmt.Errorf("training diverged: the mean loss of epoch %d is %.4g, %.0f× the initial %.4g; %s",
+				rec.Epoch, rec.Loss, rec.Loss/e.startLoss, e.startLoss, remedy(o))
 		}
 		stop := false
 		if validate != nil && o.ValEvery > 0 && (rec.Epoch%o.ValEvery == 0 || rec.Epoch == o.Epochs) {
-			if rec.HeldOutR2, err = validate(e.theta, e.local); err != nil {
-				return err
+			r2, err := validate(e.theta, e.local)
+			if err != nil {
+				if ctx.Err() != nil {
+					return interrupted()
+				}
+				return fmt.Errorf("validation after epoch %d: %w", rec.Epoch, err)
 			}
-			if rec.HeldOutR2 > e.bestR2 {
-				e.bestR2, e.bestEpoch, e.bad = rec.HeldOutR2, rec.Epoch, 0
+			rec.HeldOutR2 = r2
+			if r2 > e.bestR2 {
+				e.bestR2, e.bestEpoch, e.bad = r2, rec.Epoch, 0
 				e.bestTheta = append(e.bestTheta[:0], e.theta...)
 				e.bestLocal = append(e.bestLocal[:0], e.local...)
 			} else {
@@ -90,6 +142,7 @@ func (e *engine[T]) loop(ctx context.Context, o *Options, seed uint64, n, M int,
 		}
 		rec.Seconds = time.Since(begin).Seconds()
 		e.history = append(e.history, rec)
+		e.pending = nil
 		rep.Epoch(rec)
 		if checkpoint != nil && (rec.Epoch%o.CheckpointEvery == 0 || stop || rec.Epoch == o.Epochs) {
 			if err := checkpoint(); err != nil {
@@ -103,47 +156,71 @@ func (e *engine[T]) loop(ctx context.Context, o *Options, seed uint64, n, M int,
 	return nil
 }
 
-// runEpoch runs one pass over the n training segments in the order drawn for this epoch.
-func (e *engine[T]) runEpoch(ctx context.Context, o *Options, seed uint64, n, M int, p Problem[T]) (Record, error) {
+// remedy says what to change when a fit diverges.
+func remedy(o *Options) string {
+	s := fmt.Sprintf("lower train.learning_rate (now %g)", o.LearningRate)
+	if o.ClipNorm == 0 {
+		s += " or set train.clip_norm (now 0: no clipping; the default is 1)"
+	}
+	return s + ", and check that the activity is near unit scale (the recipe's normalisation)"
+}
+
+// order returns the training rows in the order drawn for the current epoch.
+func (e *engine[T]) order(seed uint64, n int) []int {
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
 	rng := rand.New(rand.NewPCG(seed, uint64(e.epoch)+1))
 	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return order
+}
 
-	acc, err := metrics.NewR2Acc(M)
-	if err != nil {
-		return Record{}, err
+// runEpoch runs the current epoch's remaining minibatches (from e.pos) over the n training
+// segments in the order drawn for it; when they are done the epoch becomes e.pending.
+func (e *engine[T]) runEpoch(ctx context.Context, o *Options, seed uint64, n, M int, p Problem[T]) error {
+	order := e.order(seed, n)
+	if e.pos == 0 {
+		acc, err := metrics.NewR2Acc(M)
+		if err != nil {
+			return err
+		}
+		e.acc, e.lossSum, e.lr = acc, 0, 0
 	}
 	gTheta := make([]T, len(e.theta))
 	gLocal := make([]T, len(e.local))
 	total := stepsPerEpoch(n, o.BatchSize) * o.Epochs
-	var lossSum, lr float64
-	for lo := 0; lo < len(order); lo += o.BatchSize {
+	for e.pos < n {
 		if err := ctx.Err(); err != nil {
-			return Record{}, err
+			return err
 		}
-		rows := order[lo:min(lo+o.BatchSize, len(order))]
+		rows := order[e.pos:min(e.pos+o.BatchSize, n)]
 		clear(gTheta)
 		clear(gLocal)
-		loss, err := p.Step(e.theta, e.local, rows, seed^uint64(e.step)*0x9e3779b97f4a7c15, acc, gTheta, gLocal)
+		loss, err := p.Step(e.theta, e.local, rows, seed^uint64(e.step)*0x9e3779b97f4a7c15, e.acc, gTheta, gLocal)
 		if err != nil {
-			return Record{}, err
+			return err
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return Record{}, fmt.Errorf("training diverged at epoch %d, step %d (loss %v); lower train.learning_rate", e.epoch, e.step, loss)
+			return fmt.Errorf("training diverged at epoch %d, step %d (loss %v, non-finite predictions); %s", e.epoch+1, e.step, loss, remedy(o))
 		}
-		lossSum += loss * float64(len(rows))
+		if e.step == 0 {
+			e.startLoss = loss
+		}
+		e.lossSum += loss * float64(len(rows))
 		clip(o.ClipNorm, gTheta, gLocal)
-		lr = o.learningRate(e.step, total)
-		Update(e.adamTheta, lr, e.theta, gTheta)
-		Update(e.adamLocal, lr*o.LocalLRScale, e.local, gLocal)
+		e.lr = o.learningRate(e.step, total)
+		Update(e.adamTheta, e.lr, e.theta, gTheta)
+		Update(e.adamLocal, e.lr*o.LocalLRScale, e.local, gLocal)
 		e.step++
+		e.pos += len(rows)
+		hook("step")
 	}
 	e.epoch++
-	return Record{Epoch: e.epoch, Step: e.step, Loss: lossSum / float64(n),
-		TrainR2: acc.Value(), HeldOutR2: math.NaN(), LR: lr}, nil
+	e.pending = &Record{Epoch: e.epoch, Step: e.step, Loss: e.lossSum / float64(n),
+		TrainR2: e.acc.Value(), HeldOutR2: math.NaN(), LR: e.lr}
+	e.pos, e.acc, e.lossSum, e.lr = 0, nil, 0, 0
+	return nil
 }
 
 func stepsPerEpoch(n, batch int) int { return (n + batch - 1) / batch }

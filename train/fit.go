@@ -27,31 +27,40 @@ type Record struct {
 	Seconds   float64 `json:"seconds"`
 }
 
-// MarshalJSON writes a NaN held-out R² (an epoch without validation) as null.
+// MarshalJSON writes an undefined R² (NaN: an epoch without validation, or constant
+// activity) as null: JSON has no NaN.
 func (r Record) MarshalJSON() ([]byte, error) {
 	type plain Record
-	var held *float64
-	if !math.IsNaN(r.HeldOutR2) {
-		held = &r.HeldOutR2
-	}
 	return json.Marshal(struct {
 		plain
+		TrainR2   *float64 `json:"r2_train"`
 		HeldOutR2 *float64 `json:"r2_heldout"`
-	}{plain(r), held})
+	}{plain(r), finiteOrNil(r.TrainR2), finiteOrNil(r.HeldOutR2)})
 }
 
-// UnmarshalJSON reads null as a NaN held-out R².
+func finiteOrNil(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// UnmarshalJSON reads null as a NaN R².
 func (r *Record) UnmarshalJSON(b []byte) error {
 	type plain Record
 	var v struct {
 		plain
+		TrainR2   *float64 `json:"r2_train"`
 		HeldOutR2 *float64 `json:"r2_heldout"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*r = Record(v.plain)
-	r.HeldOutR2 = math.NaN()
+	r.TrainR2, r.HeldOutR2 = math.NaN(), math.NaN()
+	if v.TrainR2 != nil {
+		r.TrainR2 = *v.TrainR2
+	}
 	if v.HeldOutR2 != nil {
 		r.HeldOutR2 = *v.HeldOutR2
 	}
@@ -181,6 +190,11 @@ func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *
 	if err != nil {
 		return 0, err
 	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		// Non-finite predictions: the engine stops with its divergence message, which says
+		// what to change; the R² accumulator would only name the bin.
+		return loss, nil
+	}
 	if tr.r2buf, err = addR2(acc, tr.pass, &tr.bt, tr.r2buf); err != nil {
 		return 0, err
 	}
@@ -211,10 +225,10 @@ func (tr *trainer[T]) fittedAt(theta, local []T) *Fitted {
 }
 
 // validate infers the held-out segments' embeddings with θ frozen at the parameters given (the
-// engine's current ones) and returns their R².
-func (tr *trainer[T]) validate(theta, local []T) (float64, error) {
+// engine's current ones) and returns their R²; it stops with ctx's error once ctx is done.
+func (tr *trainer[T]) validate(ctx context.Context, theta, local []T) (float64, error) {
 	f := tr.fittedAt(theta, local)
-	res, err := inferR2[T](f, tr.ds, tr.heldIdx, tr.cfg.Train.ValInferSteps, nil)
+	res, err := inferR2[T](ctx, f, tr.ds, tr.heldIdx, tr.cfg.Train.ValInferSteps, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -291,7 +305,7 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 	}
 	var validate Validator[T]
 	if len(tr.heldIdx) > 0 {
-		validate = tr.validate
+		validate = func(theta, local []T) (float64, error) { return tr.validate(ctx, theta, local) }
 	}
 	checkpoint := func() error { return saveCheckpoint(run, tr) }
 	if err := tr.st.loop(ctx, &tr.cfg.Train, tr.cfg.Seed, len(tr.trainIdx), tr.m.Cfg.M, tr, validate, opt.Reporter, checkpoint); err != nil {

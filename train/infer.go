@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -161,8 +162,9 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 }
 
 // inferR2 infers the local parameters of segments idx. With given (len(idx)×D), every segment's
-// embedding is fixed to its row of given and only initial states are inferred.
-func inferR2[T model.Float](f *Fitted, ds *data.Dataset, idx []int, steps int, given []float64) (*Inferred, error) {
+// embedding is fixed to its row of given and only initial states are inferred. It stops with
+// ctx's error between optimisation steps once ctx is done.
+func inferR2[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, idx []int, steps int, given []float64) (*Inferred, error) {
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("no segments to infer")
 	}
@@ -216,11 +218,11 @@ func inferR2[T model.Float](f *Fitted, ds *data.Dataset, idx []int, steps int, g
 		}
 	}
 	seg := seq(0, len(idx))
-	if err := warmStart[T](m, f, ds, idx, &ll, local, emb, G0); err != nil {
+	if err := warmStart[T](ctx, m, f, ds, idx, &ll, local, emb, G0); err != nil {
 		return nil, err
 	}
 	if steps > 0 {
-		local, err = optimiseLocal[T](m, f, ds, idx, &ll, local, emb, G0, steps)
+		local, err = optimiseLocal[T](ctx, m, f, ds, idx, &ll, local, emb, G0, steps)
 		if err != nil {
 			return nil, err
 		}
@@ -243,7 +245,7 @@ func inferR2[T model.Float](f *Fitted, ds *data.Dataset, idx []int, steps int, g
 // the training segment that reconstructs it best, when one does better: the optimisation then
 // starts in the right basin instead of having to travel there from the average. Candidates are
 // the training segments (at most maxCandidates of them, evenly spaced).
-func warmStart[T model.Float](m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local []float64, emb []int, G0 int) error {
+func warmStart[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local []float64, emb []int, G0 int) error {
 	c := &m.Cfg
 	D, N, M := c.D, c.N, c.M
 	const maxCandidates = 256
@@ -260,6 +262,9 @@ func warmStart[T model.Float](m *model.Model, f *Fitted, ds *data.Dataset, idx [
 	trial := slices.Clone(local)
 	var bt model.Batch[T]
 	for r := -1; r < nc; r += stride {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		// r = −1 scores the centroid start itself.
 		if r >= 0 {
 			er := f.candidateEmbedding(ds, r)
@@ -323,7 +328,7 @@ func (f *Fitted) candidateEmbedding(ds *data.Dataset, r int) []float64 {
 
 // optimiseLocal runs Adam on the local table with θ frozen; rows below G0 (trained tied
 // embeddings) stay fixed. Each step accumulates the gradient over all segments.
-func optimiseLocal[T model.Float](m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local64 []float64, emb []int, G0, steps int) ([]float64, error) {
+func optimiseLocal[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local64 []float64, emb []int, G0, steps int) ([]float64, error) {
 	o := &f.Config.Train
 	pass := model.NewPass[T](m)
 	st := stage[T](ds, idx, m.Cfg.I > 0)
@@ -333,6 +338,10 @@ func optimiseLocal[T model.Float](m *model.Model, f *Fitted, ds *data.Dataset, i
 	var bt model.Batch[T]
 	chunk := max(o.BatchSize, 1)
 	for range steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hook("validate")
 		clear(g)
 		for lo := 0; lo < len(idx); lo += chunk {
 			hi := min(lo+chunk, len(idx))

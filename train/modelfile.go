@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/internal/npy"
 	"github.com/jedi-neuro/jedi/model"
@@ -197,6 +198,14 @@ type checkpointMeta struct {
 	BestEpoch, Bad       int
 	HasBest              bool
 	History              []Record
+	// The position inside an unfinished epoch (see engine): Pos segments stepped over, with
+	// the partial loss sum, step size and R² accumulator (its vectors are arrays epoch/r2_*),
+	// or an epoch awaiting validation.
+	Pos         int
+	LossSum, LR float64
+	AccBins     int
+	Pending     *Record `json:",omitempty"`
+	StartLoss   float64
 }
 
 // saveCheckpoint writes the whole training state atomically: the current model, Adam's
@@ -205,7 +214,13 @@ func saveCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 	st := tr.st
 	meta := checkpointMeta{Epoch: st.epoch, Step: st.step, AdamTheta: st.adamTheta.Step,
 		AdamLocal: st.adamLocal.Step, BestR2: max(st.bestR2, -1e308), BestEpoch: st.bestEpoch,
-		Bad: st.bad, HasBest: st.bestTheta != nil, History: st.history}
+		Bad: st.bad, HasBest: st.bestTheta != nil, History: st.history,
+		Pos: st.pos, LossSum: st.lossSum, LR: st.lr, Pending: st.pending, StartLoss: st.startLoss}
+	var acc metrics.R2State
+	if st.acc != nil {
+		acc = st.acc.State()
+		meta.AccBins = acc.Bins
+	}
 	mj, err := json.Marshal(meta)
 	if err != nil {
 		return err
@@ -233,7 +248,14 @@ func saveCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 					v    []float64
 				}{"best/local", toF64(st.bestLocal)})
 		}
+		if st.acc != nil {
+			arrays = append(arrays, []struct {
+				name string
+				v    []float64
+			}{{"epoch/r2_shift", acc.Shift}, {"epoch/r2_mean", acc.Mean}, {"epoch/r2_sst", acc.SST}, {"epoch/r2_sse", acc.SSE}}...)
+		}
 		for _, x := range arrays {
+			hook("checkpoint")
 			if err := a.Add(x.name, nil, x.v); err != nil {
 				return err
 			}
@@ -313,5 +335,26 @@ func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 		st.bestTheta, st.bestLocal = convert[T](bt), convert[T](bl)
 	}
 	st.history = meta.History
+	st.pos, st.lossSum, st.lr, st.pending, st.startLoss = meta.Pos, meta.LossSum, meta.LR, meta.Pending, meta.StartLoss
+	if st.pos < 0 || st.pos >= len(tr.trainIdx) || st.pos > 0 && st.pending != nil {
+		return fmt.Errorf("%s: checkpoint_json: Pos = %d (pending epoch: %v), want 0 ≤ Pos < %d training segments and no pending epoch inside one", path, st.pos, st.pending != nil, len(tr.trainIdx))
+	}
+	if st.pos > 0 {
+		rs := metrics.R2State{Bins: meta.AccBins}
+		for _, x := range []struct {
+			name string
+			dst  *[]float64
+		}{{"epoch/r2_shift", &rs.Shift}, {"epoch/r2_mean", &rs.Mean}, {"epoch/r2_sst", &rs.SST}, {"epoch/r2_sse", &rs.SSE}} {
+			if *x.dst, err = readArray(rd, x.name, (*npy.Array).Floats); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+		}
+		if st.acc, err = metrics.NewR2Acc(tr.m.Cfg.M); err != nil {
+			return err
+		}
+		if err := st.acc.Restore(rs); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	return nil
 }

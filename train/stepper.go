@@ -48,7 +48,11 @@ func stepper[T model.Float](cfg Config, ds *data.Dataset) (func() (float64, erro
 	tr.init()
 	o := tr.cfg.Train
 	return func() (float64, error) {
-		rec, err := tr.st.runEpoch(context.Background(), &o, tr.cfg.Seed, len(all), tr.m.Cfg.M, tr)
-		return rec.Loss, err
+		if err := tr.st.runEpoch(context.Background(), &o, tr.cfg.Seed, len(all), tr.m.Cfg.M, tr); err != nil {
+			return 0, err
+		}
+		loss := tr.st.pending.Loss
+		tr.st.pending = nil // nothing validates or records it
+		return loss, nil
 	}, nil
 }

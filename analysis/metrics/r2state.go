@@ -1,0 +1,40 @@
+package metrics
+
+import (
+	"fmt"
+	"slices"
+)
+
+// R2State is the complete state of an R2Acc, so that an accumulation can be saved (in a
+// training checkpoint taken in the middle of an epoch) and continued later with bit-for-bit the
+// same result. Shift, Mean, SST and SSE have one value per neuron; see R2Acc for their meaning.
+type R2State struct {
+	Bins                  int
+	Shift, Mean, SST, SSE []float64
+}
+
+// State returns a copy of the accumulator's state.
+func (a *R2Acc) State() R2State {
+	return R2State{Bins: a.n, Shift: slices.Clone(a.shift), Mean: slices.Clone(a.mean), SST: slices.Clone(a.sst), SSE: slices.Clone(a.sse)}
+}
+
+// Restore replaces the accumulator's state by s, which must be for the same number of neurons.
+func (a *R2Acc) Restore(s R2State) error {
+	for _, f := range []struct {
+		name string
+		v    []float64
+	}{{"shift", s.Shift}, {"mean", s.Mean}, {"sst", s.SST}, {"sse", s.SSE}} {
+		if len(f.v) != a.m {
+			return fmt.Errorf("metrics: R2Acc.Restore: %s has %d values, want M=%d", f.name, len(f.v), a.m)
+		}
+	}
+	if s.Bins < 0 {
+		return fmt.Errorf("metrics: R2Acc.Restore: %d bins", s.Bins)
+	}
+	a.n = s.Bins
+	copy(a.shift, s.Shift)
+	copy(a.mean, s.Mean)
+	copy(a.sst, s.SST)
+	copy(a.sse, s.SSE)
+	return nil
+}
