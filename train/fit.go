@@ -5,12 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/runlock"
 	"github.com/jedi-neuro/jedi/model"
 )
 
@@ -247,6 +252,10 @@ type FitOptions struct {
 	// neither are not used). Comparisons use this to fit several models on one split. A
 	// resumed fit always reuses the split saved in the run directory.
 	Train, HeldOut []int
+	// Warn receives what looks wrong with the split or the finished fit (no held-out split
+	// possible, R² worse than the mean); nil logs it with slog.Warn. (What looks wrong with the
+	// data alone, such as activity far from unit scale, is data.Warnings'.)
+	Warn func(msg string)
 }
 
 // checkSplit checks that a given split names distinct, valid segments of ds.
@@ -280,17 +289,49 @@ func Fit(ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fi
 }
 
 func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt FitOptions) (*Fitted, error) {
+	warn := opt.Warn
+	if warn == nil {
+		warn = func(msg string) { slog.Warn(msg) }
+	}
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := runlock.Acquire(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	// Temporary files of writers that were killed: nobody else writes here while we hold the lock.
+	if _, err := fsutil.RemoveTemps(opt.Dir); err != nil {
+		return nil, err
+	}
 	trainIdx, heldIdx := opt.Train, opt.HeldOut
 	if opt.Resume {
 		ri, err := ReadRunInfo(opt.Dir)
 		if err != nil {
 			return nil, fmt.Errorf("--resume: %w", err)
 		}
+		if err := sameData(ri, ds, opt.Dir); err != nil {
+			return nil, err
+		}
 		trainIdx, heldIdx = ri.Train, ri.HeldOut
 	}
 	tr, err := newTrainer[T](cfg, ds, trainIdx, heldIdx)
 	if err != nil {
 		return nil, err
+	}
+	if err := checkVariance(ds, tr.trainIdx); err != nil {
+		return nil, err
+	}
+	if err := checkRange[T](ds, tr.trainIdx); err != nil {
+		return nil, err
+	}
+	if err := checkRange[T](ds, tr.heldIdx); err != nil {
+		return nil, err
+	}
+	if len(tr.heldIdx) == 0 && cfg.Train.HeldOut > 0 && opt.Train == nil {
+		warn(fmt.Sprintf("%s has %d segment(s), too few for a held-out split (train.heldout_fraction %g): the fit is neither validated nor stopped early, and no held-out R² will be reported",
+			name(ds), ds.S, cfg.Train.HeldOut))
 	}
 	run := &runDir{path: opt.Dir}
 	if opt.Resume {
@@ -315,7 +356,27 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 	if err := finishRun(run, tr, f); err != nil {
 		return nil, err
 	}
+	for _, msg := range fitWarnings(&tr.cfg.Train, tr.st.history, tr.st.bestR2) {
+		warn(msg)
+	}
 	return f, nil
+}
+
+// sameData refuses to resume run directory dir on a dataset other than the one it was started
+// with: the split, the checkpoint and run.json's provenance would all describe another file.
+func sameData(ri *RunInfo, ds *data.Dataset, dir string) error {
+	if ri.DataSHA256 == "" || ds.Source == "" {
+		return nil
+	}
+	sum, err := fileSHA256(ds.Source)
+	if err != nil {
+		return err
+	}
+	if sum != ri.DataSHA256 {
+		return fmt.Errorf("--resume: %s has SHA-256 %.12s…, but the run in %s was started on %s with SHA-256 %.12s… (%s); resume with that file, or start a new run with another --out",
+			ds.Source, sum, dir, ri.Data, ri.DataSHA256, filepath.Join(dir, RunFile))
+	}
+	return nil
 }
 
 type nopReporter struct{}

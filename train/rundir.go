@@ -54,9 +54,6 @@ func (r *runDir) file(name string) string { return filepath.Join(r.path, name) }
 // start creates the run directory for a new fit and writes its configuration and split. It
 // refuses a directory that already holds a run, so that nothing is overwritten by accident.
 func startRun[T model.Float](r *runDir, tr *trainer[T]) error {
-	if err := os.MkdirAll(r.path, 0o755); err != nil {
-		return err
-	}
 	for _, name := range []string{CheckpointFile, ModelFile} {
 		if _, err := os.Stat(r.file(name)); err == nil {
 			return fmt.Errorf("%s already holds a run (%s); use --resume to continue it or choose another --out", r.path, name)

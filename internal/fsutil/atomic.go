@@ -28,7 +28,7 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	if st, err := os.Stat(path); err == nil {
 		mode = st.Mode().Perm()
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return err
 	}
@@ -92,4 +92,25 @@ func syncDir(dir string) {
 func Exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// tempPattern is the name of WriteFileAtomic's temporary file for a file named base.
+func tempPattern(base string) string { return "." + base + ".tmp-*" }
+
+// RemoveTemps removes the temporary files that WriteFileAtomic leaves in dir when its process
+// is killed before it can clean up, and returns their paths. Only call it when no other
+// process can be writing into dir (e.g. under a runlock).
+func RemoveTemps(dir string) ([]string, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, tempPattern("*")))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, p := range paths {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return removed, err
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }
