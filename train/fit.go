@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -307,6 +308,9 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 	}
 	trainIdx, heldIdx := opt.Train, opt.HeldOut
 	if opt.Resume {
+		if _, err := os.Stat(filepath.Join(opt.Dir, CheckpointFile)); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("--resume: %s holds no checkpoint: the fit was stopped before writing its first one; run it again without --resume", opt.Dir)
+		}
 		ri, err := ReadRunInfo(opt.Dir)
 		if err != nil {
 			return nil, fmt.Errorf("--resume: %w", err)
@@ -368,7 +372,7 @@ func sameData(ri *RunInfo, ds *data.Dataset, dir string) error {
 	if ri.DataSHA256 == "" || ds.Source == "" {
 		return nil
 	}
-	sum, err := fileSHA256(ds.Source)
+	sum, err := fsutil.FileSHA256(ds.Source)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,8 @@
 package train
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -73,7 +70,7 @@ func startRun[T model.Float](r *runDir, tr *trainer[T]) error {
 		ri.HeldOut = []int{}
 	}
 	if ds.Source != "" {
-		if ri.DataSHA256, err = fileSHA256(ds.Source); err != nil {
+		if ri.DataSHA256, err = fsutil.FileSHA256(ds.Source); err != nil {
 			return err
 		}
 		// Absolute, so that eval, report and infer find the data from any directory.
@@ -86,19 +83,6 @@ func startRun[T model.Float](r *runDir, tr *trainer[T]) error {
 		return err
 	}
 	return fsutil.WriteBytesAtomic(r.file(RunFile), append(b, '\n'))
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // finishRun writes the fitted model and the training history.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -10,12 +11,14 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// EvalResult is what `jedi eval` prints and writes to RUNDIR/metrics.json.
+// EvalResult is what `jedi eval` prints and writes to RUNDIR/metrics.json. A score that does
+// not exist (no held-out segments) or is undefined (constant activity) is NaN, written null.
 type EvalResult struct {
 	R2Train   float64 `json:"r2_train"`
 	R2HeldOut float64 `json:"r2_heldout"`
@@ -35,6 +38,9 @@ type EvalResult struct {
 	InferSteps          int      `json:"infer_steps"`
 	Epochs              int      `json:"epochs"`
 	Data                string   `json:"data"`
+	// Warnings say what is wrong with the model: an R² below 0, i.e. worse than predicting
+	// each neuron's mean, or no held-out segments to judge it on.
+	Warnings []string `json:"warnings"`
 }
 
 // loadRunData reads a run's model and its dataset (the one recorded in run.json, or path).
@@ -47,12 +53,22 @@ func loadRunData(run, path string) (*train.Fitted, *data.Dataset, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if path == "" {
+	recorded := path == ""
+	if recorded {
 		path = ri.Data
 	}
 	ds, err := data.ReadNPZ(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	if recorded && ri.DataSHA256 != "" {
+		// The file at the recorded path may have been replaced since the fit.
+		if sum, err := fsutil.FileSHA256(path); err != nil {
+			return nil, nil, err
+		} else if sum != ri.DataSHA256 {
+			return nil, nil, fmt.Errorf("%s has SHA-256 %.12s…, but %s was fitted to a file of SHA-256 %.12s… at that path (%s): it has changed; pass the data with --data if you mean it",
+				path, sum, run, ri.DataSHA256, filepath.Join(run, train.RunFile))
+		}
 	}
 	if err := ds.Validate(); err != nil {
 		return nil, nil, err
@@ -98,6 +114,9 @@ written to RUNDIR/metrics.json.`,
 			if err := output.WriteJSON(filepath.Join(run, "metrics.json"), res); err != nil {
 				return err
 			}
+			for _, w := range res.Warnings {
+				slog.Warn(w)
+			}
 			if asJSON {
 				b, err := output.JSON(res)
 				if err != nil {
@@ -107,7 +126,11 @@ written to RUNDIR/metrics.json.`,
 				return nil
 			}
 			fmt.Printf("R² train    %.4f  (%d segments, median neuron %.4f)\n", res.R2Train, res.Train, res.R2TrainMedianNeuron)
-			fmt.Printf("R² held-out %.4f  (%d segments, median neuron %.4f, %d inference steps)\n", res.R2HeldOut, res.HeldOut, res.R2HeldOutMedianNeuron, res.InferSteps)
+			if res.HeldOut == 0 {
+				fmt.Println("R² held-out none  (no held-out segments)")
+			} else {
+				fmt.Printf("R² held-out %.4f  (%d segments, median neuron %.4f, %d inference steps)\n", res.R2HeldOut, res.HeldOut, res.R2HeldOutMedianNeuron, res.InferSteps)
+			}
 			fmt.Printf("pVar train %.4f, held-out %.4f\n", res.PVarTrain, res.PVarHeldOut)
 			if res.BitsPerSpikeTrain != nil {
 				fmt.Printf("bits per spike train %.4f", *res.BitsPerSpikeTrain)
@@ -135,8 +158,16 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 	if err != nil {
 		return nil, err
 	}
+	nan := math.NaN()
 	res := &EvalResult{R2Train: tr.R2, R2TrainMedianNeuron: median(tr.R2PerNeuron), Train: len(f.Train),
-		HeldOut: len(f.HeldOut), InferSteps: steps, Epochs: f.Epochs, Data: ds.Source}
+		R2HeldOut: nan, R2HeldOutMedianNeuron: nan, PVarHeldOut: nan,
+		HeldOut: len(f.HeldOut), InferSteps: steps, Epochs: f.Epochs, Data: ds.Source, Warnings: []string{}}
+	worse := func(what string, r2 float64) {
+		if r2 < 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s R² %.4g is below 0: the model predicts these segments worse than each neuron's mean does", what, r2))
+		}
+	}
+	worse("training", tr.R2)
 	poisson := f.Config.Model.Loss == model.Poisson
 	if res.PVarTrain, res.BitsPerSpikeTrain, err = scores(tr, ds, poisson); err != nil {
 		return nil, fmt.Errorf("training segments: %w", err)
@@ -146,6 +177,9 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 		if res.PVarHeldOut, res.BitsPerSpikeHeldOut, err = scores(ho, ds, poisson); err != nil {
 			return nil, fmt.Errorf("held-out segments: %w", err)
 		}
+		worse("held-out", ho.R2)
+	} else {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("no held-out segments (%d training segment(s) in all): the model is judged on its training segments only", len(f.Train)))
 	}
 	return res, nil
 }

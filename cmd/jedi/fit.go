@@ -19,8 +19,9 @@ func newFit() *cobra.Command {
 	var resume bool
 	var epochs int
 	cmd := &cobra.Command{
-		Use:   "fit --data FILE.npz --out RUNDIR [--config FILE.yaml] [--seed N]",
-		Short: "Fit a JEDI model; the resolved config, split, checkpoints and model go to RUNDIR",
+		Annotations: map[string]string{checkpointing: "yes"},
+		Use:         "fit --data FILE.npz --out RUNDIR [--config FILE.yaml] [--seed N]",
+		Short:       "Fit a JEDI model; the resolved config, split, checkpoints and model go to RUNDIR",
 		Long: `Fit a JEDI model to a dataset in the npz contract (see README).
 
 Settings come from the built-in defaults, then --config (YAML; unknown keys are errors), then

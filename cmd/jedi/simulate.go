@@ -35,6 +35,8 @@ with the teacher's weights, inputs and latent states saved beside the activity a
 			case "sinusoid":
 				ds, err = sim.Sinusoid(sim.DefaultSinusoid(), seed)
 			case "memorypro":
+				// It trains the teacher, checkpointing as fit does.
+				graceful.Store(true)
 				return simulateMemoryPro(cmd.Context(), mp, out, seed)
 			default:
 				return fmt.Errorf("simulate: unknown teacher %q (multitask, sinusoid, memorypro)", args[0])

@@ -5,12 +5,13 @@ import (
 	"slices"
 )
 
-// median returns the median of x, NaN when empty.
+// median returns the median of x's values that are not NaN (the R² of a constant neuron), NaN
+// when there are none.
 func median(x []float64) float64 {
-	if len(x) == 0 {
+	s := slices.DeleteFunc(slices.Clone(x), math.IsNaN)
+	if len(s) == 0 {
 		return math.NaN()
 	}
-	s := slices.Clone(x)
 	slices.Sort(s)
 	n := len(s)
 	if n%2 == 1 {

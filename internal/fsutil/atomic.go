@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // newFileMode is the permission of a file created where none existed. Temporary files are
@@ -33,6 +34,8 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 		return err
 	}
 	tmp := f.Name()
+	pending.add(tmp)
+	defer pending.remove(tmp)
 	done := false
 	defer func() {
 		if !done {
@@ -113,4 +116,35 @@ func RemoveTemps(dir string) ([]string, error) {
 		removed = append(removed, p)
 	}
 	return removed, nil
+}
+
+// pending holds the temporary files being written now, for RemovePending.
+var pending = tempSet{paths: map[string]bool{}}
+
+type tempSet struct {
+	mu    sync.Mutex
+	paths map[string]bool
+}
+
+func (t *tempSet) add(p string) {
+	t.mu.Lock()
+	t.paths[p] = true
+	t.mu.Unlock()
+}
+
+func (t *tempSet) remove(p string) {
+	t.mu.Lock()
+	delete(t.paths, p)
+	t.mu.Unlock()
+}
+
+// RemovePending removes the temporary files of the WriteFileAtomic calls in progress, whose
+// targets stay as they were. A program that exits at once on a signal calls it first, so that
+// it leaves nothing behind.
+func RemovePending() {
+	pending.mu.Lock()
+	defer pending.mu.Unlock()
+	for p := range pending.paths {
+		os.Remove(p)
+	}
 }
