@@ -3,6 +3,7 @@ package npy
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -97,10 +98,12 @@ func (r *Reader) Array(name string) (*Array, error) {
 	return a, nil
 }
 
-// Read returns the member's uncompressed bytes (the .npy file, for Decode). The sizes its zip
-// header declares are checked against the archive's before anything is allocated: at most the
-// archive's size compressed, inflating at most maxInflation-fold; archive/zip then checks the
-// size and the CRC as it reads.
+// Read returns the member's uncompressed bytes (the .npy file, for Decode). No size it declares
+// is trusted before it is checked: its zip header against the archive's size (at most the
+// archive compressed, inflating at most maxInflation-fold), then its .npy header, read first,
+// against the zip header (the member may hold no more than the header and the elements its
+// shape declares) and against MaxArrayBytes (the elements, as the float64 values they become, must
+// fit the limit for the archive's size). Only then is its buffer allocated; archive/zip checks the size and the CRC as it reads.
 func (m Member) Read() ([]byte, error) {
 	if m.f.CompressedSize64 > uint64(m.archiveSize) {
 		return nil, fmt.Errorf("member declares %d compressed bytes, more than the file's %d", m.f.CompressedSize64, m.archiveSize)
@@ -114,12 +117,85 @@ func (m Member) Read() ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	// Preallocate what the header declares, up to a bound: a forged header could declare far
-	// more than the member holds, and the buffer grows as real bytes arrive anyway.
+	head, off, err := readHead(rc, declared)
+	if err != nil {
+		return nil, err
+	}
+	if off > 0 {
+		if err := checkDeclared(head, off, declared, m.archiveSize); err != nil {
+			return nil, err
+		}
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, min(declared, maxPrealloc)))
+	buf.Write(head)
 	// archive/zip fails the read if the bytes run past or stop short of the declared size.
 	if _, err := io.Copy(buf, rc); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// maxHeader bounds the .npy header read before the member's size is checked. NumPy writes
+// headers of a few hundred bytes; version 1 cannot exceed 64 KiB.
+const maxHeader = 1 << 20
+
+// readHead reads the magic, version, header length and header of the .npy member r, at most
+// declared bytes in all, and returns them with the offset of the header dict in them; off is 0
+// when the member does not start as a .npy file or is shorter than its header (Decode then says
+// what is wrong).
+func readHead(r io.Reader, declared uint64) (head []byte, off int, err error) {
+	pre := make([]byte, min(12, declared))
+	if _, err := io.ReadFull(r, pre); err != nil {
+		return nil, 0, err
+	}
+	hlen := 0
+	if len(pre) >= 10 && string(pre[:6]) == "\x93NUMPY" {
+		switch pre[6] {
+		case 1:
+			hlen, off = int(binary.LittleEndian.Uint16(pre[8:])), 10
+		case 2, 3:
+			if len(pre) == 12 {
+				hlen, off = int(min(binary.LittleEndian.Uint32(pre[8:]), maxHeader)), 12
+			}
+		}
+	}
+	n := uint64(off + hlen)
+	if off == 0 || n > declared {
+		return pre, 0, nil
+	}
+	if n <= uint64(len(pre)) {
+		return pre[:n], off, nil
+	}
+	head = make([]byte, n)
+	copy(head, pre)
+	if _, err := io.ReadFull(r, head[len(pre):]); err != nil {
+		return nil, 0, err
+	}
+	return head, off, nil
+}
+
+// checkDeclared compares the member's declared size with what its .npy header (the dict at
+// head[off:]) needs.
+func checkDeclared(head []byte, off int, declared uint64, archiveSize int64) error {
+	a, err := parseHeader(string(head[off:]))
+	if err != nil {
+		return nil // Decode says what is wrong with the header, reading no more than declared
+	}
+	n := Size(a.Shape)
+	if n < 0 {
+		return fmt.Errorf("shape %v has more elements than an int holds", a.Shape)
+	}
+	if limit := MaxArrayBytes(archiveSize); uint64(n) > limit/8 {
+		return fmt.Errorf("shape %v of %s holds %d elements, %s as float64, over the limit of %s for an archive of %s; if the data really are that large, raise the limit with %s=<bytes> (e.g. 64G)",
+			a.Shape, a.Descr, n, humanBytes(uint64(n)*8), humanBytes(limit), humanBytes(uint64(archiveSize)), LimitEnv)
+	}
+	if a.Kind == Unsupported {
+		return nil
+	}
+	// A shorter member is Decode's to report (truncated); a longer one would make the reader
+	// inflate what no shape declares.
+	if need := uint64(len(head)) + uint64(n)*uint64(a.ItemSize); declared > need {
+		return fmt.Errorf("member declares %d bytes, but its .npy header (shape %v of %s) makes %d", declared, a.Shape, a.Descr, need)
+	}
+	return nil
 }
