@@ -83,6 +83,10 @@ func readNPZ(r io.ReaderAt, size int64, file string) (*Dataset, error) {
 			return nil, &FieldError{File: file, Field: name, Msg: "appears twice in the archive"}
 		}
 		b, err := m.Read()
+		var tooLarge *npy.LimitError
+		if errors.As(err, &tooLarge) {
+			return nil, &FieldError{File: file, Field: name, Msg: "is too large to read", Err: err}
+		}
 		if err != nil {
 			return nil, &FieldError{File: file, Field: name, Msg: "cannot be read (truncated or corrupt file)", Err: err}
 		}

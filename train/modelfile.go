@@ -37,6 +37,18 @@ func writeFitted(a *npy.Archive, f *Fitted) error {
 	if err != nil {
 		return err
 	}
+	// A model with a NaN or an infinity predicts nothing; the engine stops such a fit before it
+	// gets here, and this keeps any other path from writing one.
+	for _, x := range []struct {
+		name string
+		v    []float64
+	}{{"theta", f.Theta}, {"embeddings", f.Embeddings}, {"x0", f.X0}} {
+		for i, v := range x.v {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s[%d] = %v: the fitted parameters are not finite (the fit diverged); nothing written", x.name, i, v)
+			}
+		}
+	}
 	for _, b := range m.Layout.Blocks {
 		if err := a.Add("theta/"+b.Name, b.Shape, f.Theta[b.Off:b.Off+b.Size()]); err != nil {
 			return err

@@ -207,3 +207,23 @@ func TestFailedFitsSayWhy(t *testing.T) {
 		}
 	})
 }
+
+// TestNoNaNWritten refuses to write a model whose parameters are not finite.
+func TestNoNaNWritten(t *testing.T) {
+	ds := teacherData(t, 20, 20, 5)
+	cfg := interruptConfig(ds.M)
+	cfg.Train.Epochs = 1
+	dir := t.TempDir()
+	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Embeddings[3] = math.NaN()
+	path := filepath.Join(dir, "nan.npz")
+	if err := SaveModel(path, f); err == nil || !strings.Contains(err.Error(), "embeddings[3] = NaN") {
+		t.Fatalf("saving a model with a NaN embedding: %v", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("%s exists after the refusal: %v", path, err)
+	}
+}

@@ -46,6 +46,20 @@ func MaxArrayBytes(archiveSize int64) uint64 {
 	return min(max(maxInflationRatio*uint64(max(archiveSize, 0)), minArrayLimit), maxArrayLimit)
 }
 
+// LimitError is the refusal of an array larger than MaxArrayBytes allows.
+type LimitError struct {
+	Shape       []int
+	Descr       string
+	Bytes       uint64 // the array as float64
+	Limit       uint64
+	ArchiveSize int64
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("shape %v of %s would take %s as float64, over the limit of %s for an archive of %s; if the data really are that large, raise the limit with %s=<bytes> (e.g. 64G)",
+		e.Shape, e.Descr, humanBytes(e.Bytes), humanBytes(e.Limit), humanBytes(uint64(e.ArchiveSize)), LimitEnv)
+}
+
 // parseBytes reads "123", "512M", "64G" (powers of 1024).
 func parseBytes(s string) (uint64, error) {
 	s = strings.TrimSpace(strings.ToUpper(s))

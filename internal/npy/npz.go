@@ -186,8 +186,7 @@ func checkDeclared(head []byte, off int, declared uint64, archiveSize int64) err
 		return fmt.Errorf("shape %v has more elements than an int holds", a.Shape)
 	}
 	if limit := MaxArrayBytes(archiveSize); uint64(n) > limit/8 {
-		return fmt.Errorf("shape %v of %s holds %d elements, %s as float64, over the limit of %s for an archive of %s; if the data really are that large, raise the limit with %s=<bytes> (e.g. 64G)",
-			a.Shape, a.Descr, n, humanBytes(uint64(n)*8), humanBytes(limit), humanBytes(uint64(archiveSize)), LimitEnv)
+		return &LimitError{Shape: a.Shape, Descr: a.Descr, Bytes: uint64(n) * 8, Limit: limit, ArchiveSize: archiveSize}
 	}
 	if a.Kind == Unsupported {
 		return nil
