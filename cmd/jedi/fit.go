@@ -26,8 +26,14 @@ func newFit() *cobra.Command {
 
 Settings come from the built-in defaults, then --config (YAML; unknown keys are errors), then
 flags. The configuration actually used is written to RUNDIR/config.yaml, the held-out split to
-RUNDIR/run.json. Progress is a bar on a terminal and log lines otherwise. Ctrl-C writes a
-checkpoint; 'jedi fit --out RUNDIR --resume' (with the same --data) continues it exactly.`,
+RUNDIR/run.json. Progress is a bar on a terminal and log lines otherwise.
+
+Ctrl-C or SIGTERM stops the fit at the next step and writes a checkpoint (a second Ctrl-C exits
+at once); 'jedi fit --data FILE.npz --out RUNDIR --resume' continues it exactly, and refuses a
+data file whose SHA-256 differs from the one in run.json. One fit at a time writes RUNDIR: a
+second is refused, naming the first's PID and host (RUNDIR/run.lock). A fit that diverges stops
+saying what to change; activity far from unit scale, no room for a held-out split, or an R²
+worse than the mean are warned about. See docs/reliability.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ds, err := data.ReadNPZ(dataPath)
