@@ -45,8 +45,8 @@ type engine[T model.Float] struct {
 	acc         *metrics.R2Acc
 	// pending is an epoch whose steps are done but which is not yet validated and recorded.
 	pending *Record
-	// startLoss is the loss of the very first minibatch, before any update: the reference
-	// for telling a diverging fit (0 until that step).
+	// startLoss is the initial parameters' mean loss over the training segments: the
+	// reference for telling a diverging fit (0 until measured).
 	startLoss            float64
 	bestR2               float64
 	bestTheta, bestLocal []T
@@ -54,10 +54,11 @@ type engine[T model.Float] struct {
 	history              []Record
 }
 
-// divergeFactor is how far above its start an epoch's mean loss may rise before the fit is
-// stopped as diverged. A fit that works lowers its loss from the start; one whose step size is
-// too large rises orders of magnitude above it (learning rate 10 on the multi-task teacher:
-// training R² −6,747), long before the loss becomes infinite.
+// divergeFactor is how far above its start (the initial parameters' mean loss over all
+// training segments) an epoch's mean loss may rise before the fit is stopped as diverged. A fit
+// that works lowers its loss from the start; one whose step size is too large rises orders of
+// magnitude above it (learning rate 10 on the multi-task teacher: 84× in the first epoch, and a
+// training R² of −6,747 had it gone on), long before the loss becomes infinite.
 const divergeFactor = 10
 
 // testHook, when not nil, is called at the points where a fit can be stopped: "step" after
@@ -107,6 +108,14 @@ func (e *engine[T]) loop(ctx context.Context, o *Options, seed uint64, n, M int,
 	if k := len(e.history); k > 0 {
 		begin = begin.Add(-time.Duration(e.history[k-1].Seconds * float64(time.Second)))
 	}
+	if e.step == 0 && e.startLoss == 0 {
+		if err := e.measureStart(ctx, o, seed, n, M, p); err != nil {
+			if ctx.Err() != nil {
+				return interrupted()
+			}
+			return err
+		}
+	}
 	for e.epoch < o.Epochs || e.pending != nil {
 		if e.pending == nil {
 			if err := e.runEpoch(ctx, o, seed, n, M, p); err != nil {
@@ -118,7 +127,7 @@ func (e *engine[T]) loop(ctx context.Context, o *Options, seed uint64, n, M int,
 		}
 		rec := *e.pending
 		if e.startLoss > 0 && rec.Loss > divergeFactor*e.startLoss {
-			return fmt.Errorf("training diverged: the mean loss of epoch %d is %.4g, %.0f× the initial %.4g; %s",
+			return fmt.Errorf("training diverged: the mean loss of epoch %d is %.4g, %.0f× the initial model's %.4g; %s",
 				rec.Epoch, rec.Loss, rec.Loss/e.startLoss, e.startLoss, remedy(o))
 		}
 		stop := false
@@ -165,6 +174,37 @@ func remedy(o *Options) string {
 	return s + ", and check that the activity is near unit scale (the recipe's normalisation)"
 }
 
+// measureStart sets e.startLoss to the mean loss of the initial parameters over the n training
+// segments, in the first epoch's minibatches, without updating anything. A single minibatch
+// would not do: with small batches and segments of unequal variance, its loss can be far below
+// the mean, and a working fit would look diverged.
+func (e *engine[T]) measureStart(ctx context.Context, o *Options, seed uint64, n, M int, p Problem[T]) error {
+	order := e.order(seed, n)
+	acc, err := metrics.NewR2Acc(M)
+	if err != nil {
+		return err
+	}
+	gTheta := make([]T, len(e.theta))
+	gLocal := make([]T, len(e.local))
+	var sum float64
+	for lo := 0; lo < n; lo += o.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows := order[lo:min(lo+o.BatchSize, n)]
+		loss, err := p.Step(e.theta, e.local, rows, seed^uint64(lo)*0x9e3779b97f4a7c15, acc, gTheta, gLocal)
+		if err != nil {
+			return err
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return fmt.Errorf("the initial model's loss is %v: check that the activity is finite and near unit scale", loss)
+		}
+		sum += loss * float64(len(rows))
+	}
+	e.startLoss = sum / float64(n)
+	return nil
+}
+
 // order returns the training rows in the order drawn for the current epoch.
 func (e *engine[T]) order(seed uint64, n int) []int {
 	order := make([]int, n)
@@ -203,9 +243,6 @@ func (e *engine[T]) runEpoch(ctx context.Context, o *Options, seed uint64, n, M 
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			return fmt.Errorf("training diverged at epoch %d, step %d (loss %v, non-finite predictions); %s", e.epoch+1, e.step, loss, remedy(o))
-		}
-		if e.step == 0 {
-			e.startLoss = loss
 		}
 		e.lossSum += loss * float64(len(rows))
 		clip(o.ClipNorm, gTheta, gLocal)
