@@ -161,6 +161,23 @@ func TestFailedFitsSayWhy(t *testing.T) {
 			}
 		}
 	})
+	t.Run("unequal segments, one per minibatch", func(t *testing.T) {
+		// One loud segment among quiet ones: a minibatch of one quiet segment has a loss far
+		// below the mean over all segments, and must not make a working fit look diverged.
+		ds := scaled(1)
+		for s := range ds.S {
+			k := 0.03
+			if s == 0 {
+				k = 30
+			}
+			for i := range ds.Segment(s) {
+				ds.Activity[s*ds.T*ds.M+i] *= k
+			}
+		}
+		if _, err := fit(t, ds, func(c *Config) { c.Train.BatchSize, c.Train.Epochs = 1, 3 }); err != nil {
+			t.Errorf("a working fit was stopped: %v", err)
+		}
+	})
 	t.Run("worse than the mean", func(t *testing.T) {
 		// One epoch at a tiny step size leaves the initial model, whose R² is below 0.
 		w, err := fit(t, base, func(c *Config) { c.Train.Epochs, c.Train.LearningRate = 1, 1e-9 })
