@@ -148,3 +148,33 @@ func readRunFiles(t *testing.T, dir string) map[string][]byte {
 	}
 	return map[string][]byte{ModelFile: m, HistoryFile: []byte(b.String())}
 }
+
+// TestStopsAtTheNextStep cancels fits inside an epoch and inside a validation: not one more
+// minibatch step, nor one more inference step of the validation, may run after the cancellation.
+func TestStopsAtTheNextStep(t *testing.T) {
+	ds := teacherData(t, 20, 20, 5)
+	cfg := interruptConfig(ds.M)
+	cfg.Train.ValInferSteps = 500
+	for _, point := range []string{"step", "validate"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		after := -1
+		testHook = func(p string) {
+			switch {
+			case after >= 0 && (p == "step" || p == "validate"):
+				after++
+			case p == point:
+				cancel()
+				after = 0
+			}
+		}
+		_, err := Fit(ctx, cfg, ds, FitOptions{Dir: t.TempDir()})
+		testHook = nil
+		cancel()
+		if !errors.Is(err, ErrInterrupted) {
+			t.Fatalf("cancelled at the first %s: %v", point, err)
+		}
+		if after != 0 {
+			t.Errorf("cancelled at the first %s: %d more steps ran", point, after)
+		}
+	}
+}
