@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -308,8 +307,8 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 	}
 	trainIdx, heldIdx := opt.Train, opt.HeldOut
 	if opt.Resume {
-		if _, err := os.Stat(filepath.Join(opt.Dir, CheckpointFile)); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("--resume: %s holds no checkpoint: the fit was stopped before writing its first one; run it again without --resume", opt.Dir)
+		if err := Resumable(opt.Dir); err != nil {
+			return nil, err
 		}
 		ri, err := ReadRunInfo(opt.Dir)
 		if err != nil {

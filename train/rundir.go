@@ -2,7 +2,9 @@ package train
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -42,6 +44,22 @@ func ReadRunInfo(dir string) (*RunInfo, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, RunFile), err)
 	}
 	return &ri, nil
+}
+
+// Resumable returns nil when run directory dir holds a checkpoint to resume, and otherwise an
+// error that says why not and what to do.
+func Resumable(dir string) error {
+	_, err := os.Stat(filepath.Join(dir, CheckpointFile))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, derr := os.Stat(dir); derr != nil {
+			return fmt.Errorf("--resume: %w", derr)
+		}
+		return fmt.Errorf("--resume: %s holds no checkpoint: the fit was stopped before writing its first one; run it again without --resume", dir)
+	case err != nil:
+		return fmt.Errorf("--resume: %w", err)
+	}
+	return nil
 }
 
 type runDir struct{ path string }

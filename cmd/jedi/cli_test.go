@@ -75,6 +75,10 @@ func TestBadInputIsOneLineError(t *testing.T) {
 	if err := data.WriteNPZ(filepath.Join(dir, "ok.npz"), data.New(2, 3, 2, 0.01)); err != nil {
 		t.Fatal(err)
 	}
+	// A run directory a fit was stopped in before its first checkpoint.
+	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	// A file whose activity holds NaN inside a segment: the error names file, field and index.
 	nan := filepath.Join(dir, "nan.npz")
 	if err := os.WriteFile(nan, nanNPZ(t), 0o644); err != nil {
@@ -90,6 +94,9 @@ func TestBadInputIsOneLineError(t *testing.T) {
 		{[]string{"simulate", "nosuch", "--out", "x.npz"}, []string{"nosuch"}},
 		{[]string{"bench", "--size", "huge"}, []string{"huge"}},
 		{[]string{"eval", "--run", "norun"}, []string{"norun"}},
+		{[]string{"fit", "--data", "ok.npz", "--out", "run", "--resume", "--epochs", "9"}, []string{"--epochs", "run/config.yaml"}},
+		{[]string{"fit", "--data", "ok.npz", "--out", "run", "--resume"}, []string{"run", "no such file"}},
+		{[]string{"fit", "--data", "ok.npz", "--out", "empty", "--resume"}, []string{"empty", "no checkpoint"}},
 	} {
 		_, stderr, code := run(t, dir, tc.args...)
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")

@@ -36,6 +36,16 @@ saying what to change; activity far from unit scale, no room for a held-out spli
 worse than the mean are warned about. See docs/reliability.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if resume {
+				// The run continues with the configuration it started with; a flag that would
+				// change it must not be ignored without a word.
+				for _, f := range []string{"config", "seed", "epochs"} {
+					if cmd.Flags().Changed(f) {
+						return fmt.Errorf("--resume continues %s with its saved configuration (%s); --%s cannot change it: start a new run with another --out",
+							out, filepath.Join(out, train.ConfigFile), f)
+					}
+				}
+			}
 			ds, err := data.ReadNPZ(dataPath)
 			if err != nil {
 				return err
@@ -48,6 +58,9 @@ worse than the mean are warned about. See docs/reliability.md.`,
 			}
 			var cfg train.Config
 			if resume {
+				if err := train.Resumable(out); err != nil {
+					return err
+				}
 				cfg, err = train.LoadConfig(filepath.Join(out, train.ConfigFile), train.Config{})
 				if err != nil {
 					return err

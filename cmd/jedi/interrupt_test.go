@@ -49,7 +49,7 @@ func TestFitStoppedBySignalsResumesExactly(t *testing.T) {
 		for stops := 0; ; stops++ {
 			args := append(fit, out)
 			if resume {
-				args = append(args, "--resume")
+				args = []string{"-q", "fit", "--data", "d.npz", "--out", out, "--resume"}
 			}
 			cmd := exec.Command(jediBin, args...)
 			cmd.Dir = dir
