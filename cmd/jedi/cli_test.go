@@ -177,6 +177,31 @@ func TestSimulateFitEval(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "emb.npz")); err != nil {
 		t.Fatal(err)
 	}
+
+	// jedi analyze: each verb is a registered plug-in with its own flags; it prints its
+	// summary and writes NAME.json and its figures into --out.
+	for _, c := range []struct {
+		args  []string
+		files []string
+	}{
+		{[]string{"noise", "--repeats", "1", "--scales", "0,1"}, []string{"noise.json", "noise.npz", "noise.png", "noise.svg"}},
+		{[]string{"lyapunov", "--k", "2", "--qr-steps", "20", "--transient", "5", "--starts", "1", "--heldout", "--steps", "2"}, []string{"lyapunov.json", "lyapunov.png"}},
+	} {
+		out := filepath.Join(dir, "an-"+c.args[0])
+		stdout, stderr, code := run(t, dir, append([]string{"-q", "analyze"}, append(c.args, "--run", "run", "--out", out)...)...)
+		if code != 0 || stdout == "" {
+			t.Fatalf("analyze %s: exit %d, stdout %q, stderr %s", c.args[0], code, stdout, stderr)
+		}
+		for _, f := range c.files {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Errorf("analyze %s: %v", c.args[0], err)
+			}
+		}
+	}
+	// --steps belongs to the verbs that infer held-out segments only.
+	if _, stderr, code := run(t, dir, "-q", "analyze", "noise", "--run", "run", "--steps", "3"); code == 0 || !strings.Contains(stderr, "steps") {
+		t.Errorf("analyze noise --steps: exit %d, %q", code, stderr)
+	}
 }
 
 // TestCompare runs `jedi compare` on a small file with two models and a short budget: the
