@@ -453,3 +453,20 @@ func TestSetFileDirectory(t *testing.T) {
 		t.Errorf("file %s, index %s, unit index %s", s.File, s.Labels["condition"].Index.File, s.Unit.Index.File)
 	}
 }
+
+// Settings that do not apply to the file's layout are errors, not ignored.
+func TestLayoutMismatch(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"{file: structs.mat, trials: D, columns: [a], activity: {field: data, bin_ms: 1}}", "columns: D is a struct array, not a matrix"},
+		{"{file: structs.mat, trials: D, activity: {bin_ms: 1}}", "name the field (activity.field)"},
+		{"{file: structs.mat, trials: D, activity: {field: nope, bin_ms: 1}}", "nope"},
+		{"{file: trials.nwb, trials: /intervals/trials, spikes: {units: /units}, labels: {c: nope}}", "nope"},
+		{"{file: pool/u0_b1.npz, trials: eventtimes, columns: [a, b], stop: b, spikes: {table: spiketimes, time: 1, trial: 2}}", "4 columns, columns names 2"},
+		{"{file: pool/u0_b1.npz, trials: eventtimes, columns_from: event_names, stop: TE, spikes: {table: spiketimes, time: 1, trial: 2, first_trial: 1}}", "trial 0, want an integer from 1 to 8"},
+	} {
+		_, _, err := Load(parseIn(t, "testdata", c.yaml))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", c.yaml, err, c.want)
+		}
+	}
+}

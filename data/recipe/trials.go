@@ -314,6 +314,9 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 	if err != nil {
 		return nil, err
 	}
+	if (len(s.Columns) > 0 || s.ColumnsFrom != "") && r.kind != "matrix" {
+		return nil, fmt.Errorf("columns: %s is a %s, not a matrix: its fields have their own names", r.path, r.kind)
+	}
 	if r.n == 0 {
 		return nil, fmt.Errorf("%s: no trials", r.path)
 	}
