@@ -470,3 +470,46 @@ func TestLayoutMismatch(t *testing.T) {
 		}
 	}
 }
+
+// The pool fixture's condition averages equal numpy's (make_fixtures.py), unit by unit.
+func TestPoolAverageNumpy(t *testing.T) {
+	d, rep := load(t, `
+file: pool/u*_b*.npz
+time_unit: ms
+trials: eventtimes
+columns_from: event_names
+start: TS
+stop: TE
+spikes: {table: spiketimes, time: 1, trial: 2}
+labels:
+  direction: {spike_field: 3}
+  condition: {index: {file: pool/toc.npz, key: files, column: condition}}
+unit: {index: {file: pool/toc.npz, key: files, column: unit}}
+prepare:
+  bin_ms: 50
+  smooth_ms: 0
+  units: counts
+  epochs:
+    - {name: prep, align: GO, from_ms: -200, to_ms: 100}
+    - {name: move, align: MO, from_ms: -100, to_ms: 200}
+pool: {match: [condition, direction], mode: average, min_trials: 3}
+`)
+	want, _ := expected(t, "pool_average")
+	if d.S != 8 || d.T != 6 || d.M != 3 || !slices.Equal(rep.UnitIDs, []string{"100", "101", "102"}) {
+		t.Fatalf("S %d T %d M %d units %v", d.S, d.T, d.M, rep.UnitIDs)
+	}
+	for s := range d.S {
+		c := d.Labels["condition"].Values[s]
+		dir := d.Labels["direction"].Values[s]
+		e := map[string]int{"prep": 0, "move": 1}[d.Labels["epoch"].Values[s]]
+		ci, di := int(c[0]-'1'), int(dir[0]-'1')
+		for u := range 3 {
+			for b := range 6 {
+				w := want[((((u*2+ci)*2+di)*2+e)*6)+b]
+				if got := d.Activity[(s*d.T+b)*d.M+u]; math.Abs(got-w) > 1e-12 {
+					t.Fatalf("unit %d condition %s direction %s epoch %d bin %d: %g, numpy %g", u, c, dir, e, b, got, w)
+				}
+			}
+		}
+	}
+}

@@ -32,8 +32,8 @@ expected.npz, an independent check of the Go binning.
                    one TE missing as int64 min), event_names, spiketimes (3 × spikes: time ms from
                    trial start, trial index from 0, direction), plus toc.npz (files, condition,
                    unit) as in riehle-joe
-    expected.npz   numpy's binned counts for the struct-array trials and the NWB trials, and
-                   the counts with one fractional entry
+    expected.npz   numpy's binned counts for the struct-array trials and the NWB trials, the
+                   pool fixture's condition averages, and the counts with one fractional entry
 """
 import os
 
@@ -187,9 +187,34 @@ def expected():
     for k in range(K):
         for m in range(M):
             nwb[k, m], _ = np.histogram(units[m], bins=start[k] + np.arange(11) * 0.02)
+    # The pool fixture's condition averages, numpy's way: per unit (100, 101, 102), block
+    # (condition 1, 2), direction (1, 2) and epoch (prep: GO − 200 … + 100 ms, move: MO − 100 …
+    # + 200 ms, 50 ms bins), the mean spike count per bin over the trials with every event
+    # (TE not missing). Shape: unit × condition × direction × epoch × 6 bins.
+    pool_avg = np.zeros((3, 2, 2, 2, 6))
+    for u in range(3):
+        for block in (1, 2):
+            z = np.load(os.path.join("pool", "u%d_b%d.npz" % (u, block)))
+            ev, sp = z["eventtimes"], z["spiketimes"]
+            for d in (1, 2):
+                for e, (col, lo) in enumerate(((1, -200), (2, -100))):
+                    rows = []
+                    for k in range(ev.shape[0]):
+                        if ev[k, 3] == np.iinfo(np.int64).min:
+                            continue
+                        dk = sp[2, sp[1] == k]
+                        if len(dk) == 0 or dk[0] != d:
+                            continue
+                        t = sp[0, (sp[1] == k) & ~np.isnan(sp[0])]
+                        # Bins closed on the left, open on the right, the last one too (a
+                        # window's end is not the trial's end; numpy.histogram would close it).
+                        b = np.floor((t - (ev[k, col] + lo)) / 50).astype(int)
+                        rows.append(np.bincount(b[(b >= 0) & (b < 6)], minlength=6))
+                    pool_avg[u, block - 1, d - 1, e] = np.mean(rows, axis=0)
     frac = COUNTS.copy()
     frac[2, 1, 17] = 0.5  # not a count: trial 3, neuron 2, bin 18 in 1-based words
-    np.savez("expected.npz", struct_binned=binned, nwb_binned=nwb, counts=COUNTS, fractional=frac)
+    np.savez("expected.npz", struct_binned=binned, nwb_binned=nwb, counts=COUNTS, fractional=frac,
+             pool_average=pool_avg)
 
 
 if __name__ == "__main__":
