@@ -513,3 +513,40 @@ pool: {match: [condition, direction], mode: average, min_trials: 3}
 		}
 	}
 }
+
+// A spike table with a unit field (one spike per row here): each unit's counts equal those of
+// the same spikes read alone.
+func TestSpikeTableUnits(t *testing.T) {
+	const common = `
+time_unit: ms
+trials: eventtimes
+columns_from: event_names
+start: TS
+stop: TE
+labels: {direction: {spike_field: 4}}
+prepare: {bin_ms: 50, smooth_ms: 0, units: counts, epochs: [{name: all, align: TS, from_ms: 0, to_ms: 900}]}
+`
+	multi, rep := load(t, "file: multiunit.npz\nspikes: {table: spiketimes, time: 1, trial: 2, unit: 3}"+common)
+	single, _ := load(t, "file: pool/u2_b1.npz\nspikes: {table: spiketimes, time: 1, trial: 2}"+strings.Replace(common, "spike_field: 4", "spike_field: 3", 1))
+	if multi.M != 2 || rep.Units != 2 || multi.S != single.S || multi.T != single.T {
+		t.Fatalf("multi M %d S %d T %d, single S %d T %d", multi.M, multi.S, multi.T, single.S, single.T)
+	}
+	if strings.Join(multi.Labels["direction"].Values, ",") != strings.Join(single.Labels["direction"].Values, ",") {
+		t.Errorf("directions differ")
+	}
+	for s := range multi.S {
+		for b := range multi.T {
+			a := single.Activity[(s*single.T+b)*single.M]
+			if got := multi.Activity[(s*multi.T+b)*2]; got != a {
+				t.Fatalf("unit 5, segment %d bin %d: %g, alone %g", s, b, got, a)
+			}
+			w := a
+			if b >= 9 { // bins from 450 ms on: unit 9 has no spikes there
+				w = 0
+			}
+			if got := multi.Activity[(s*multi.T+b)*2+1]; got != w {
+				t.Fatalf("unit 9, segment %d bin %d: %g, want %g", s, b, got, w)
+			}
+		}
+	}
+}

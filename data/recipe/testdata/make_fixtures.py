@@ -32,6 +32,7 @@ expected.npz, an independent check of the Go binning.
                    one TE missing as int64 min), event_names, spiketimes (3 × spikes: time ms from
                    trial start, trial index from 0, direction), plus toc.npz (files, condition,
                    unit) as in riehle-joe
+    multiunit.npz  two units of one spike table (spikes × [time, trial, unit, direction])
     expected.npz   numpy's binned counts for the struct-array trials and the NWB trials, the
                    pool fixture's condition averages, and the counts with one fractional entry
 """
@@ -169,6 +170,14 @@ def pool_fixtures():
             files.append(name)
             cond.append(block)
             unit.append(100 + u)
+    # Two units in one spike table (a unit field): unit 5 is u2_b1's spikes, unit 9 those
+    # before 450 ms; fields time, trial, unit, direction.
+    z = np.load(os.path.join("pool", "u2_b1.npz"))
+    sp = z["spiketimes"]
+    early = sp[:, ~(sp[0] >= 450)]
+    both = np.concatenate([np.vstack([sp[:2], np.full(sp.shape[1], 5.0), sp[2:]]),
+                           np.vstack([early[:2], np.full(early.shape[1], 9.0), early[2:]])], axis=1)
+    np.savez("multiunit.npz", eventtimes=z["eventtimes"], event_names=z["event_names"], spiketimes=both.T.copy())
     files.append("absent.npz")  # a row for a file not here (the other monkey's)
     cond.append(3)
     unit.append(999)
