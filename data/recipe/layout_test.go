@@ -550,3 +550,17 @@ prepare: {bin_ms: 50, smooth_ms: 0, units: counts, epochs: [{name: all, align: T
 		}
 	}
 }
+
+// Spike times per unit in a field of each trial (a cell of vectors, ms from the trial's start)
+// bin to the same counts as the 1 ms counts they were made from.
+func TestStructSpikeTimes(t *testing.T) {
+	d, _ := load(t, `
+file: structs.mat
+trials: D
+time_unit: ms
+stop: dur
+spikes: {field: spk}
+`+counts20)
+	want, shape := expected(t, "struct_binned")
+	sameAsNumpy(t, d, want, shape)
+}

@@ -13,7 +13,7 @@ go cue at 50 + 10 k ms. The expected binned counts are computed here with numpy 
 expected.npz, an independent check of the Go binning.
 
     structs.mat    v5: struct array D(k).data (neurons × bins), .condition (char), .target,
-                   .go (ms); a parallel vector cond_vec; a matrix info (trials × 3: go, target,
+                   .go (ms), .spk (a cell of each neuron's spike times, ms), .dur (ms); a parallel vector cond_vec; a matrix info (trials × 3: go, target,
                    k); a 1×1 struct S whose field trials is the same struct array
     cells.mat      v5: cell array C{k} = bins × neurons; labels in a parallel cell of chars
     before_after.mat  v5: two variables before, after (trials × neurons × bins, spike counts)
@@ -51,9 +51,15 @@ GO = [50.0 + 10 * k for k in range(K)]
 
 
 def mat_fixtures():
-    D = np.zeros((1, K), dtype=[("data", object), ("condition", object), ("target", object), ("go", object)])
+    D = np.zeros((1, K), dtype=[("data", object), ("condition", object), ("target", object), ("go", object),
+                                ("spk", object), ("dur", object)])
     for k in range(K):
-        D[0, k] = (COUNTS[k], COND[k], TARGET[k], GO[k])
+        # spk{m}: neuron m's spike times in ms from the trial's start, one per count, at the
+        # middle of its 1 ms bin; dur: the trial's length in ms.
+        spk = np.empty((1, M), dtype=object)
+        for m in range(M):
+            spk[0, m] = np.repeat(np.arange(T) + 0.5, COUNTS[k, m].astype(int)).reshape(1, -1)
+        D[0, k] = (COUNTS[k], COND[k], TARGET[k], GO[k], spk, float(T))
     info = np.array([[GO[k], TARGET[k], k] for k in range(K)])
     S = {"trials": D, "note": "a 1x1 struct holding the trial array"}
     scipy.io.savemat("structs.mat", {"D": D, "cond_vec": np.array(TARGET)[None, :], "info": info, "S": S},
