@@ -458,6 +458,8 @@ func TestSetFileDirectory(t *testing.T) {
 func TestLayoutMismatch(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
 		{"{file: structs.mat, trials: D, columns: [a], activity: {field: data, bin_ms: 1}}", "columns: D is a struct array, not a matrix"},
+		{"{file: continuous.npz, continuous: {data: X, bin_ms: 10}, trials: trials, columns: [a, b, c], start: a}", "stop: missing: cutting a continuous recording"},
+		{"{file: structs.mat, trials: D, spikes: {field: spk}}", "stop: missing: spike times need"},
 		{"{file: structs.mat, trials: D, activity: {bin_ms: 1}}", "name the field (activity.field)"},
 		{"{file: structs.mat, trials: D, activity: {field: nope, bin_ms: 1}}", "nope"},
 		{"{file: trials.nwb, trials: /intervals/trials, spikes: {units: /units}, labels: {c: nope}}", "nope"},

@@ -339,6 +339,9 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 			stopField = "stop_time"
 		}
 	}
+	if st != nil && stopField == "" {
+		return nil, fmt.Errorf("stop: missing: cutting a continuous recording into trials needs each trial's end (the field or column holding it)")
+	}
 	events := map[string]string{}
 	for _, c := range r.columns {
 		events[c] = c
