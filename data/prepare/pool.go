@@ -103,7 +103,8 @@ type Recording struct {
 // Segments are ordered by condition (sorted by the Match labels' values), then pseudo-trial,
 // then epoch. Labels: the Match labels, "epoch" and, for resample, "trial" (the pseudo-trial's
 // index within its condition). Report.UnitIDs names the dataset's neurons, Report.Kept gives
-// their indices into the sorted list of all unit identities.
+// their indices into the list of all unit identities, sorted (numerically where they are
+// numbers).
 func Pool(recs []Recording, r Recipe, p PoolRecipe) (*data.Dataset, *Report, error) {
 	if err := r.Validate(); err != nil {
 		return nil, nil, err
@@ -210,7 +211,7 @@ func Pool(recs []Recording, r Recipe, p PoolRecipe) (*data.Dataset, *Report, err
 		return nil, nil, fmt.Errorf("pool: all %d trials dropped by the checks (%s: %s)", rep.Trials, rep.DroppedTrials[0].ID, rep.DroppedTrials[0].Reason)
 	}
 
-	ids := slices.Sorted(mapsKeys(units))
+	ids := slices.SortedFunc(mapsKeys(units), func(a, b string) int { return compareLabels([]string{a}, []string{b}) })
 	keys := slices.SortedFunc(mapsKeys(condLabels), func(a, b string) int { return compareLabels(condLabels[a], condLabels[b]) })
 	rep.Units = len(ids)
 	rep.MeanRateHz = make([]float64, len(ids))

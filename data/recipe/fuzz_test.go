@@ -8,7 +8,12 @@ import (
 
 // FuzzLoad feeds mutated recordings to the recipes of three layouts (an event matrix with a
 // spike table, a struct array, an NWB trials and units table): Load must return a dataset or an
-// error, never panic.
+// error, never panic. Run it with
+//
+//	go test -run XXX -fuzz FuzzLoad -fuzztime 10m -fuzzminimizetime 1x ./data/recipe
+//
+// (minimising a new input of tens of kilobytes otherwise stalls the fuzzer for minutes on a
+// busy machine).
 func FuzzLoad(f *testing.F) {
 	recipes := map[string]string{
 		".npz": `{file: X, time_unit: ms, trials: eventtimes, columns_from: event_names, start: TS, stop: TE,

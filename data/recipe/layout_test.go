@@ -453,3 +453,138 @@ func TestSetFileDirectory(t *testing.T) {
 		t.Errorf("file %s, index %s, unit index %s", s.File, s.Labels["condition"].Index.File, s.Unit.Index.File)
 	}
 }
+
+// Settings that do not apply to the file's layout are errors, not ignored.
+func TestLayoutMismatch(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"{file: structs.mat, trials: D, columns: [a], activity: {field: data, bin_ms: 1}}", "columns: D is a struct array, not a matrix"},
+		{"{file: continuous.npz, continuous: {data: X, bin_ms: 10}, trials: trials, columns: [a, b, c], start: a}", "stop: missing: cutting a continuous recording"},
+		{"{file: structs.mat, trials: D, spikes: {field: spk}}", "stop: missing: spike times need"},
+		{"{file: structs.mat, trials: D, activity: {bin_ms: 1}}", "name the field (activity.field)"},
+		{"{file: structs.mat, trials: D, activity: {field: nope, bin_ms: 1}}", "nope"},
+		{"{file: trials.nwb, trials: /intervals/trials, spikes: {units: /units}, labels: {c: nope}}", "nope"},
+		{"{file: pool/u0_b1.npz, trials: eventtimes, columns: [a, b], stop: b, spikes: {table: spiketimes, time: 1, trial: 2}}", "4 columns, columns names 2"},
+		{"{file: pool/u0_b1.npz, trials: eventtimes, columns_from: event_names, stop: TE, spikes: {table: spiketimes, time: 1, trial: 2, first_trial: 1}}", "trial 0, want an integer from 1 to 8"},
+	} {
+		_, _, err := Load(parseIn(t, "testdata", c.yaml))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", c.yaml, err, c.want)
+		}
+	}
+}
+
+// The pool fixture's condition averages equal numpy's (make_fixtures.py), unit by unit.
+func TestPoolAverageNumpy(t *testing.T) {
+	d, rep := load(t, `
+file: pool/u*_b*.npz
+time_unit: ms
+trials: eventtimes
+columns_from: event_names
+start: TS
+stop: TE
+spikes: {table: spiketimes, time: 1, trial: 2}
+labels:
+  direction: {spike_field: 3}
+  condition: {index: {file: pool/toc.npz, key: files, column: condition}}
+unit: {index: {file: pool/toc.npz, key: files, column: unit}}
+prepare:
+  bin_ms: 50
+  smooth_ms: 0
+  units: counts
+  epochs:
+    - {name: prep, align: GO, from_ms: -200, to_ms: 100}
+    - {name: move, align: MO, from_ms: -100, to_ms: 200}
+pool: {match: [condition, direction], mode: average, min_trials: 3}
+`)
+	want, _ := expected(t, "pool_average")
+	if d.S != 8 || d.T != 6 || d.M != 3 || !slices.Equal(rep.UnitIDs, []string{"100", "101", "102"}) {
+		t.Fatalf("S %d T %d M %d units %v", d.S, d.T, d.M, rep.UnitIDs)
+	}
+	for s := range d.S {
+		c := d.Labels["condition"].Values[s]
+		dir := d.Labels["direction"].Values[s]
+		e := map[string]int{"prep": 0, "move": 1}[d.Labels["epoch"].Values[s]]
+		ci, di := int(c[0]-'1'), int(dir[0]-'1')
+		for u := range 3 {
+			for b := range 6 {
+				w := want[((((u*2+ci)*2+di)*2+e)*6)+b]
+				if got := d.Activity[(s*d.T+b)*d.M+u]; math.Abs(got-w) > 1e-12 {
+					t.Fatalf("unit %d condition %s direction %s epoch %d bin %d: %g, numpy %g", u, c, dir, e, b, got, w)
+				}
+			}
+		}
+	}
+}
+
+// A spike table with a unit field (one spike per row here): each unit's counts equal those of
+// the same spikes read alone.
+func TestSpikeTableUnits(t *testing.T) {
+	const common = `
+time_unit: ms
+trials: eventtimes
+columns_from: event_names
+start: TS
+stop: TE
+labels: {direction: {spike_field: 4}}
+prepare: {bin_ms: 50, smooth_ms: 0, units: counts, epochs: [{name: all, align: TS, from_ms: 0, to_ms: 900}]}
+`
+	multi, rep := load(t, "file: multiunit.npz\nspikes: {table: spiketimes, time: 1, trial: 2, unit: 3}"+common)
+	single, _ := load(t, "file: pool/u2_b1.npz\nspikes: {table: spiketimes, time: 1, trial: 2}"+strings.Replace(common, "spike_field: 4", "spike_field: 3", 1))
+	if multi.M != 2 || rep.Units != 2 || multi.S != single.S || multi.T != single.T {
+		t.Fatalf("multi M %d S %d T %d, single S %d T %d", multi.M, multi.S, multi.T, single.S, single.T)
+	}
+	if strings.Join(multi.Labels["direction"].Values, ",") != strings.Join(single.Labels["direction"].Values, ",") {
+		t.Errorf("directions differ")
+	}
+	for s := range multi.S {
+		for b := range multi.T {
+			a := single.Activity[(s*single.T+b)*single.M]
+			if got := multi.Activity[(s*multi.T+b)*2]; got != a {
+				t.Fatalf("unit 5, segment %d bin %d: %g, alone %g", s, b, got, a)
+			}
+			w := a
+			if b >= 9 { // bins from 450 ms on: unit 9 has no spikes there
+				w = 0
+			}
+			if got := multi.Activity[(s*multi.T+b)*2+1]; got != w {
+				t.Fatalf("unit 9, segment %d bin %d: %g, want %g", s, b, got, w)
+			}
+		}
+	}
+}
+
+// Spike times per unit in a field of each trial (a cell of vectors, ms from the trial's start)
+// bin to the same counts as the 1 ms counts they were made from.
+func TestStructSpikeTimes(t *testing.T) {
+	d, _ := load(t, `
+file: structs.mat
+trials: D
+time_unit: ms
+stop: dur
+spikes: {field: spk}
+`+counts20)
+	want, shape := expected(t, "struct_binned")
+	sameAsNumpy(t, d, want, shape)
+}
+
+// The same struct array saved as MATLAB v5 and as v7.3 (HDF5 with object references, written
+// by data/formats/testdata/make_mat.py) gives the same dataset: the recipe reads the tree, not
+// a file version.
+func TestMATVersions(t *testing.T) {
+	var got [2]*data.Dataset
+	for i, name := range []string{"same.mat", "same73.mat"} {
+		d, _ := load(t, `
+file: ../../formats/testdata/`+name+`
+trials: D
+activity: {field: data, bin_ms: 1}
+labels: {condition: condition, id: id}
+prepare: {bin_ms: 1, smooth_ms: 0, units: counts}
+`)
+		got[i] = d
+	}
+	a, b := got[0], got[1]
+	if a.S != 3 || !slices.Equal(a.Activity, b.Activity) || !slices.Equal(a.Labels["condition"].Values, b.Labels["condition"].Values) ||
+		strings.Join(b.Labels["condition"].Values, ",") != "reach1,reach2,reach3" || strings.Join(b.Labels["id"].Values, ",") != "1,2,3" {
+		t.Errorf("v5 %v %v\nv7.3 %v %v", a.Activity, a.Labels, b.Activity, b.Labels)
+	}
+}

@@ -148,6 +148,10 @@ type Spikes struct {
 	// Where keeps the units of Units whose columns hold the values given, e.g.
 	// {quality: good} or {location: M1}; default every unit.
 	Where map[string]string `yaml:"where,omitempty"`
+	// Field is the trial's field (struct array, struct in a cell) holding a cell array with
+	// one vector of spike times per unit, measured from the trial's start (MATLAB's
+	// trial(k).spikes{u}).
+	Field string `yaml:"field,omitempty"`
 	// Table is a numeric matrix with one spike per row (or per column: the longer axis is the
 	// spikes), giving for each spike its time and the trial it belongs to (and optionally its
 	// unit). Time, Trial and Unit are positions (1 = first) of those fields. A spike with a NaN
@@ -474,13 +478,13 @@ func (s *Source) problems(at string, bad func(string, string, ...any)) {
 	}
 	if sp := s.Spikes; sp != nil {
 		switch {
-		case (sp.Units == "") == (sp.Table == ""):
-			bad(at+"spikes", "give exactly one of units (an NWB units table) and table (a spike table)")
+		case btoi(sp.Units != "")+btoi(sp.Table != "")+btoi(sp.Field != "") != 1:
+			bad(at+"spikes", "give exactly one of units (an NWB units table), table (a spike table) and field (each trial's spike times per unit)")
 		case sp.Table != "" && (sp.Time < 1 || sp.Trial < 1 || sp.Time == sp.Trial || sp.Unit < 0 || sp.Unit > 0 && (sp.Unit == sp.Time || sp.Unit == sp.Trial)):
 			bad(at+"spikes", "table needs time and trial (and optionally unit): distinct positions, 1 = first field")
-		case sp.Units != "" && (sp.Time != 0 || sp.Trial != 0 || sp.Unit != 0 || sp.Relative != nil):
-			bad(at+"spikes", "time, trial, unit and relative apply to a spike table only")
-		case sp.Table != "" && sp.Where != nil:
+		case sp.Table == "" && (sp.Time != 0 || sp.Trial != 0 || sp.Unit != 0 || sp.Relative != nil || sp.FirstTrial != 0):
+			bad(at+"spikes", "time, trial, unit, first_trial and relative apply to a spike table only")
+		case sp.Units == "" && sp.Where != nil:
 			bad(at+"spikes.where", "applies to an NWB units table only")
 		}
 		if sp.FirstTrial < 0 {

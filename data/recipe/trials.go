@@ -314,6 +314,9 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 	if err != nil {
 		return nil, err
 	}
+	if (len(s.Columns) > 0 || s.ColumnsFrom != "") && r.kind != "matrix" {
+		return nil, fmt.Errorf("columns: %s is a %s, not a matrix: its fields have their own names", r.path, r.kind)
+	}
 	if r.n == 0 {
 		return nil, fmt.Errorf("%s: no trials", r.path)
 	}
@@ -335,6 +338,9 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 		if stopField == "" {
 			stopField = "stop_time"
 		}
+	}
+	if st != nil && stopField == "" {
+		return nil, fmt.Errorf("stop: missing: cutting a continuous recording into trials needs each trial's end (the field or column holding it)")
 	}
 	events := map[string]string{}
 	for _, c := range r.columns {
@@ -424,9 +430,12 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 		}
 		var labelRows *spikeRows
 		var err error
-		if s.Spikes.Units != "" {
+		switch {
+		case s.Spikes.Units != "":
 			rec.units, err = nwbSpikes(f, s.Spikes, trials, base)
-		} else {
+		case s.Spikes.Field != "":
+			rec.units, err = fieldSpikes(r, s.Spikes.Field, trials, scale, base)
+		default:
 			rec.units, labelRows, err = tableSpikes(f, s, trials, scale, base)
 		}
 		if err != nil {
@@ -761,6 +770,51 @@ func nwbSpikes(f *file, sp *Spikes, trials []prepare.Trial, base string) ([]stri
 			hi := sort.Search(len(st), func(i int) bool { return st[i] > b })
 			tr.Spikes[j] = st[lo:hi:hi]
 		}
+	}
+	return units, nil
+}
+
+// fieldSpikes reads each trial's field holding a cell array of spike-time vectors, one per
+// unit, in time_unit from the trial's start; spikes outside the trial's edges are left out.
+func fieldSpikes(r *rows, field string, trials []prepare.Trial, scale float64, base string) ([]string, error) {
+	M := -1
+	for k := range trials {
+		n, err := r.field(k, field)
+		if err != nil {
+			return nil, fmt.Errorf("trial %d: %w", k, err)
+		}
+		where := r.where(k, field)
+		if n.Class != "cell" || len(n.Children) != n.NumElements() {
+			return nil, fmt.Errorf("%s: class %s, want a cell array with one vector of spike times per unit", where, n.Class)
+		}
+		if M < 0 {
+			M = len(n.Children)
+		} else if len(n.Children) != M {
+			return nil, fmt.Errorf("%s: %d units, trial 0 has %d", where, len(n.Children), M)
+		}
+		tr := &trials[k]
+		tr.Spikes = make([][]float64, M)
+		for m, c := range n.Children {
+			if c.NumElements() == 0 {
+				continue
+			}
+			v, err := c.Float64s()
+			if err != nil {
+				return nil, fmt.Errorf("%s{%d}: %w", where, m+1, err)
+			}
+			for i, t := range v {
+				if math.IsNaN(t) || math.IsInf(t, 0) {
+					return nil, fmt.Errorf("%s{%d}: spike %d: %g, want a finite time", where, m+1, i+1, t)
+				}
+				if t = tr.Start + t*scale; t >= tr.Start && t <= tr.Start+tr.Duration {
+					tr.Spikes[m] = append(tr.Spikes[m], t)
+				}
+			}
+		}
+	}
+	units := make([]string, M)
+	for m := range units {
+		units[m] = fmt.Sprintf("%s#%d", base, m)
 	}
 	return units, nil
 }

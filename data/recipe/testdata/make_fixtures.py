@@ -13,7 +13,7 @@ go cue at 50 + 10 k ms. The expected binned counts are computed here with numpy 
 expected.npz, an independent check of the Go binning.
 
     structs.mat    v5: struct array D(k).data (neurons × bins), .condition (char), .target,
-                   .go (ms); a parallel vector cond_vec; a matrix info (trials × 3: go, target,
+                   .go (ms), .spk (a cell of each neuron's spike times, ms), .dur (ms); a parallel vector cond_vec; a matrix info (trials × 3: go, target,
                    k); a 1×1 struct S whose field trials is the same struct array
     cells.mat      v5: cell array C{k} = bins × neurons; labels in a parallel cell of chars
     before_after.mat  v5: two variables before, after (trials × neurons × bins, spike counts)
@@ -32,8 +32,9 @@ expected.npz, an independent check of the Go binning.
                    one TE missing as int64 min), event_names, spiketimes (3 × spikes: time ms from
                    trial start, trial index from 0, direction), plus toc.npz (files, condition,
                    unit) as in riehle-joe
-    expected.npz   numpy's binned counts for the struct-array trials and the NWB trials, and
-                   the counts with one fractional entry
+    multiunit.npz  two units of one spike table (spikes × [time, trial, unit, direction])
+    expected.npz   numpy's binned counts for the struct-array trials and the NWB trials, the
+                   pool fixture's condition averages, and the counts with one fractional entry
 """
 import os
 
@@ -50,9 +51,15 @@ GO = [50.0 + 10 * k for k in range(K)]
 
 
 def mat_fixtures():
-    D = np.zeros((1, K), dtype=[("data", object), ("condition", object), ("target", object), ("go", object)])
+    D = np.zeros((1, K), dtype=[("data", object), ("condition", object), ("target", object), ("go", object),
+                                ("spk", object), ("dur", object)])
     for k in range(K):
-        D[0, k] = (COUNTS[k], COND[k], TARGET[k], GO[k])
+        # spk{m}: neuron m's spike times in ms from the trial's start, one per count, at the
+        # middle of its 1 ms bin; dur: the trial's length in ms.
+        spk = np.empty((1, M), dtype=object)
+        for m in range(M):
+            spk[0, m] = np.repeat(np.arange(T) + 0.5, COUNTS[k, m].astype(int)).reshape(1, -1)
+        D[0, k] = (COUNTS[k], COND[k], TARGET[k], GO[k], spk, float(T))
     info = np.array([[GO[k], TARGET[k], k] for k in range(K)])
     S = {"trials": D, "note": "a 1x1 struct holding the trial array"}
     scipy.io.savemat("structs.mat", {"D": D, "cond_vec": np.array(TARGET)[None, :], "info": info, "S": S},
@@ -169,6 +176,14 @@ def pool_fixtures():
             files.append(name)
             cond.append(block)
             unit.append(100 + u)
+    # Two units in one spike table (a unit field): unit 5 is u2_b1's spikes, unit 9 those
+    # before 450 ms; fields time, trial, unit, direction.
+    z = np.load(os.path.join("pool", "u2_b1.npz"))
+    sp = z["spiketimes"]
+    early = sp[:, ~(sp[0] >= 450)]
+    both = np.concatenate([np.vstack([sp[:2], np.full(sp.shape[1], 5.0), sp[2:]]),
+                           np.vstack([early[:2], np.full(early.shape[1], 9.0), early[2:]])], axis=1)
+    np.savez("multiunit.npz", eventtimes=z["eventtimes"], event_names=z["event_names"], spiketimes=both.T.copy())
     files.append("absent.npz")  # a row for a file not here (the other monkey's)
     cond.append(3)
     unit.append(999)
@@ -187,9 +202,34 @@ def expected():
     for k in range(K):
         for m in range(M):
             nwb[k, m], _ = np.histogram(units[m], bins=start[k] + np.arange(11) * 0.02)
+    # The pool fixture's condition averages, numpy's way: per unit (100, 101, 102), block
+    # (condition 1, 2), direction (1, 2) and epoch (prep: GO − 200 … + 100 ms, move: MO − 100 …
+    # + 200 ms, 50 ms bins), the mean spike count per bin over the trials with every event
+    # (TE not missing). Shape: unit × condition × direction × epoch × 6 bins.
+    pool_avg = np.zeros((3, 2, 2, 2, 6))
+    for u in range(3):
+        for block in (1, 2):
+            z = np.load(os.path.join("pool", "u%d_b%d.npz" % (u, block)))
+            ev, sp = z["eventtimes"], z["spiketimes"]
+            for d in (1, 2):
+                for e, (col, lo) in enumerate(((1, -200), (2, -100))):
+                    rows = []
+                    for k in range(ev.shape[0]):
+                        if ev[k, 3] == np.iinfo(np.int64).min:
+                            continue
+                        dk = sp[2, sp[1] == k]
+                        if len(dk) == 0 or dk[0] != d:
+                            continue
+                        t = sp[0, (sp[1] == k) & ~np.isnan(sp[0])]
+                        # Bins closed on the left, open on the right, the last one too (a
+                        # window's end is not the trial's end; numpy.histogram would close it).
+                        b = np.floor((t - (ev[k, col] + lo)) / 50).astype(int)
+                        rows.append(np.bincount(b[(b >= 0) & (b < 6)], minlength=6))
+                    pool_avg[u, block - 1, d - 1, e] = np.mean(rows, axis=0)
     frac = COUNTS.copy()
     frac[2, 1, 17] = 0.5  # not a count: trial 3, neuron 2, bin 18 in 1-based words
-    np.savez("expected.npz", struct_binned=binned, nwb_binned=nwb, counts=COUNTS, fractional=frac)
+    np.savez("expected.npz", struct_binned=binned, nwb_binned=nwb, counts=COUNTS, fractional=frac,
+             pool_average=pool_avg)
 
 
 if __name__ == "__main__":
