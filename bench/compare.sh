@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare.sh — time the Go training step against the PyTorch reference of the same model.
 #
-# Usage: bench/compare.sh [size ...]        (sizes: small, large; default: both)
+# Usage: bench/compare.sh [size ...]        (sizes: small, large, xl; default: small large)
 #
 # For each size it runs `jedi bench --size S --json` and `torch_ref.py --size S --json`
 # ROUNDS times, alternating which goes first, and prints per size the median over rounds of
@@ -30,8 +30,8 @@ sizes=("$@")
 
 for s in "${sizes[@]}"; do
 	case $s in
-	small | large) ;;
-	*) echo "compare.sh: unknown size '$s' (want small or large)" >&2; exit 2 ;;
+	small | large | xl) ;;
+	*) echo "compare.sh: unknown size '$s' (want small, large or xl)" >&2; exit 2 ;;
 	esac
 done
 

@@ -28,11 +28,13 @@ type Size struct {
 	N, R, T, Batch, M, D int
 }
 
-// Sizes are the two benchmark problems: small (N=128, R=4, T=100, batch 32, M=50) and large
-// (N=512, R=8, T=200, batch 64, M=150).
+// Sizes are the benchmark problems: small (N=128, R=4, T=100, batch 32, M=50), the size of the
+// demo's fit; large (N=512, R=8, T=200, batch 64, M=150); and xl (N=1024, R=16, T=500, batch
+// 128, M=300), about 1 GB of activations in float32.
 var Sizes = map[string]Size{
 	"small": {"small", 128, 4, 100, 32, 50, 8},
 	"large": {"large", 512, 8, 200, 64, 150, 8},
+	"xl":    {"xl", 1024, 16, 500, 128, 300, 8},
 }
 
 // Config returns the benchmark model's architecture for size s.

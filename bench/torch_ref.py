@@ -22,6 +22,7 @@ import time
 SIZES = {
     "small": dict(N=128, R=4, T=100, B=32, M=50),
     "large": dict(N=512, R=8, T=200, B=64, M=150),
+    "xl": dict(N=1024, R=16, T=500, B=128, M=300),
 }
 D = 8          # embedding dimension
 HIDDEN = 64    # hypernetwork hidden width

@@ -184,6 +184,7 @@ func (tr *trainer[T]) init() {
 
 // Step is the JEDI model's minibatch loss and gradient (see Problem).
 func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *metrics.R2Acc, gTheta, gLocal []T) (float64, error) {
+	setPhase(phaseTrain)
 	tr.emb = tr.emb[:0]
 	for _, r := range rows {
 		tr.emb = append(tr.emb, tr.embRows[r])
@@ -232,6 +233,7 @@ func (tr *trainer[T]) fittedAt(theta, local []T) *Fitted {
 // validate infers the held-out segments' embeddings with θ frozen at the parameters given (the
 // engine's current ones) and returns their R²; it stops with ctx's error once ctx is done.
 func (tr *trainer[T]) validate(ctx context.Context, theta, local []T) (float64, error) {
+	setPhase(phaseValidate)
 	f := tr.fittedAt(theta, local)
 	res, err := inferR2[T](ctx, f, tr.ds, tr.heldIdx, tr.cfg.Train.ValInferSteps, nil)
 	if err != nil {
@@ -351,6 +353,7 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 	if len(tr.heldIdx) > 0 {
 		validate = func(theta, local []T) (float64, error) { return tr.validate(ctx, theta, local) }
 	}
+	defer setPhase("")
 	checkpoint := func() error { return saveCheckpoint(run, tr) }
 	if err := tr.st.loop(ctx, &tr.cfg.Train, tr.cfg.Seed, len(tr.trainIdx), tr.m.Cfg.M, tr, validate, opt.Reporter, checkpoint); err != nil {
 		return nil, err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/par"
 	"github.com/jedi-neuro/jedi/model"
 )
 
@@ -244,32 +246,168 @@ func inferR2[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, id
 // warmStart replaces the centroid start of each segment by the (embedding, initial state) of
 // the training segment that reconstructs it best, when one does better: the optimisation then
 // starts in the right basin instead of having to travel there from the average. Candidates are
-// the training segments (at most maxCandidates of them, evenly spaced).
+// the centroid start and the training segments (at most maxCandidates of them, evenly spaced);
+// a candidate's score on a segment is the sum of squared errors over the segment's valid bins
+// and neurons, and ties keep the earlier candidate.
+//
+// A segment whose embedding row is free (inferred, not a trained tied row or a given one), in a
+// model without inputs or encoder, gets from candidate k a trajectory that depends on k alone:
+// x₀ is the candidate's (or zero) and nothing of the segment enters the dynamics. Those
+// segments share one forward run of each candidate, cut to each segment's length (a bin's
+// prediction depends only on earlier bins), and only the scoring is per segment: the cost is
+// candidates × (one forward) + candidates × segments × T × M instead of candidates × segments
+// forwards. The other segments run every candidate through the model themselves.
 func warmStart[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local []float64, emb []int, G0 int) error {
 	c := &m.Cfg
-	D, N, M := c.D, c.N, c.M
+	D, N := c.D, c.N
 	const maxCandidates = 256
 	nc := len(f.Train)
 	stride := max(1, nc/maxCandidates)
-	pass := model.NewPass[T](m)
+	// cand[k] is a training row, or −1 for the centroid start held in local.
+	cand := []int{-1}
+	for r := 0; r < nc; r += stride {
+		cand = append(cand, r)
+	}
+	independent := c.I == 0 && c.InitialState != model.Encoder
+	var shared, own []int // positions in idx
+	for i, g := range emb {
+		if independent && g >= G0 {
+			shared = append(shared, i)
+		} else {
+			own = append(own, i)
+		}
+	}
 	st := stage[T](ds, idx, c.I > 0)
-	theta := convert[T](f.Theta)
 	best := make([]float64, len(idx))
 	for i := range best {
 		best[i] = math.Inf(1)
 	}
-	bestRow := make([]int, len(idx))
-	trial := slices.Clone(local)
+	bestK := make([]int, len(idx))
+	theta := convert[T](f.Theta)
+	if len(shared) > 0 {
+		if err := scoreShared(ctx, m, f, ds, st, theta, local, ll, emb, shared, cand, best, bestK); err != nil {
+			return err
+		}
+	}
+	if len(own) > 0 {
+		if err := scoreOwn(ctx, m, f, ds, st, theta, local, ll, emb, G0, own, cand, best, bestK); err != nil {
+			return err
+		}
+	}
+	for i, k := range bestK {
+		r := cand[k]
+		if r < 0 {
+			continue
+		}
+		if g := emb[i]; g >= G0 {
+			copy(local[g*D:(g+1)*D], f.candidateEmbedding(ds, r))
+		}
+		if ll.X0Off >= 0 {
+			copy(local[ll.X0Off+i*N:ll.X0Off+(i+1)*N], f.X0[r*N:(r+1)*N])
+		}
+	}
+	return nil
+}
+
+// scoreShared scores every candidate on the segments at positions pos of idx, whose
+// trajectories depend on the candidate alone (see warmStart): each candidate runs once, for
+// the longest of those segments, and its prediction is compared with each segment's data.
+// best and bestK receive, per position, the lowest sum of squared errors and its candidate.
+func scoreShared[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, st *staged[T], theta []T, local []float64, ll *model.LocalLayout, emb, pos, cand []int, best []float64, bestK []int) error {
+	c := &m.Cfg
+	D, N, M := c.D, c.N, c.M
+	nt := 0
+	for _, i := range pos {
+		nt = max(nt, st.len[i])
+	}
+	// The candidates' own table: row k holds candidate k's embedding and initial state.
+	cl := model.NewLocalLayout(c, len(cand), len(cand))
+	table := make([]T, cl.Size)
+	g0 := emb[pos[0]] // a free row of local, which holds the centroid start
+	for k, r := range cand {
+		e, x0 := local[g0*D:(g0+1)*D], []float64(nil)
+		if cl.X0Off >= 0 {
+			x0 = local[ll.X0Off+pos[0]*N : ll.X0Off+(pos[0]+1)*N]
+		}
+		if r >= 0 {
+			e = f.candidateEmbedding(ds, r)
+			if cl.X0Off >= 0 {
+				x0 = f.X0[r*N : (r+1)*N]
+			}
+		}
+		for j, v := range e {
+			table[k*D+j] = T(v)
+		}
+		for j, v := range x0 {
+			table[cl.X0Off+k*N+j] = T(v)
+		}
+	}
+	pass := model.NewPass[T](m)
+	const chunk = 64
 	var bt model.Batch[T]
-	for r := -1; r < nc; r += stride {
+	bt.T = nt
+	sse := make([]float64, chunk*len(pos))
+	for lo := 0; lo < len(cand); lo += chunk {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// r = −1 scores the centroid start itself.
+		hi := min(lo+chunk, len(cand))
+		bt.B = hi - lo
+		bt.Y = growT(bt.Y, bt.B*nt*M) // zero targets: the loss is not used
+		bt.Len, bt.Emb, bt.Seg = bt.Len[:0], bt.Emb[:0], bt.Seg[:0]
+		for k := lo; k < hi; k++ {
+			bt.Len = append(bt.Len, nt)
+			bt.Emb = append(bt.Emb, k)
+			bt.Seg = append(bt.Seg, k)
+		}
+		if _, err := pass.Forward(theta, table, &cl, &bt); err != nil {
+			return err
+		}
+		yhat := pass.Yhat()
+		// Each (candidate, segment) score is a sum over the segment's bins in a fixed
+		// order, so the result does not depend on the number of goroutines.
+		parallel(len(pos), func(j int) {
+			i := pos[j]
+			n := st.len[i] * M
+			y := st.y[i][:n]
+			for k := lo; k < hi; k++ {
+				p := yhat[(k-lo)*nt*M:][:n]
+				var s float64
+				for q, v := range p {
+					d := float64(v - y[q])
+					s += d * d
+				}
+				sse[(k-lo)*len(pos)+j] = s
+			}
+		})
+		for k := lo; k < hi; k++ {
+			for j, i := range pos {
+				if s := sse[(k-lo)*len(pos)+j]; s < best[i] {
+					best[i], bestK[i] = s, k
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// scoreOwn scores every candidate on the segments at positions pos of idx by running the
+// model on each segment with the candidate's embedding (where the segment's is free) and
+// initial state.
+func scoreOwn[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, st *staged[T], theta []T, local []float64, ll *model.LocalLayout, emb []int, G0 int, pos, cand []int, best []float64, bestK []int) error {
+	c := &m.Cfg
+	D, N, M := c.D, c.N, c.M
+	pass := model.NewPass[T](m)
+	trial := slices.Clone(local)
+	var bt model.Batch[T]
+	for k, r := range cand {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if r >= 0 {
 			er := f.candidateEmbedding(ds, r)
-			for i, g := range emb {
-				if g >= G0 {
+			for _, i := range pos {
+				if g := emb[i]; g >= G0 {
 					copy(trial[g*D:(g+1)*D], er)
 				}
 				if ll.X0Off >= 0 {
@@ -279,39 +417,28 @@ func warmStart[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds
 		}
 		tl := convert[T](trial)
 		const chunk = 64
-		for lo := 0; lo < len(idx); lo += chunk {
-			hi := min(lo+chunk, len(idx))
-			rows := seq(lo, hi)
-			st.fill(&bt, c, rows, emb[lo:hi], rows)
+		for lo := 0; lo < len(pos); lo += chunk {
+			rows := pos[lo:min(lo+chunk, len(pos))]
+			bemb := make([]int, len(rows))
+			for j, i := range rows {
+				bemb[j] = emb[i]
+			}
+			st.fill(&bt, c, rows, bemb, rows)
 			if _, err := pass.Forward(theta, tl, ll, &bt); err != nil {
 				return err
 			}
 			yhat := pass.Yhat()
-			for b := 0; b < bt.B; b++ {
+			for b, i := range rows {
 				var sse float64
 				off := b * bt.T * M
-				for k := off; k < off+bt.Len[b]*M; k++ {
-					d := float64(yhat[k] - bt.Y[k])
+				for q := off; q < off+bt.Len[b]*M; q++ {
+					d := float64(yhat[q] - bt.Y[q])
 					sse += d * d
 				}
-				if sse < best[lo+b] {
-					best[lo+b], bestRow[lo+b] = sse, r
+				if sse < best[i] {
+					best[i], bestK[i] = sse, k
 				}
 			}
-		}
-		if r < 0 {
-			r = -stride
-		}
-	}
-	for i, r := range bestRow {
-		if r < 0 {
-			continue
-		}
-		if g := emb[i]; g >= G0 {
-			copy(local[g*D:(g+1)*D], f.candidateEmbedding(ds, r))
-		}
-		if ll.X0Off >= 0 {
-			copy(local[ll.X0Off+i*N:ll.X0Off+(i+1)*N], f.X0[r*N:(r+1)*N])
 		}
 	}
 	return nil
@@ -326,6 +453,10 @@ func (f *Fitted) candidateEmbedding(ds *data.Dataset, r int) []float64 {
 	return f.Embedding(g)
 }
 
+// inferChunk is the most segments inference runs through the model at once (about 50 MB of
+// pass buffers at the demo's size in float32).
+const inferChunk = 256
+
 // optimiseLocal runs Adam on the local table with θ frozen; rows below G0 (trained tied
 // embeddings) stay fixed. Each step accumulates the gradient over all segments.
 func optimiseLocal[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local64 []float64, emb []int, G0, steps int) ([]float64, error) {
@@ -336,7 +467,10 @@ func optimiseLocal[T model.Float](ctx context.Context, m *model.Model, f *Fitted
 	g := make([]T, len(local))
 	adam := NewAdam(len(local), o.Beta1, o.Beta2, o.Eps)
 	var bt model.Batch[T]
-	chunk := max(o.BatchSize, 1)
+	// The segments go through the pass in batches of up to inferChunk, not of the training
+	// batch size: each batch is one fork and join of the pass's workers, and larger batches
+	// balance better over more cores.
+	chunk := inferChunk
 	for range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -390,4 +524,9 @@ func indexOf(s []int, v int) int {
 		}
 	}
 	return -1
+}
+
+// parallel calls f(i) for i = 0 … n−1 on up to GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	par.For(runtime.GOMAXPROCS(0), n, func(_, i int) { f(i) })
 }
