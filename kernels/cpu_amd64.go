@@ -60,6 +60,11 @@ func copyRows(dst, src unsafe.Pointer, stride, rows, width uintptr)
 //go:noescape
 func tanh32x8(dst, src []float32, n int)
 
+// adjoint32x8 is Adjoint's loop for float32 on n elements, n a multiple of 8.
+//
+//go:noescape
+func adjoint32x8(cur, next, r, g, d []float32, decay, alpha float32, n int)
+
 // avx2Arch32 and avx2Arch64 are the assembly implementations. Blocking for Zen 3 / Haswell-class
 // caches (32 KiB L1d, 512 KiB–1 MiB L2): a kc×nr panel of B (16 KiB at kc = 256) stays in L1,
 // an mc×kc block of A (144 KiB float32, 144 KiB float64) in L2, a kc×nc block of B in L3.
@@ -78,6 +83,7 @@ func init() {
 		arch32, arch64 = avx2Arch32, avx2Arch64
 		narrow32, narrow64 = avx2Narrow32, avx2Narrow64
 		tanh32Block = tanh32x8
+		adjoint32Block = adjoint32x8
 		packRowsFast = copyRows
 		dot32Fast, dot64Fast, axpy32Fast, axpy64Fast = dot32, dot64, axpy32, axpy64
 	}

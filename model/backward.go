@@ -102,11 +102,7 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 				kernels.Axpy(li*invSqrtN, o[i*N:(i+1)*N], wtl)
 			}
 		}
-		cur := lam[t*N : (t+1)*N]
-		r, dr := rs[t*N:(t+1)*N], drs[t*N:(t+1)*N]
-		for i := range cur {
-			cur[i] = decay*next[i] + (1-r[i]*r[i])*(alpha*wtl[i]+dr[i])
-		}
+		kernels.Adjoint(lam[t*N:(t+1)*N], next, rs[t*N:(t+1)*N], wtl, drs[t*N:(t+1)*N], decay, alpha)
 	}
 	clear(lam[L*N:])
 

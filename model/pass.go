@@ -290,27 +290,28 @@ func (p *Pass[T]) runSegment(w *worker[T], b int, bt *Batch[T], shared []T) {
 		if t == L-1 {
 			break
 		}
+		// x ← (1 − α) x + α (W r + b + B u), as a scaling and vector updates.
+		for i := range x {
+			x[i] *= decay
+		}
 		if c.LowRank() {
+			// W r = U z with z = Vᵀ r / N: α W r = Σ_j (α z_j) U[:, j].
 			z := p.z[(b*nt+t)*R : (b*nt+t+1)*R]
-			lowRankApply(z, wr, ut, vt, r, invN)
+			for j := range z {
+				z[j] = invN * kernels.Dot(vt[j*N:(j+1)*N], r)
+				kernels.Axpy(alpha*z[j], ut[j*N:(j+1)*N], x)
+			}
 		} else {
 			for i := 0; i < N; i++ {
 				wr[i] = kernels.Dot(o[i*N:(i+1)*N], r) * invSqrtN
 			}
+			kernels.Axpy(alpha, wr, x)
 		}
 		if bias != nil {
-			for i, bi := range bias {
-				wr[i] += bi
-			}
+			kernels.Axpy(alpha, bias, x)
 		}
 		if c.I > 0 {
-			bu := p.bu[(b*nt+t)*N : (b*nt+t+1)*N]
-			for i := range wr {
-				wr[i] += bu[i]
-			}
-		}
-		for i := range x {
-			x[i] = decay*x[i] + alpha*wr[i]
+			kernels.Axpy(alpha, p.bu[(b*nt+t)*N:(b*nt+t+1)*N], x)
 		}
 		if noise != 0 {
 			for i := range x {
@@ -321,20 +322,6 @@ func (p *Pass[T]) runSegment(w *worker[T], b int, bt *Batch[T], shared []T) {
 	clear(rs[L*N:])
 	if c.LowRank() {
 		clear(p.z[(b*nt+L-1)*R : (b+1)*nt*R])
-	}
-}
-
-// lowRankApply sets z = s·Vᵀ r and wr = U z — the product W r = U Vᵀ r / N for s = 1/N — in
-// O(N·R), from the transposed factors ut = Uᵀ, vt = Vᵀ (R×N), so that both halves are R
-// contiguous length-N vector operations.
-func lowRankApply[T Float](z, wr, ut, vt, r []T, s T) {
-	N := len(r)
-	for j := range z {
-		z[j] = s * kernels.Dot(vt[j*N:(j+1)*N], r)
-	}
-	clear(wr)
-	for j, zj := range z {
-		kernels.Axpy(zj, ut[j*N:(j+1)*N], wr)
 	}
 }
 
