@@ -3,6 +3,8 @@ package train
 import (
 	"context"
 	"math"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/model"
@@ -71,5 +73,39 @@ func TestWarmStartSharedScoring(t *testing.T) {
 		if moved == 0 {
 			t.Errorf("%s: the centroid wins on every segment", init)
 		}
+	}
+}
+
+// TestThreadCountInvariance: a fit, its validations included, gives the same parameters and
+// held-out R² bit for bit whatever the number of threads.
+func TestThreadCountInvariance(t *testing.T) {
+	ds := teacherData(t, 40, 20, 12)
+	cfg := smallConfig(ds.M)
+	cfg.Train.Epochs = 20
+	cfg.Train.ValEvery = 10
+	cfg.Train.ValInferSteps = 10
+	var fits []*Fitted
+	var held []float64
+	for _, threads := range []int{1, 3} {
+		prev := runtime.GOMAXPROCS(threads)
+		f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir()})
+		if err == nil {
+			var inf *Inferred
+			if inf, err = Infer(f, ds, f.HeldOut, 20); err == nil {
+				held = append(held, inf.R2)
+			}
+		}
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fits = append(fits, f)
+	}
+	a, b := fits[0], fits[1]
+	if !slices.Equal(a.Theta, b.Theta) || !slices.Equal(a.Embeddings, b.Embeddings) || !slices.Equal(a.X0, b.X0) {
+		t.Error("1 and 3 threads fit different parameters")
+	}
+	if held[0] != held[1] {
+		t.Errorf("held-out R² %.17g with 1 thread, %.17g with 3", held[0], held[1])
 	}
 }
