@@ -23,29 +23,22 @@ func (p *Pass[T]) Backward(theta, local []T, ll *LocalLayout, bt *Batch[T], gThe
 	N, M := c.N, c.M
 	rows := bt.B * bt.T
 	dy := p.dy[:rows*M]
-	dr := p.dr[:rows*N]
 
-	// Readout: ∂L/∂C = dyᵀ r, ∂L/∂c = Σ dy, ρ = dy C.
-	if c.Readout == Identity {
-		clear(dr)
+	// Readout: ∂L/∂C = dyᵀ r, ∂L/∂c = Σ dy over all rows; ρ = dy C per segment, by the
+	// goroutine that runs the segment's adjoint recursion.
+	if c.Readout == Linear && gTheta != nil {
+		kernels.Gemm(true, false, M, N, rows, 1, dy, M, p.r, N, 1, View(gTheta, l, l.ReadW), N)
+		gc := View(gTheta, l, l.ReadB)
 		for i := 0; i < rows; i++ {
-			copy(dr[i*N:i*N+M], dy[i*M:(i+1)*M])
-		}
-	} else {
-		C := View(theta, l, l.ReadW)
-		if gTheta != nil {
-			kernels.Gemm(true, false, M, N, rows, 1, dy, M, p.r, N, 1, View(gTheta, l, l.ReadW), N)
-			gc := View(gTheta, l, l.ReadB)
-			for i := 0; i < rows; i++ {
-				for m, v := range dy[i*M : (i+1)*M] {
-					gc[m] += v
-				}
+			for m, v := range dy[i*M : (i+1)*M] {
+				gc[m] += v
 			}
 		}
-		kernels.Gemm(false, false, rows, N, M, 1, dy, M, C, N, 0, dr, N)
 	}
-
-	parallel(len(p.work), bt.B, func(w, b int) { p.backSegment(p.work[w], b, bt) })
+	parallel(len(p.work), bt.B, func(w, b int) {
+		p.readoutBackward(theta, b, bt.T)
+		p.backSegment(p.work[w], b, bt)
+	})
 
 	// Shared gradients are summed over segments in a fixed order, so that a step's result does
 	// not depend on which goroutine ran which segment (resumed runs repeat bit for bit).
@@ -66,6 +59,23 @@ func (p *Pass[T]) Backward(theta, local []T, ll *LocalLayout, bt *Batch[T], gThe
 	}
 	p.initialBackward(theta, ll, bt, gTheta, gLocal)
 	p.hyperBackward(theta, local, ll, bt, gTheta, gLocal)
+}
+
+// readoutBackward sets ρ = ∂L/∂r = dy C for the nt bins of segment b (dy padded into the
+// first M units for the identity readout).
+func (p *Pass[T]) readoutBackward(theta []T, b, nt int) {
+	c, l := &p.m.Cfg, &p.m.Layout
+	N, M := c.N, c.M
+	dy := p.dy[b*nt*M : (b+1)*nt*M]
+	dr := p.dr[b*nt*N : (b+1)*nt*N]
+	if c.Readout == Identity {
+		clear(dr)
+		for i := 0; i < nt; i++ {
+			copy(dr[i*N:i*N+M], dy[i*M:(i+1)*M])
+		}
+		return
+	}
+	kernels.Gemm(false, false, nt, N, M, 1, dy, M, View(theta, l, l.ReadW), N, 0, dr, N)
 }
 
 // backSegment runs the adjoint recursion of segment b and writes the gradients of its factors

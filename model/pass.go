@@ -169,8 +169,13 @@ func (p *Pass[T]) Forward(theta, local []T, ll *LocalLayout, bt *Batch[T]) (floa
 		kernels.Gemm(false, true, bt.B*bt.T, c.N, c.I, 1, bt.U, c.I, View(theta, &p.m.Layout, p.m.Layout.InW), c.I, 0, p.bu, c.N)
 	}
 	bias := p.sharedBias(theta)
-	parallel(len(p.work), bt.B, func(w, b int) { p.runSegment(p.work[w], b, bt, bias) })
-	p.readout(theta)
+	// Each segment's readout is computed by the goroutine that integrated it, so that the
+	// readout product, most of the forward's arithmetic, is spread over the cores with the
+	// segments (one product over all B·T rows would run on one core at these sizes).
+	parallel(len(p.work), bt.B, func(w, b int) {
+		p.runSegment(p.work[w], b, bt, bias)
+		p.readout(theta, b)
+	})
 	return p.loss(local, ll, bt), nil
 }
 
@@ -325,22 +330,23 @@ func (p *Pass[T]) runSegment(w *worker[T], b int, bt *Batch[T], shared []T) {
 	}
 }
 
-// readout computes ŷ = C r + c for every segment and bin (or copies r[:M]).
-func (p *Pass[T]) readout(theta []T) {
+// readout computes ŷ = C r + c for every bin of segment b (or copies r[:M]).
+func (p *Pass[T]) readout(theta []T, b int) {
 	c, l := &p.m.Cfg, &p.m.Layout
-	rows := p.b * p.t
-	yhat := p.yhat[:rows*c.M]
+	nt := p.t
+	yhat := p.yhat[b*nt*c.M : (b+1)*nt*c.M]
+	r := p.r[b*nt*c.N : (b+1)*nt*c.N]
 	if c.Readout == Identity {
-		for i := 0; i < rows; i++ {
-			copy(yhat[i*c.M:(i+1)*c.M], p.r[i*c.N:i*c.N+c.M])
+		for i := 0; i < nt; i++ {
+			copy(yhat[i*c.M:(i+1)*c.M], r[i*c.N:i*c.N+c.M])
 		}
 		return
 	}
 	cb := View(theta, l, l.ReadB)
-	for i := 0; i < rows; i++ {
+	for i := 0; i < nt; i++ {
 		copy(yhat[i*c.M:(i+1)*c.M], cb)
 	}
-	kernels.Gemm(false, true, rows, c.M, c.N, 1, p.r, c.N, View(theta, l, l.ReadW), c.N, 1, yhat, c.M)
+	kernels.Gemm(false, true, nt, c.M, c.N, 1, r, c.N, View(theta, l, l.ReadW), c.N, 1, yhat, c.M)
 }
 
 // loss computes the batch loss and its gradient dy = ∂L/∂ŷ (zero on padding).
