@@ -79,8 +79,10 @@ for s in "${sizes[@]}"; do
 		g=$(lastjson "$tmp/go.$s.$r" ms_per_step)
 		t=$(lastjson "$tmp/torch.$s.$r" ms_per_step)
 		v=$(lastjson "$tmp/torch.$s.$r" variant)
-		echo "round $r $s: go $g ms/step, torch $t ms/step ($v)" >&2
-		echo "$s $g $t $v" >>"$tmp/rows"
+		gc=$(lastjson "$tmp/go.$s.$r" cpu_ms_per_step)
+		tc=$(lastjson "$tmp/torch.$s.$r" cpu_ms_per_step)
+		echo "round $r $s: go $g ms/step ($gc CPU), torch $t ms/step ($tc CPU, $v)" >&2
+		echo "$s $g $t $v $gc $tc" >>"$tmp/rows"
 	done
 done
 
@@ -91,15 +93,20 @@ tv=$(lastjson "$(ls "$tmp"/torch.* | head -n 1)" torch)
 	rows, build, torch_version, threads, rounds = sys.argv[1:]
 	by_size = {}
 	for line in open(rows):
-	    s, g, t, v = line.split()
-	    d = by_size.setdefault(s, {"go": [], "torch": [], "variants": set()})
+	    s, g, t, v, gc, tc = line.split()
+	    d = by_size.setdefault(s, {"go": [], "torch": [], "gocpu": [], "torchcpu": [], "variants": set()})
 	    d["go"].append(float(g))
 	    d["torch"].append(float(t))
+	    d["gocpu"].append(float(gc))
+	    d["torchcpu"].append(float(tc))
 	    d["variants"].add(v)
 	print(f"# go build {build}, torch {torch_version}, {threads} threads, "
-	      f"median of {rounds} rounds (each a median of its steps)")
-	print(f"{'size':<6} {'go ms/step':>11} {'torch ms/step':>14} {'torch/go':>9}  torch variant")
+	      f"median of {rounds} rounds (each a median of its steps); CPU: process CPU ms per step")
+	print(f"{'size':<6} {'go ms/step':>11} {'torch ms/step':>14} {'torch/go':>9} "
+	      f"{'go CPU':>8} {'torch CPU':>10} {'torch/go CPU':>13}  torch variant")
 	for s, d in by_size.items():
 	    g, t = statistics.median(d["go"]), statistics.median(d["torch"])
-	    print(f"{s:<6} {g:>11.2f} {t:>14.2f} {t / g:>9.2f}  {','.join(sorted(d['variants']))}")
+	    gc, tc = statistics.median(d["gocpu"]), statistics.median(d["torchcpu"])
+	    print(f"{s:<6} {g:>11.2f} {t:>14.2f} {t / g:>9.2f} {gc:>8.2f} {tc:>10.2f} {tc / gc:>13.2f}  "
+	          f"{','.join(sorted(d['variants']))}")
 EOF

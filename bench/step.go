@@ -69,6 +69,10 @@ type Result struct {
 	Build     string    `json:"build"`
 	SamplesMs []float64 `json:"samples_ms"`
 	Threads   int       `json:"threads"`
+	// CPUMsPerStep is the process's CPU time (all threads) per timed step, the mean over
+	// them: on a machine shared with other work, wall time far above CPU time / threads means
+	// the step waited for cores, and CPU time is the steadier measure of its cost.
+	CPUMsPerStep float64 `json:"cpu_ms_per_step"`
 }
 
 // TrainConfig returns the training configuration of size s: the shipped defaults (train.Default,
@@ -110,6 +114,7 @@ func Run(s Size, warmup, steps int) (*Result, error) {
 		}
 	}
 	res := &Result{Size: s.Name, Steps: steps, FLOPs: s.FLOPs(), DType: string(s.TrainConfig().DType), Build: build, Threads: threads()}
+	c0 := cpuTime()
 	for range steps {
 		t0 := time.Now()
 		if _, err := st.Step(); err != nil {
@@ -117,6 +122,7 @@ func Run(s Size, warmup, steps int) (*Result, error) {
 		}
 		res.SamplesMs = append(res.SamplesMs, float64(time.Since(t0).Nanoseconds())/1e6)
 	}
+	res.CPUMsPerStep = float64((cpuTime() - c0).Nanoseconds()) / 1e6 / float64(steps)
 	sorted := slices.Clone(res.SamplesMs)
 	slices.Sort(sorted)
 	n := len(sorted)

@@ -68,8 +68,8 @@ reference of the identical model. GOMAXPROCS sets the threads.`,
 				res = r
 				if !asJSON {
 					lo, hi := slices.Min(r.SamplesMs), slices.Max(r.SamplesMs)
-					fmt.Printf("%s: %.2f ms/step (median of %d; min %.2f, max %.2f), %.1f GFLOP/s, %s, %d threads\n",
-						size, r.MsPerStep, steps, lo, hi, r.GFLOPs, r.Build, r.Threads)
+					fmt.Printf("%s: %.2f ms/step (median of %d; min %.2f, max %.2f), %.1f GFLOP/s, %.2f CPU ms/step, %s, %d threads\n",
+						size, r.MsPerStep, steps, lo, hi, r.GFLOPs, r.CPUMsPerStep, r.Build, r.Threads)
 				}
 			}
 			if asJSON {
