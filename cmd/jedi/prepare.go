@@ -17,7 +17,7 @@ import (
 
 func newPrepare() *cobra.Command {
 	var recipePath, out, file, initFile string
-	var seed uint64
+	var seed, shuffle uint64
 	cmd := &cobra.Command{
 		Use:   "prepare --recipe R.yaml --out data.npz | prepare --init FILE",
 		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
@@ -68,6 +68,9 @@ The recipe language is documented in docs/recipes.md.`,
 				}
 				src.Pool.Seed = seed
 			}
+			if cmd.Flags().Changed("shuffle-spikes") {
+				src.Prepare.ShuffleSpikes = shuffle
+			}
 			ds, rep, err := recipe.Load(src)
 			if err != nil {
 				return err
@@ -105,5 +108,6 @@ The recipe language is documented in docs/recipes.md.`,
 	cmd.Flags().StringVar(&file, "file", "", "the recording to read instead of the recipe's file (a directory for a glob)")
 	cmd.Flags().StringVar(&initFile, "init", "", "print a commented starting recipe for this recording")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "the pool's seed for pseudo-trials (overrides pool.seed; recorded in OUT.recipe.yaml)")
+	cmd.Flags().Uint64Var(&shuffle, "shuffle-spikes", 0, "control: move every spike to a uniform time within its trial, drawn with this seed (prepare.shuffle_spikes, recorded in OUT.recipe.yaml; 0 = off)")
 	return cmd
 }
