@@ -1,0 +1,150 @@
+package contrast
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+
+	"go.yaml.in/yaml/v4"
+)
+
+// Config says what to compare. Every field has a documented default (DefaultConfig), and a YAML
+// file overrides any subset (unknown keys are errors).
+type Config struct {
+	// UnitTol, LyapSteps and LyapBurn set the measures (see Options).
+	UnitTol   float64 `yaml:"unit_tol"`
+	LyapSteps int     `yaml:"lyap_steps"`
+	LyapBurn  int     `yaml:"lyap_burn"`
+	// Level is the confidence level of the intervals (default 0.95) and Alpha the level of the
+	// tests (default 0.05).
+	Level float64 `yaml:"level"`
+	Alpha float64 `yaml:"alpha"`
+	// Bootstrap is the number of bootstrap resamples (default 4000), Permutations the number
+	// of label permutations of the permutation tests (default 2000).
+	Bootstrap    int `yaml:"bootstrap"`
+	Permutations int `yaml:"permutations"`
+	// Seed draws the resamples and permutations.
+	Seed uint64 `yaml:"seed"`
+	// Contrasts are compared in every run, each with its claims.
+	Contrasts []Spec `yaml:"contrasts"`
+	// Decode, when set, decodes labels from the embeddings of a subset of segments.
+	Decode *DecodeSpec `yaml:"decode,omitempty"`
+}
+
+// Spec is one contrast: the segments with Label = A against those with Label = B, among the
+// segments whose labels match Within (all when empty).
+type Spec struct {
+	Name   string            `yaml:"name"`
+	Label  string            `yaml:"label"`
+	A      string            `yaml:"a"`
+	B      string            `yaml:"b"`
+	Within map[string]string `yaml:"within,omitempty"`
+	Claims []Claim           `yaml:"claims"`
+}
+
+// Claim expects mean(A) − mean(B) of one measure to be positive (Expect "greater"), negative
+// ("less") or non-zero ("differ").
+type Claim struct {
+	Claim   string `yaml:"claim"`
+	Measure string `yaml:"measure"`
+	Expect  string `yaml:"expect"`
+}
+
+// DecodeSpec decodes each of Labels from the embeddings of the segments matching Within, by
+// Folds-fold cross-validated logistic regression (analysis/embed).
+type DecodeSpec struct {
+	Within map[string]string `yaml:"within,omitempty"`
+	Labels []string          `yaml:"labels"`
+	Folds  int               `yaml:"folds"`
+}
+
+// DefaultConfig returns the defaults, with no contrasts.
+func DefaultConfig() Config {
+	return Config{UnitTol: 0.05, LyapSteps: 400, LyapBurn: 200, Level: 0.95, Alpha: 0.05, Bootstrap: 4000, Permutations: 2000, Seed: 1}
+}
+
+// ReadConfig reads a YAML configuration over the defaults and validates it.
+func ReadConfig(path string) (Config, error) {
+	c := DefaultConfig()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Validate checks every field and names the first wrong one.
+func (c *Config) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("contrast: %s: %s", field, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case !(c.UnitTol > 0):
+		return bad("unit_tol", "%g, want > 0", c.UnitTol)
+	case c.LyapSteps < 1 || c.LyapBurn < 0:
+		return bad("lyap_steps", "%d and lyap_burn %d, want ≥ 1 and ≥ 0", c.LyapSteps, c.LyapBurn)
+	case !(c.Level > 0 && c.Level < 1):
+		return bad("level", "%g, want in (0, 1)", c.Level)
+	case !(c.Alpha > 0 && c.Alpha < 1):
+		return bad("alpha", "%g, want in (0, 1)", c.Alpha)
+	case c.Bootstrap < 100:
+		return bad("bootstrap", "%d, want ≥ 100", c.Bootstrap)
+	case c.Permutations < 100:
+		return bad("permutations", "%d, want ≥ 100", c.Permutations)
+	case len(c.Contrasts) == 0:
+		return bad("contrasts", "none; want at least one")
+	}
+	for i, s := range c.Contrasts {
+		f := fmt.Sprintf("contrasts[%d]", i)
+		switch {
+		case s.Name == "":
+			return bad(f, "no name")
+		case s.Label == "" || s.A == "" || s.B == "" || s.A == s.B:
+			return bad(f+" ("+s.Name+")", "label %q, a %q, b %q: want a label and two different values", s.Label, s.A, s.B)
+		}
+		for j, cl := range s.Claims {
+			g := fmt.Sprintf("%s.claims[%d]", f, j)
+			if !slices.Contains(Measures, cl.Measure) {
+				return bad(g, "measure %q, want one of %v", cl.Measure, Measures)
+			}
+			if cl.Expect != Greater && cl.Expect != Less && cl.Expect != Differ {
+				return bad(g, "expect %q, want greater, less or differ", cl.Expect)
+			}
+		}
+	}
+	if d := c.Decode; d != nil {
+		if len(d.Labels) == 0 {
+			return bad("decode.labels", "none")
+		}
+		if d.Folds < 2 {
+			return bad("decode.folds", "%d, want ≥ 2", d.Folds)
+		}
+	}
+	return nil
+}
+
+// What a claim expects of mean(A) − mean(B).
+const (
+	Greater = "greater"
+	Less    = "less"
+	Differ  = "differ"
+)
+
+// matches reports whether a segment's labels match every entry of within.
+func matches(labels, within map[string]string) bool {
+	for k, v := range within {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
