@@ -9,6 +9,12 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
+// Options returns the measurement options of the configuration.
+func (c *Config) Options() Options {
+	return Options{UnitTol: c.UnitTol, LyapSteps: c.LyapSteps, LyapBurn: c.LyapBurn,
+		FixedPoints: c.Contrasts, FixedPointStarts: c.FixedPointStarts, Seed: c.Seed}
+}
+
 // Config says what to compare. Every field has a documented default (DefaultConfig), and a YAML
 // file overrides any subset (unknown keys are errors).
 type Config struct {
@@ -16,6 +22,9 @@ type Config struct {
 	UnitTol   float64 `yaml:"unit_tol"`
 	LyapSteps int     `yaml:"lyap_steps"`
 	LyapBurn  int     `yaml:"lyap_burn"`
+	// FixedPointStarts is the number of fixed-point searches per centroid network (0: no
+	// fixed points; default 128).
+	FixedPointStarts int `yaml:"fixed_point_starts"`
 	// Level is the confidence level of the intervals (default 0.95) and Alpha the level of the
 	// tests (default 0.05).
 	Level float64 `yaml:"level"`
@@ -61,7 +70,7 @@ type DecodeSpec struct {
 
 // DefaultConfig returns the defaults, with no contrasts.
 func DefaultConfig() Config {
-	return Config{UnitTol: 0.05, LyapSteps: 400, LyapBurn: 200, Level: 0.95, Alpha: 0.05, Bootstrap: 4000, Permutations: 2000, Seed: 1}
+	return Config{UnitTol: 0.05, LyapSteps: 400, LyapBurn: 200, FixedPointStarts: 128, Level: 0.95, Alpha: 0.05, Bootstrap: 4000, Permutations: 2000, Seed: 1}
 }
 
 // ReadConfig reads a YAML configuration over the defaults and validates it.
@@ -90,6 +99,8 @@ func (c *Config) Validate() error {
 	switch {
 	case !(c.UnitTol > 0):
 		return bad("unit_tol", "%g, want > 0", c.UnitTol)
+	case c.FixedPointStarts < 0:
+		return bad("fixed_point_starts", "%d, want ≥ 0", c.FixedPointStarts)
 	case c.LyapSteps < 1 || c.LyapBurn < 0:
 		return bad("lyap_steps", "%d and lyap_burn %d, want ≥ 1 and ≥ 0", c.LyapSteps, c.LyapBurn)
 	case !(c.Level > 0 && c.Level < 1):

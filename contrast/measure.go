@@ -39,6 +39,12 @@ type Options struct {
 	UnitTol float64
 	// LyapSteps and LyapBurn are the steps averaged and discarded for lyap (defaults 400, 200).
 	LyapSteps, LyapBurn int
+	// FixedPoints, when FixedPointStarts > 0, are the contrasts whose groups' centroid networks
+	// get their fixed points found (FixedPointMeasures), from FixedPointStarts minimisations
+	// each, drawn with Seed.
+	FixedPoints      []Spec
+	FixedPointStarts int
+	Seed             uint64
 }
 
 func (o Options) withDefaults() Options {
@@ -74,6 +80,8 @@ type Run struct {
 	// number of contexts).
 	Inputs   int       `json:"inputs"`
 	Segments []Segment `json:"segments"`
+	// FixedPoints are the fixed-point measures of the contrasts' groups (MeasureFixedPoints).
+	FixedPoints []GroupFixedPoints `json:"fixed_points,omitempty"`
 }
 
 // Load reads the fitted run in dir and the dataset its run.json names (data, when not empty,
@@ -154,6 +162,11 @@ func Measure(f *train.Fitted, ds *data.Dataset, dir string, opt Options) (*Run, 
 			labels[name] = vals[s]
 		}
 		run.Segments = append(run.Segments, Segment{Index: s, HeldOut: isHeld[s], Labels: labels, Values: v, Embedding: segs.E[i]})
+	}
+	if opt.FixedPointStarts > 0 {
+		if err := measureFixedPoints(run, f, ds, segs, opt.FixedPoints, opt.FixedPointStarts, opt.Seed); err != nil {
+			return nil, err
+		}
 	}
 	return run, nil
 }

@@ -63,7 +63,7 @@ func TestRiehleEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Bootstrap, cfg.Permutations, cfg.LyapSteps, cfg.LyapBurn = 200, 200, 50, 20
+	cfg.Bootstrap, cfg.Permutations, cfg.LyapSteps, cfg.LyapBurn, cfg.FixedPointStarts = 200, 200, 50, 20, 16
 	runs := map[string][]*Run{}
 	for _, kind := range []struct {
 		name string
@@ -80,7 +80,7 @@ func TestRiehleEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s seed %d: %v", kind.name, c.Seed, err)
 			}
-			r, err := Measure(f, kind.ds, dir, Options{LyapSteps: cfg.LyapSteps, LyapBurn: cfg.LyapBurn})
+			r, err := Measure(f, kind.ds, dir, cfg.Options())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -61,6 +61,8 @@ type ContrastResult struct {
 	Spec     Spec            `json:"spec"`
 	Measures []MeasureResult `json:"measures"`
 	Claims   []ClaimResult   `json:"claims"`
+	// FixedPoints compare the groups' centroid networks' fixed points, per kind of run.
+	FixedPoints []FixedPointResult `json:"fixed_points,omitempty"`
 }
 
 // Fit is the reconstruction quality of one kind of run.
@@ -168,6 +170,10 @@ func Compare(runs map[string][]*Run, cfg Config) (*Result, error) {
 			i := slices.IndexFunc(cr.Measures, func(m MeasureResult) bool { return m.Measure == cl.Measure })
 			v, why := Verdict(cl, cr.Measures[i], cfg.Alpha)
 			cr.Claims = append(cr.Claims, ClaimResult{Claim: cl, Verdict: v, Why: why})
+		}
+		var err error
+		if cr.FixedPoints, err = compareFixedPoints(runs, kinds, spec, cfg, rng); err != nil {
+			return nil, fmt.Errorf("contrast %q, fixed points: %w", spec.Name, err)
 		}
 		res.Contrasts = append(res.Contrasts, cr)
 	}

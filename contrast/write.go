@@ -156,6 +156,12 @@ func (r *Result) Markdown() string {
 			}
 			b.WriteString("\n")
 		}
+		if len(c.FixedPoints) > 0 {
+			b.WriteString("\nFixed points of each group's centroid network (slow points excluded):\n\n| runs | measure | A | B | A − B | p |\n|---|---|---|---|---|---|\n")
+			for _, fp := range c.FixedPoints {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.3g |\n", fp.Kind, fp.Measure, fmtIv(fp.A), fmtIv(fp.B), fmtIv(fp.Diff), fp.Diff.P)
+			}
+		}
 	}
 	if len(r.Decoding) > 0 {
 		within := ""

@@ -49,7 +49,7 @@ and examples/monkey/contrast.yaml.`,
 				}
 				kinds[name] = []string{pats}
 			}
-			opt := contrast.Options{UnitTol: cfg.UnitTol, LyapSteps: cfg.LyapSteps, LyapBurn: cfg.LyapBurn}
+			opt := cfg.Options()
 			measured := map[string][]*contrast.Run{}
 			for _, kind := range slices.Sorted(func(yield func(string) bool) {
 				for k := range kinds {
