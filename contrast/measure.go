@@ -5,9 +5,6 @@ import (
 	"math"
 	"path/filepath"
 
-	"gonum.org/v1/gonum/mat"
-
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"github.com/jedi-neuro/jedi/analysis/lyapunov"
 	"github.com/jedi-neuro/jedi/analysis/spectra"
 	"github.com/jedi-neuro/jedi/data"
@@ -127,25 +124,21 @@ func Measure(f *train.Fitted, ds *data.Dataset, dir string, opt Options) (*Run, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	m, err := f.Model()
-	if err != nil {
-		return nil, err
-	}
 	isHeld := map[int]bool{}
 	for _, s := range f.HeldOut {
 		isHeld[s] = true
 	}
 	for i, s := range segs.Idx {
-		net, err := pipeline.NewNetwork(f, segs.E[i])
+		net, err := f.Network(segs.E[i])
 		if err != nil {
 			return nil, fmt.Errorf("%s: segment %d: %w", dir, s, err)
 		}
-		if m.Cfg.I > 0 {
-			if net, err = withInput(net, m, f.Theta, ds, s); err != nil {
+		if net.Inputs() > 0 {
+			if net, err = withInput(net, ds, s); err != nil {
 				return nil, fmt.Errorf("%s: %w", dir, err)
 			}
 		}
-		we, err := weightEigs(f, segs.E[i], opt.UnitTol)
+		we, err := net.WeightEigenvalues()
 		if err != nil {
 			return nil, fmt.Errorf("%s: segment %d: %w", dir, s, err)
 		}
@@ -163,7 +156,9 @@ func Measure(f *train.Fitted, ds *data.Dataset, dir string, opt Options) (*Run, 
 		}
 		run.Segments = append(run.Segments, Segment{Index: s, HeldOut: isHeld[s], Labels: labels, Values: v, Embedding: segs.E[i]})
 	}
-	if opt.FixedPointStarts > 0 {
+	// A model with inputs has one network whose contexts differ only by the input, which the
+	// fixed-point search (of the autonomous network) leaves out: no fixed points for it.
+	if opt.FixedPointStarts > 0 && f.Config.Model.I == 0 {
 		if err := measureFixedPoints(run, f, ds, segs, opt.FixedPoints, opt.FixedPointStarts, opt.Seed); err != nil {
 			return nil, err
 		}
@@ -171,13 +166,14 @@ func Measure(f *train.Fitted, ds *data.Dataset, dir string, opt Options) (*Run, 
 	return run, nil
 }
 
-// withInput returns net with the constant input of segment s folded into its bias: b + B u_s.
-func withInput(net *pipeline.Network, m *model.Model, theta []float64, ds *data.Dataset, s int) (*pipeline.Network, error) {
+// withInput returns a copy of the autonomous part of net with the constant input of segment s
+// folded into its bias, B + In u_s, and no input matrix: the network the segment runs.
+func withInput(net *model.Network, ds *data.Dataset, s int) (*model.Network, error) {
 	in := ds.SegmentInputs(s)
-	if in == nil || ds.I != m.Cfg.I {
-		return nil, fmt.Errorf("segment %d: the model takes %d inputs, the data have %d", s, m.Cfg.I, ds.I)
+	I := net.Inputs()
+	if in == nil || ds.I != I {
+		return nil, fmt.Errorf("segment %d: the model takes %d inputs, the data have %d", s, I, ds.I)
 	}
-	I := ds.I
 	for t := I; t < len(in); t += I {
 		for k := range I {
 			if in[t+k] != in[k] {
@@ -185,24 +181,22 @@ func withInput(net *pipeline.Network, m *model.Model, theta []float64, ds *data.
 			}
 		}
 	}
-	B := model.View(theta, &m.Layout, m.Layout.InW) // N×I, row-major
-	w := *net.Weights
-	w.B = append([]float64(nil), w.B...)
-	for n := range w.B {
+	c := *net
+	N := net.Dim()
+	c.B = make([]float64, N)
+	copy(c.B, net.B)
+	for n := range N {
 		for k := range I {
-			w.B[n] += B[n*I+k] * in[k]
+			c.B[n] += net.In.At(n, k) * in[k]
 		}
 	}
-	var fm dynsys.Map = dynsys.RateRNN{W: w.W, B: w.B, Alpha: w.Alpha}
-	if w.U != nil {
-		fm = dynsys.LowRankRNN{U: w.U, V: w.V, Scale: 1 / float64(m.Cfg.N), B: w.B, Alpha: w.Alpha}
-	}
-	return &pipeline.Network{Map: fm, Weights: &w}, nil
+	c.In = nil
+	return &c, nil
 }
 
 // measure computes the measures of one network, whose W has the informative eigenvalues we,
 // run from x0 for T steps.
-func measure(net *pipeline.Network, we []complex128, x0 []float64, T int, dt float64, opt Options) (map[string]float64, error) {
+func measure(net *model.Network, we []complex128, x0 []float64, T int, dt float64, opt Options) (map[string]float64, error) {
 	v := map[string]float64{}
 	s, err := summarize(we, opt.UnitTol)
 	if err != nil {
@@ -228,12 +222,12 @@ func measure(net *pipeline.Network, we []complex128, x0 []float64, T int, dt flo
 		count += len(eigs)
 	}
 	v["j_radius"], v["j_imag"], v["j_near"], v["j_real"] = radius, imag, near/float64(count), real/float64(count)
-	ftle, err := lyapunov.SpectrumAlong(net.Map, traj, 1)
+	ftle, err := lyapunov.SpectrumAlong(net, traj, 1)
 	if err != nil {
 		return nil, err
 	}
 	v["ftle"] = ftle[0] / dt
-	ly, err := lyapunov.Spectrum(net.Map, traj[len(traj)-1], opt.LyapSteps, opt.LyapBurn, 1)
+	ly, err := lyapunov.Spectrum(net, traj[len(traj)-1], opt.LyapSteps, opt.LyapBurn, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -265,14 +259,4 @@ func summarize(eigs []complex128, tol float64) (summary, error) {
 		}
 	}
 	return summary{radius: s.Radius, near: s.NearUnit, imag: s.MaxAbsImag, real: float64(real) / float64(len(eigs))}, nil
-}
-
-// weightEigs returns the informative eigenvalues of the network of embedding e (see
-// pipeline.WeightSpectra).
-func weightEigs(f *train.Fitted, e []float64, tol float64) ([]complex128, error) {
-	g, err := pipeline.WeightSpectra(f, mat.NewDense(1, len(e), e), []string{"segment"}, tol)
-	if err != nil {
-		return nil, err
-	}
-	return g[0].Eigs, nil
 }

@@ -9,9 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/jedi-neuro/jedi/analysis/dynsys"
 	"github.com/jedi-neuro/jedi/model"
-	"github.com/jedi-neuro/jedi/pipeline"
 )
 
 // A network resting at its fixed point x = 0 (b = 0) has the Jacobian J = (1 − α) I + α W
@@ -22,7 +20,7 @@ func TestMeasureClosedForm(t *testing.T) {
 	const alpha, dt, r, theta = 0.2, 0.02, 1.3, 0.7
 	W := mat.NewDense(2, 2, []float64{r * math.Cos(theta), -r * math.Sin(theta), r * math.Sin(theta), r * math.Cos(theta)})
 	b := []float64{0, 0}
-	net := &pipeline.Network{Map: dynsys.RateRNN{W: W, B: b, Alpha: alpha}, Weights: &model.Weights{W: W, B: b, Alpha: alpha}}
+	net := &model.Network{W: W, B: b, Alpha: alpha}
 	we := []complex128{cmplx.Rect(r, theta), cmplx.Rect(r, -theta)}
 	v, err := measure(net, we, []float64{0, 0}, 30, dt, Options{}.withDefaults())
 	if err != nil {
