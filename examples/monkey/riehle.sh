@@ -24,7 +24,7 @@ log() { echo "[$(printf '%4d' "$SECONDS") s] $*" >&2; }
 
 prepare() { # OUT.npz FLAGS...
   local out=$1; shift
-  [ -f "$out" ] || "$JEDI" prepare --recipe $HERE/riehle.yaml --file "$DATA/*_*.npz" --out "$out" "$@" >"$out.log"
+  [ -f "$out" ] || "$JEDI" prepare --recipe $HERE/riehle.yaml --file "$DATA" --out "$out" "$@" >"$out.log"
 }
 fit() { # DIR DATA CONFIG SEED
   [ -f "$1/model.npz" ] || "$JEDI" fit --data "$2" --out "$1" --config "$3" --seed "$4" 2>"$1.log"
@@ -39,10 +39,10 @@ config() { # NAME RANK [INPUTS TIE]: the shipped configuration with another rank
 
 # 1. Data: resampled pseudo-populations; the controls' time-shuffled spikes (a new shuffle and
 #    pseudo-population per seed) and the one-hot epoch input.
-for r in $RESAMPLES; do prepare "$OUT/data/real-$r.npz" --pool-seed "$r"; done
+for r in $RESAMPLES; do prepare "$OUT/data/real-$r.npz" --seed "$r"; done
 for s in $SEEDS; do
-  prepare "$OUT/data/shuffled-$s.npz" --pool-seed "$s" --shuffle-spikes "$s"
-  prepare "$OUT/data/onehot-$s.npz" --pool-seed "$s" --inputs-onehot epoch
+  prepare "$OUT/data/shuffled-$s.npz" --seed "$s" --shuffle-spikes "$s"
+  prepare "$OUT/data/onehot-$s.npz" --seed "$s" --inputs-onehot epoch
 done
 log "data prepared"
 
