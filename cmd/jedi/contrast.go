@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,7 +101,8 @@ and examples/monkey/contrast.yaml.`,
 }
 
 // expand returns the run directories the patterns name (each a directory or a glob, possibly
-// comma-separated), sorted and without repeats; a pattern matching nothing is an error.
+// comma-separated), sorted and without repeats. A glob's matches that are not directories (a
+// fit's log beside its run) are left out; a pattern matching no directory is an error.
 func expand(patterns []string) ([]string, error) {
 	var out []string
 	for _, p := range patterns {
@@ -109,10 +111,16 @@ func expand(patterns []string) ([]string, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%q: %w", q, err)
 			}
-			if len(m) == 0 {
+			n := 0
+			for _, d := range m {
+				if st, err := os.Stat(d); err == nil && st.IsDir() {
+					out = append(out, d)
+					n++
+				}
+			}
+			if n == 0 {
 				return nil, fmt.Errorf("%q matches no run directory", q)
 			}
-			out = append(out, m...)
 		}
 	}
 	slices.Sort(out)
