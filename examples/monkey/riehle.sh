@@ -49,6 +49,7 @@ log "data prepared"
 # 2. Rank by held-out R² on the first pseudo-population and seed (not by the picture).
 first_r=${RESAMPLES%% *}; first_s=${SEEDS%% *}
 best=""; best_r2=-1e9
+: >"$OUT/fits/selection.txt"
 for R in $RANKS; do
   c=$(config "rank$R" "$R")
   d="$OUT/fits/select-rank$R"
@@ -63,7 +64,9 @@ echo "$best" >"$OUT/fits/chosen_rank"
 C=$(config "chosen" "$best")
 C1H=$(config "onehot" "$best" 2)
 
-# 3. Fits: every seed on every pseudo-population; the controls on one each per seed.
+# 3. Fits: every seed on every pseudo-population; the controls on one each per seed. The
+#    selection's fit of the chosen rank is the first of them (same data, configuration, seed).
+[ -d "$OUT/fits/real-r$first_r-s$first_s" ] || cp -r "$OUT/fits/select-rank$best" "$OUT/fits/real-r$first_r-s$first_s"
 for r in $RESAMPLES; do for s in $SEEDS; do
   fit "$OUT/fits/real-r$r-s$s" "$OUT/data/real-$r.npz" "$C" "$s"
 done; done
