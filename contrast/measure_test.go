@@ -156,3 +156,12 @@ func TestConfigValidate(t *testing.T) {
 		t.Error("an unknown measure accepted")
 	}
 }
+
+// Every measure is explained in the tables.
+func TestMeasureMeanings(t *testing.T) {
+	for _, m := range append(slices.Clone(Measures), FixedPointMeasures...) {
+		if MeasureMeaning[m] == "" {
+			t.Errorf("measure %s has no meaning for the tables", m)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,16 +16,18 @@ import (
 
 // MeasureMeaning says in words what each measure is, for tables.
 var MeasureMeaning = map[string]string{
-	"w_radius": "spectral radius of W_s",
-	"w_near":   "fraction of W_s eigenvalues with ||λ|−1| ≤ tol",
-	"w_imag":   "max |Im λ| of W_s",
-	"w_real":   "fraction of real W_s eigenvalues",
-	"j_radius": "spectral radius of the Jacobian along the trajectory (mean over bins)",
-	"j_near":   "fraction of Jacobian eigenvalues with ||λ|−1| ≤ tol",
-	"j_imag":   "max |Im λ| of the Jacobian (mean over bins)",
-	"j_real":   "fraction of real Jacobian eigenvalues",
-	"ftle":     "largest finite-time Lyapunov exponent along the segment (1/s)",
-	"lyap":     "largest Lyapunov exponent of the network's long-run dynamics (1/s)",
+	"w_radius":  "spectral radius of W_s",
+	"w_near":    "fraction of W_s eigenvalues with ||λ|−1| ≤ tol",
+	"w_imag":    "max |Im λ| of W_s",
+	"w_real":    "fraction of real W_s eigenvalues",
+	"j_radius":  "spectral radius of the Jacobian along the trajectory (mean over bins)",
+	"j_near":    "fraction of Jacobian eigenvalues with ||λ|−1| ≤ tol",
+	"j_imag":    "max |Im λ| of the Jacobian (mean over bins)",
+	"j_real":    "fraction of real Jacobian eigenvalues",
+	"ftle":      "largest finite-time Lyapunov exponent along the segment (1/s)",
+	"lyap":      "largest Lyapunov exponent of the network's long-run dynamics (1/s)",
+	"fp_count":  "number of fixed points of the group's centroid network",
+	"fp_stable": "number of those that are stable",
 }
 
 // Write saves the result in dir: contrast.json (every number), contrast.md (the tables) and,
@@ -38,7 +39,7 @@ func (r *Result) Write(dir string) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(finite(r)); err != nil {
+	if err := enc.Encode(r); err != nil {
 		return err
 	}
 	if err := atomic(filepath.Join(dir, "contrast.json"), b.Bytes()); err != nil {
@@ -76,20 +77,6 @@ func atomic(path string, b []byte) error {
 	})
 }
 
-// finite returns r with NaN held-out R² (runs without a held-out set) left as they are: the
-// JSON encoder rejects NaN, so they are written as null through a copy.
-func finite(r *Result) any {
-	c := *r
-	c.Fits = map[string]Fit{}
-	for k, f := range r.Fits {
-		if math.IsNaN(f.R2HeldOut.Mean) {
-			f.R2HeldOut = Interval{}
-		}
-		c.Fits[k] = f
-	}
-	return &c
-}
-
 func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
@@ -114,6 +101,10 @@ func (r *Result) Markdown() string {
 	for _, k := range slices.Sorted(mapKeys(r.Fits)) {
 		f := r.Fits[k]
 		fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", k, f.R2Train.N, fmtIv(f.R2Train), fmtIv(f.R2HeldOut))
+	}
+	b.WriteString("\nMeasures:\n\n")
+	for _, m := range append(slices.Clone(Measures), FixedPointMeasures...) {
+		fmt.Fprintf(&b, "- %s: %s\n", m, MeasureMeaning[m])
 	}
 	for _, c := range r.Contrasts {
 		s := c.Spec
