@@ -106,13 +106,7 @@ func Compare(runs map[string][]*Run, cfg Config) (*Result, error) {
 	if len(runs[Real]) < 2 {
 		return nil, fmt.Errorf("contrast: %d real runs, want ≥ 2", len(runs[Real]))
 	}
-	kinds := slices.Sorted(func(yield func(string) bool) {
-		for k := range runs {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	kinds := slices.Sorted(mapKeys(runs))
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
 	res := &Result{Config: cfg, Runs: map[string][]string{}, Fits: map[string]Fit{}}
 	for _, k := range kinds {
@@ -157,7 +151,10 @@ func Compare(runs map[string][]*Run, cfg Config) (*Result, error) {
 				}
 				mr.Controls[k] = arm
 			}
-			for k, arm := range mr.Controls {
+			// In a fixed order: the draws of each test come from one generator, and the same
+			// inputs must give the same p-values.
+			for _, k := range slices.Sorted(mapKeys(mr.Controls)) {
+				arm := mr.Controls[k]
 				_, p, err := resample.TwoSample(mr.Real.PerRun, arm.PerRun, cfg.Permutations, rng)
 				if err != nil {
 					return nil, fmt.Errorf("contrast %q, %s, %s against real: %w", spec.Name, m, k, err)
@@ -319,13 +316,7 @@ func Verdict(cl Claim, m MeasureResult, alpha float64) (string, string) {
 	if med := median(r.LabelP); !(med < alpha) {
 		fails = append(fails, fmt.Sprintf("within-run label permutation: median p = %.3g", med))
 	}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range m.Controls {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(mapKeys(m.Controls)) {
 		c := m.Controls[k]
 		if !(sign*(r.Diff.Mean-c.Diff.Mean) > 0 && c.VsRealP < alpha) {
 			fails = append(fails, fmt.Sprintf("not beyond the %s control: %+.3g [%.3g, %.3g], against real p = %.3g", k, c.Diff.Mean, c.Diff.Lo, c.Diff.Hi, c.VsRealP))
