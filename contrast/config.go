@@ -19,53 +19,53 @@ func (c *Config) Options() Options {
 // file overrides any subset (unknown keys are errors).
 type Config struct {
 	// UnitTol, LyapSteps and LyapBurn set the measures (see Options).
-	UnitTol   float64 `yaml:"unit_tol"`
-	LyapSteps int     `yaml:"lyap_steps"`
-	LyapBurn  int     `yaml:"lyap_burn"`
+	UnitTol   float64 `yaml:"unit_tol" json:"unit_tol"`
+	LyapSteps int     `yaml:"lyap_steps" json:"lyap_steps"`
+	LyapBurn  int     `yaml:"lyap_burn" json:"lyap_burn"`
 	// FixedPointStarts is the number of fixed-point searches per centroid network (0: no
 	// fixed points; default 128).
-	FixedPointStarts int `yaml:"fixed_point_starts"`
+	FixedPointStarts int `yaml:"fixed_point_starts" json:"fixed_point_starts"`
 	// Level is the confidence level of the intervals (default 0.95) and Alpha the level of the
 	// tests (default 0.05).
-	Level float64 `yaml:"level"`
-	Alpha float64 `yaml:"alpha"`
+	Level float64 `yaml:"level" json:"level"`
+	Alpha float64 `yaml:"alpha" json:"alpha"`
 	// Bootstrap is the number of bootstrap resamples (default 4000), Permutations the number
 	// of label permutations of the permutation tests (default 2000).
-	Bootstrap    int `yaml:"bootstrap"`
-	Permutations int `yaml:"permutations"`
+	Bootstrap    int `yaml:"bootstrap" json:"bootstrap"`
+	Permutations int `yaml:"permutations" json:"permutations"`
 	// Seed draws the resamples and permutations.
-	Seed uint64 `yaml:"seed"`
+	Seed uint64 `yaml:"seed" json:"seed"`
 	// Contrasts are compared in every run, each with its claims.
-	Contrasts []Spec `yaml:"contrasts"`
+	Contrasts []Spec `yaml:"contrasts" json:"contrasts"`
 	// Decode, when set, decodes labels from the embeddings of a subset of segments.
-	Decode *DecodeSpec `yaml:"decode,omitempty"`
+	Decode *DecodeSpec `yaml:"decode,omitempty" json:"decode,omitempty"`
 }
 
 // Spec is one contrast: the segments with Label = A against those with Label = B, among the
 // segments whose labels match Within (all when empty).
 type Spec struct {
-	Name   string            `yaml:"name"`
-	Label  string            `yaml:"label"`
-	A      string            `yaml:"a"`
-	B      string            `yaml:"b"`
-	Within map[string]string `yaml:"within,omitempty"`
-	Claims []Claim           `yaml:"claims"`
+	Name   string            `yaml:"name" json:"name"`
+	Label  string            `yaml:"label" json:"label"`
+	A      string            `yaml:"a" json:"a"`
+	B      string            `yaml:"b" json:"b"`
+	Within map[string]string `yaml:"within,omitempty" json:"within,omitempty"`
+	Claims []Claim           `yaml:"claims" json:"claims"`
 }
 
 // Claim expects mean(A) − mean(B) of one measure to be positive (Expect "greater"), negative
 // ("less") or non-zero ("differ").
 type Claim struct {
-	Claim   string `yaml:"claim"`
-	Measure string `yaml:"measure"`
-	Expect  string `yaml:"expect"`
+	Claim   string `yaml:"claim" json:"claim"`
+	Measure string `yaml:"measure" json:"measure"`
+	Expect  string `yaml:"expect" json:"expect"`
 }
 
 // DecodeSpec decodes each of Labels from the embeddings of the segments matching Within, by
 // Folds-fold cross-validated logistic regression (analysis/embed).
 type DecodeSpec struct {
-	Within map[string]string `yaml:"within,omitempty"`
-	Labels []string          `yaml:"labels"`
-	Folds  int               `yaml:"folds"`
+	Within map[string]string `yaml:"within,omitempty" json:"within,omitempty"`
+	Labels []string          `yaml:"labels" json:"labels"`
+	Folds  int               `yaml:"folds" json:"folds"`
 }
 
 // DefaultConfig returns the defaults, with no contrasts.
