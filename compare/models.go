@@ -208,7 +208,10 @@ func safeName(v string) string {
 
 // fitContextInput fits one RNN that receives the one-hot label as a constant input.
 func fitContextInput(ctx context.Context, e *env, s spec) (*Row, error) {
-	ds := withOneHot(e.ds, e.groupOf, len(e.groups))
+	ds, _, err := e.ds.WithOneHotInputs(e.cfg.Label)
+	if err != nil {
+		return nil, err
+	}
 	c := e.tiedConfig()
 	c.Model.I = len(e.groups)
 	f, secs, err := e.fitRun(ctx, s.name, e.modelDir(s.name), c, ds, e.trainIdx, e.heldIdx)
@@ -216,19 +219,4 @@ func fitContextInput(ctx context.Context, e *env, s spec) (*Row, error) {
 		return nil, err
 	}
 	return e.rnnRow(f, ds, secs, fmt.Sprintf("input: one-hot %s; held-out: initial state inferred", e.cfg.Label))
-}
-
-// withOneHot returns a shallow copy of ds whose inputs are the one-hot code of each segment's
-// group, constant over its bins (any inputs ds had are replaced: JEDI models are autonomous,
-// and the teacher's drive must not leak into the baseline).
-func withOneHot(ds *data.Dataset, groupOf []int, K int) *data.Dataset {
-	out := *ds
-	out.I = K
-	out.Inputs = make([]float64, ds.S*ds.T*K)
-	for s := range ds.S {
-		for t := range ds.T {
-			out.Inputs[(s*ds.T+t)*K+groupOf[s]] = 1
-		}
-	}
-	return &out
 }

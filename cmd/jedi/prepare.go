@@ -17,7 +17,8 @@ import (
 
 func newPrepare() *cobra.Command {
 	var recipePath, out, file, initFile string
-	var seed uint64
+	var seed, shuffle uint64
+	var oneHot string
 	cmd := &cobra.Command{
 		Use:   "prepare --recipe R.yaml --out data.npz | prepare --init FILE",
 		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
@@ -68,9 +69,17 @@ The recipe language is documented in docs/recipes.md.`,
 				}
 				src.Pool.Seed = seed
 			}
+			if cmd.Flags().Changed("shuffle-spikes") {
+				src.Prepare.ShuffleSpikes = shuffle
+			}
 			ds, rep, err := recipe.Load(src)
 			if err != nil {
 				return err
+			}
+			if oneHot != "" {
+				if ds, _, err = ds.WithOneHotInputs(oneHot); err != nil {
+					return fmt.Errorf("prepare: --inputs-onehot: %w", err)
+				}
 			}
 			resolved, err := src.YAML()
 			if err != nil {
@@ -105,5 +114,7 @@ The recipe language is documented in docs/recipes.md.`,
 	cmd.Flags().StringVar(&file, "file", "", "the recording to read instead of the recipe's file (a directory for a glob)")
 	cmd.Flags().StringVar(&initFile, "init", "", "print a commented starting recipe for this recording")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "the pool's seed for pseudo-trials (overrides pool.seed; recorded in OUT.recipe.yaml)")
+	cmd.Flags().Uint64Var(&shuffle, "shuffle-spikes", 0, "control: move every spike to a uniform time within its trial, drawn with this seed (prepare.shuffle_spikes, recorded in OUT.recipe.yaml; 0 = off)")
+	cmd.Flags().StringVar(&oneHot, "inputs-onehot", "", "give the dataset inputs: the one-hot code of this label (for a baseline fitted with model.inputs; jedi itself ignores inputs)")
 	return cmd
 }

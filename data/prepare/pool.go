@@ -152,8 +152,14 @@ func Pool(recs []Recording, r Recipe, p PoolRecipe) (*data.Dataset, *Report, err
 		if rec.Trials[0].Continuous {
 			return nil, nil, fmt.Errorf("%s: pooling needs spikes or spike counts; the trials hold rates or continuous values", rec.Name)
 		}
+		recTrials := rec.Trials
+		if r.ShuffleSpikes != 0 {
+			if recTrials, err = shuffleTimes(recTrials, r.ShuffleSpikes, rec.Name); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", rec.Name, err)
+			}
+		}
 		rep.Trials += len(rec.Trials)
-		use := rep.applyChecks(rec.Trials, &r.Checks)
+		use := rep.applyChecks(recTrials, &r.Checks)
 		all := make([]int, M)
 		for m := range all {
 			all[m] = m
@@ -169,7 +175,7 @@ func Pool(recs []Recording, r Recipe, p PoolRecipe) (*data.Dataset, *Report, err
 		}
 	trials:
 		for _, i := range use {
-			tr := &rec.Trials[i]
+			tr := &recTrials[i]
 			vals := make([]string, len(p.Match))
 			for j, l := range p.Match {
 				v, ok := tr.Labels[l]

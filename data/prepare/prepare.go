@@ -43,6 +43,11 @@ func Prepare(trials []Trial, r Recipe) (*data.Dataset, *Report, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if r.ShuffleSpikes != 0 {
+		if trials, err = shuffleTimes(trials, r.ShuffleSpikes, ""); err != nil {
+			return nil, nil, err
+		}
+	}
 	rep := &Report{Trials: len(trials), Units: M0}
 	use := rep.applyChecks(trials, &r.Checks)
 	if len(use) == 0 {

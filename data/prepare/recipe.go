@@ -55,6 +55,12 @@ type Recipe struct {
 	// anything else (units are selected on the trials kept), and Report.DroppedTrials says
 	// which and why. Default: none.
 	Checks Checks `yaml:"checks"`
+	// ShuffleSpikes, when not 0, is the seed of a control: every spike of every trial is moved
+	// to a time drawn uniformly over its trial, [Start, Start+Duration) (binned counts: each
+	// neuron's bins of the trial are permuted), before the epochs are cut. Each unit keeps its
+	// spike count on every trial, so its rate and its tuning to the trial's labels; what the
+	// activity did in time within the trial is destroyed. Default 0 (off).
+	ShuffleSpikes uint64 `yaml:"shuffle_spikes,omitempty"`
 }
 
 // Checks test a trial's events. A trial passes when every event of Events is present and not
