@@ -17,7 +17,8 @@ func newFit() *cobra.Command {
 	var dataPath, out, cfgPath string
 	var seed uint64
 	var resume bool
-	var epochs int
+	var epochs, stopAfter int
+	var splitPath string
 	cmd := &cobra.Command{
 		Annotations: map[string]string{checkpointing: "yes"},
 		Use:         "fit --data FILE.npz --out RUNDIR [--config FILE.yaml] [--seed N]",
@@ -91,8 +92,18 @@ worse than the mean are warned about. See docs/reliability.md.`,
 				slog.Info("time constant", "bin_ms", fmt.Sprintf("%g", 1000*ds.Dt), "alpha", cfg.Model.Alpha,
 					"tau_ms", fmt.Sprintf("%g", 1000*ds.Dt/cfg.Model.Alpha))
 			}
-			f, err := train.Fit(cmd.Context(), cfg, ds, train.FitOptions{
-				Dir: out, Resume: resume, Reporter: train.NewReporter(os.Stderr, slog.Default())})
+			opt := train.FitOptions{Dir: out, Resume: resume, Reporter: train.NewReporter(os.Stderr, slog.Default())}
+			if splitPath != "" && !resume {
+				if opt.Train, opt.HeldOut, err = readSplit(splitPath); err != nil {
+					return err
+				}
+			}
+			ctx, paused := pauseAfter(cmd.Context(), stopAfter, &opt)
+			f, err := train.Fit(ctx, cfg, ds, opt)
+			if errors.Is(err, train.ErrInterrupted) && paused() {
+				slog.Info("paused: checkpoint written; continue with --resume", "epoch", stopAfter, "dir", out)
+				return nil
+			}
 			if errors.Is(err, train.ErrInterrupted) {
 				slog.Warn("interrupted: checkpoint written", "dir", out)
 			}
@@ -109,6 +120,8 @@ worse than the mean are warned about. See docs/reliability.md.`,
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (overrides the config's)")
 	cmd.Flags().IntVar(&epochs, "epochs", 0, "maximum epochs (overrides the config's)")
 	cmd.Flags().BoolVar(&resume, "resume", false, "continue the interrupted fit in --out with its saved config")
+	cmd.Flags().StringVar(&splitPath, "split", "", `JSON file {"train": [...], "heldout": [...]} of segment indices replacing the seeded split`)
+	cmd.Flags().IntVar(&stopAfter, "stop-after", 0, "pause after this epoch with a checkpoint (the schedule stays that of train.epochs); --resume continues")
 	cmd.MarkFlagRequired("data")
 	cmd.MarkFlagRequired("out")
 	return cmd
