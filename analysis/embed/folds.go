@@ -44,3 +44,14 @@ func stratifiedFolds(y []int, nClasses, k int, rng *rand.Rand) ([][]int, error) 
 	}
 	return folds, nil
 }
+
+// foldStream is the PCG stream of StratifiedFolds ("folds").
+const foldStream = 0x666f6c6473
+
+// StratifiedFolds splits the indices 0…len(labels)−1 into k test folds stratified by the label
+// values, as the cross-validation of Classify does, with the shuffles drawn from seed. labels
+// holds one value per segment; the same value for every segment gives plain k-fold.
+func StratifiedFolds(labels []string, k int, seed uint64) ([][]int, error) {
+	classes, y := encode(labels)
+	return stratifiedFolds(y, len(classes), k, rand.New(rand.NewPCG(seed, foldStream)))
+}
