@@ -82,16 +82,19 @@ type Split struct {
 }
 
 // Plan resolves the spec at specPath into the sweep directory out: the manifest, one
-// configuration per task and the folds. It refuses a directory that already holds a sweep.
-func Plan(specPath, out string) (*Manifest, error) {
-	spec, err := LoadSpec(specPath)
+// configuration per task and the folds. dataPath, when not empty, replaces the spec's data
+// (as a path from the working directory). It refuses a directory that already holds a sweep.
+func Plan(specPath, out, dataPath string) (*Manifest, error) {
+	spec, err := LoadSpec(specPath, dataPath != "")
 	if err != nil {
 		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(out, ManifestFile)); err == nil {
 		return nil, fmt.Errorf("%s already holds a sweep; plan into another directory", out)
 	}
-	dataPath := resolve(specPath, spec.Data)
+	if dataPath == "" {
+		dataPath = resolve(specPath, spec.Data)
+	}
 	ds, err := data.ReadNPZ(dataPath)
 	if err != nil {
 		return nil, err

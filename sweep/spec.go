@@ -29,7 +29,7 @@ import (
 
 // Spec is sweep.yaml, what a user writes.
 type Spec struct {
-	// Data is the dataset (.npz), relative to the spec file.
+	// Data is the dataset (.npz), relative to the spec file (or given by jedi sweep plan --data).
 	Data string `yaml:"data"`
 	// Config is an optional configuration YAML over the defaults, relative to the spec file.
 	Config string `yaml:"config"`
@@ -132,8 +132,9 @@ type Kubernetes struct {
 	BackoffLimitPerIndex int `yaml:"backoff_limit_per_index"`
 }
 
-// LoadSpec reads and checks sweep.yaml; unknown keys are errors.
-func LoadSpec(path string) (*Spec, error) {
+// LoadSpec reads and checks sweep.yaml; unknown keys are errors. noData allows a spec without
+// data, given elsewhere.
+func LoadSpec(path string, noData bool) (*Spec, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -142,18 +143,18 @@ func LoadSpec(path string) (*Spec, error) {
 	if err := strictyaml.Decode(path, b, &s); err != nil {
 		return nil, err
 	}
-	if err := s.validate(path); err != nil {
+	if err := s.validate(path, noData); err != nil {
 		return nil, err
 	}
 	return &s, nil
 }
 
 // validate checks what can be checked without the data, naming the file and the field.
-func (s *Spec) validate(name string) error {
+func (s *Spec) validate(name string, noData bool) error {
 	bad := func(field, format string, args ...any) error {
 		return fmt.Errorf("%s: %s: %s", name, field, fmt.Sprintf(format, args...))
 	}
-	if s.Data == "" {
+	if s.Data == "" && !noData {
 		return bad("data", "missing: the dataset to fit")
 	}
 	for _, k := range sortedKeys(s.Grid) {

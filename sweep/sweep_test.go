@@ -210,7 +210,7 @@ seeds: [5, 6]
 folds: {k: 3, stratify: cond}
 halving: {eta: 2, min_epochs: 10}
 `)
-	m, err := Plan(spec, filepath.Join(dir, "sw"))
+	m, err := Plan(spec, filepath.Join(dir, "sw"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ halving: {eta: 2, min_epochs: 10}
 	if err != nil || len(back.Tasks) != 12 {
 		t.Fatalf("manifest read back: %v", err)
 	}
-	if _, err := Plan(spec, filepath.Join(dir, "sw")); err == nil || !strings.Contains(err.Error(), "already holds a sweep") {
+	if _, err := Plan(spec, filepath.Join(dir, "sw"), ""); err == nil || !strings.Contains(err.Error(), "already holds a sweep") {
 		t.Fatalf("planning over a sweep: %v", err)
 	}
 
@@ -253,7 +253,7 @@ halving: {eta: 2, min_epochs: 10}
 	} {
 		sub := t.TempDir()
 		foldData(t, sub)
-		if _, err := Plan(writeSpec(t, sub, tc.body), filepath.Join(sub, "sw")); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Plan(writeSpec(t, sub, tc.body), filepath.Join(sub, "sw"), ""); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("spec %q: error %v, want one containing %q", tc.body, err, tc.want)
 		}
 		if _, err := os.Stat(filepath.Join(sub, "sw", ManifestFile)); err == nil {
@@ -370,4 +370,42 @@ func TestRungScores(t *testing.T) {
 	if got[0] != -1e308 || got[1] != 0.3 || got[2] != 0.5 {
 		t.Fatalf("rungScores %v, want [-1e308 0.3 0.5]", got)
 	}
+}
+
+// TestExampleSpecs plans the shipped examples (on a small dataset in place of the teacher).
+func TestExampleSpecs(t *testing.T) {
+	dir := t.TempDir()
+	d := foldData(t, dir)
+	for _, name := range []string{"rank_embedding.yaml", "full.yaml"} {
+		spec := filepath.Join("..", "examples", "sweep", name)
+		if _, err := LoadSpec(spec, false); err != nil && name == "full.yaml" {
+			t.Fatal(err)
+		}
+		body, err := os.ReadFile(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The base configuration is the repository's; the label "task" is this data's "cond".
+		text := strings.ReplaceAll(string(body), "../../configs/", filepath.Join(mustAbs(t, ".."), "configs")+"/")
+		text = strings.ReplaceAll(text, "stratify: task", "stratify: cond")
+		text = strings.ReplaceAll(text, "decode_label: task", "decode_label: cond")
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := Plan(p, filepath.Join(dir, name+".sweep"), d)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		t.Logf("%s: %d configurations × %d replicas, rungs %v", name, len(m.Configs), len(m.Replicas), m.Rungs)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

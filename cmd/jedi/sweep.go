@@ -38,13 +38,13 @@ it and gather it into one table with the selected configuration. See docs/sweeps
 }
 
 func newSweepPlan() *cobra.Command {
-	var spec, out string
+	var spec, out, dataPath string
 	cmd := &cobra.Command{
-		Use:   "plan --spec sweep.yaml --out SWEEP",
+		Use:   "plan --spec sweep.yaml --out SWEEP [--data FILE.npz]",
 		Short: "Resolve a sweep.yaml into one configuration per task, the folds and a manifest",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := sweep.Plan(spec, out)
+			m, err := sweep.Plan(spec, out, dataPath)
 			if err != nil {
 				return err
 			}
@@ -55,6 +55,7 @@ func newSweepPlan() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&spec, "spec", "", "sweep specification YAML (required)")
 	cmd.Flags().StringVar(&out, "out", "", "sweep directory to create (required)")
+	cmd.Flags().StringVar(&dataPath, "data", "", "dataset, instead of the spec's data")
 	cmd.MarkFlagRequired("spec")
 	cmd.MarkFlagRequired("out")
 	return cmd
@@ -88,7 +89,7 @@ func sweepSpec(dir string) (*sweep.Spec, *sweep.Manifest, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	spec, err := sweep.LoadSpec(filepath.Join(dir, sweep.SpecFile))
+	spec, err := sweep.LoadSpec(filepath.Join(dir, sweep.SpecFile), true)
 	if err != nil {
 		return nil, nil, err
 	}
