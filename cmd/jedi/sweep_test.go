@@ -60,6 +60,7 @@ grid:
 seeds: [1, 2]
 folds: {k: 2, stratify: task, seed: 3}
 resources: {cpus: 1, memory: 200M, time: "00:05:00"}
+slurm: {max_parallel: 2}
 `
 	name := "sweep.yaml"
 	if halving {
@@ -321,8 +322,8 @@ func TestSweepSlurm(t *testing.T) {
 			job := strings.TrimSuffix(first[3], ",")
 			cancelled := "7"
 			if !halving {
-				// Cancel the last task while it waits in the queue (one CPU each, at most as
-				// many running as cores, so task 7 is still pending).
+				// Cancel the last task while it waits in the queue (at most two run at once,
+				// slurm.max_parallel, so task 7 is still pending).
 				if out, err := exec.Command("scancel", job+"_"+cancelled).CombinedOutput(); err != nil {
 					t.Fatalf("scancel: %v %s", err, out)
 				}

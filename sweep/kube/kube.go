@@ -30,12 +30,14 @@ type Job struct {
 	Spec       JobSpec  `yaml:"spec"`
 }
 
+// Metadata is the part of Kubernetes' ObjectMeta a sweep writes.
 type Metadata struct {
-	Name      string            `yaml:"name"`
+	Name      string            `yaml:"name,omitempty"`
 	Namespace string            `yaml:"namespace,omitempty"`
 	Labels    map[string]string `yaml:"labels,omitempty"`
 }
 
+// JobSpec is the part of Kubernetes' batch/v1 JobSpec a sweep writes.
 type JobSpec struct {
 	CompletionMode       string      `yaml:"completionMode"`
 	Completions          int         `yaml:"completions"`
@@ -44,17 +46,20 @@ type JobSpec struct {
 	Template             PodTemplate `yaml:"template"`
 }
 
+// PodTemplate is the part of Kubernetes' PodTemplateSpec a sweep writes.
 type PodTemplate struct {
 	Metadata Metadata `yaml:"metadata"`
 	Spec     PodSpec  `yaml:"spec"`
 }
 
+// PodSpec is the part of Kubernetes' PodSpec a sweep writes.
 type PodSpec struct {
 	RestartPolicy string      `yaml:"restartPolicy"`
 	Containers    []Container `yaml:"containers"`
 	Volumes       []Volume    `yaml:"volumes,omitempty"`
 }
 
+// Container is the part of Kubernetes' Container a sweep writes.
 type Container struct {
 	Name         string        `yaml:"name"`
 	Image        string        `yaml:"image"`
@@ -64,26 +69,31 @@ type Container struct {
 	VolumeMounts []VolumeMount `yaml:"volumeMounts,omitempty"`
 }
 
+// EnvVar is the part of Kubernetes' EnvVar a sweep writes.
 type EnvVar struct {
 	Name  string `yaml:"name"`
 	Value string `yaml:"value"`
 }
 
+// Resources is the part of Kubernetes' ResourceRequirements (quantities as strings) a sweep writes.
 type Resources struct {
 	Requests map[string]string `yaml:"requests,omitempty"`
 	Limits   map[string]string `yaml:"limits,omitempty"`
 }
 
+// VolumeMount is the part of Kubernetes' VolumeMount a sweep writes.
 type VolumeMount struct {
 	Name      string `yaml:"name"`
 	MountPath string `yaml:"mountPath"`
 }
 
+// Volume is the part of Kubernetes' Volume (a PersistentVolumeClaim only) a sweep writes.
 type Volume struct {
 	Name                  string    `yaml:"name"`
 	PersistentVolumeClaim *ClaimRef `yaml:"persistentVolumeClaim,omitempty"`
 }
 
+// ClaimRef is the part of Kubernetes' PersistentVolumeClaimVolumeSource a sweep writes.
 type ClaimRef struct {
 	ClaimName string `yaml:"claimName"`
 }
