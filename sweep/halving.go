@@ -104,8 +104,8 @@ func rank(dir string, m *Manifest, r int) (*Ranking, error) {
 				return nil, err
 			}
 			switch {
-			case st.DoneAt(m, r) && len(st.Scores) > r:
-				sum += st.Scores[r]
+			case st.DoneAt(m, r):
+				sum += st.ScoreAt(r)
 			case st.State == Failed:
 				rc.Complete = false
 			default:

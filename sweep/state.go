@@ -129,10 +129,17 @@ func Status(dir string, m *Manifest, probes ...Probe) ([]*State, error) {
 	return out, nil
 }
 
-// DoneAt reports whether a task's state shows rung r of m finished.
+// DoneAt reports whether a task's state shows rung r of m finished: paused at or past the
+// rung's epoch, or done (its fit ended: at train.epochs, or earlier by train.patience).
 func (s *State) DoneAt(m *Manifest, r int) bool {
-	if s.State != Done && s.State != Paused {
-		return false
+	return s.State == Done || s.State == Paused && s.Epochs >= m.Rungs[r]
+}
+
+// ScoreAt is the task's ranking score at rung r: the best held-out R² validated up to the
+// rung (for a fit that ended earlier, its last).
+func (s *State) ScoreAt(r int) float64 {
+	if len(s.Scores) == 0 {
+		return -1e308
 	}
-	return s.Epochs >= m.Rungs[r] || s.State == Done && s.Epochs >= m.Epochs
+	return s.Scores[min(r, len(s.Scores)-1)]
 }
