@@ -276,8 +276,20 @@ func newSweepStatus() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			queued, err := slurm.Queued(dir, m)
+			if err != nil {
+				return err
+			}
 			if asJSON {
-				b, err := json.MarshalIndent(states, "", "  ")
+				type withSlurm struct {
+					*sweep.State
+					Slurm string `json:"slurm,omitempty"`
+				}
+				out := make([]withSlurm, len(states))
+				for i, s := range states {
+					out[i] = withSlurm{s, queued[i]}
+				}
+				b, err := json.MarshalIndent(out, "", "  ")
 				if err != nil {
 					return err
 				}
@@ -286,7 +298,7 @@ func newSweepStatus() *cobra.Command {
 			}
 			count := map[string]int{}
 			w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "task\tconfig\tseed\tfold\tstate\tepochs\tR² held-out\tattempts\terror")
+			fmt.Fprintln(w, "task\tconfig\tseed\tfold\tstate\tslurm\tepochs\tR² held-out\tattempts\terror")
 			for i, s := range states {
 				t := m.Tasks[i]
 				count[s.State]++
@@ -298,7 +310,7 @@ func newSweepStatus() *cobra.Command {
 				if t.Fold >= 0 {
 					fold = strconv.Itoa(t.Fold)
 				}
-				fmt.Fprintf(w, "%d\t%d\t%d\t%s\t%s\t%d/%d\t%s\t%d\t%s\n", i, t.Config, t.Seed, fold, s.State, s.Epochs, m.Epochs, held, s.Attempts, s.Error)
+				fmt.Fprintf(w, "%d\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%s\t%d\t%s\n", i, t.Config, t.Seed, fold, s.State, queued[i], s.Epochs, m.Epochs, held, s.Attempts, s.Error)
 			}
 			w.Flush()
 			var parts []string

@@ -322,6 +322,10 @@ func TestSweepSlurm(t *testing.T) {
 			job := strings.TrimSuffix(first[3], ",")
 			cancelled := "7"
 			if !halving {
+				// Queued tasks show their Slurm state.
+				if st := mustRun(t, dir, "sweep", "status", "--json", "sw"); !strings.Contains(st, `"slurm": "PENDING"`) {
+					t.Fatalf("status shows no task pending in Slurm:\n%s", st)
+				}
 				// Cancel the last task while it waits in the queue (at most two run at once,
 				// slurm.max_parallel, so task 7 is still pending).
 				if out, err := exec.Command("scancel", job+"_"+cancelled).CombinedOutput(); err != nil {

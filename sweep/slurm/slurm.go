@@ -407,3 +407,41 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// Queued returns, for the tasks of the sweep in dir that have a job element pending or running
+// in Slurm, that element's state (PENDING, RUNNING, …), so that status can tell a queued task
+// from one never submitted or cancelled. Elements of a later rung whose survivors are not
+// known yet are not attributed to tasks.
+func Queued(dir string, m *sweep.Manifest) (map[int]string, error) {
+	past, err := Submissions(dir)
+	if err != nil || len(past) == 0 {
+		return nil, err
+	}
+	if _, err := exec.LookPath("scontrol"); err != nil {
+		return nil, nil
+	}
+	jobs, err := JobStates(past)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]string{}
+	for _, s := range past {
+		for _, idx := range s.Array {
+			st := jobs[s.JobID+"_"+strconv.Itoa(idx)]
+			if !Alive(st) {
+				continue
+			}
+			task := idx
+			if s.Rung > 0 {
+				if rk, err := sweep.ReadRanking(dir, s.Rung-1); err != nil || rk == nil {
+					continue
+				}
+				if task, err = sweep.RankedTask(dir, m, s.Rung, idx); err != nil {
+					continue
+				}
+			}
+			out[task] = st
+		}
+	}
+	return out, nil
+}
