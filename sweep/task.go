@@ -64,6 +64,7 @@ func RunTask(ctx context.Context, dir string, o TaskOptions) (*State, error) {
 		return st, nil
 	}
 	t := m.Tasks[idx]
+	run := filepath.Join(dir, t.Run)
 	target := m.Rungs[o.Rung]
 	host, _ := os.Hostname()
 	st.State, st.Rung, st.Error = Running, o.Rung, ""
@@ -75,6 +76,9 @@ func RunTask(ctx context.Context, dir string, o TaskOptions) (*State, error) {
 	}
 	fail := func(err error) (*State, error) {
 		st.State, st.Error, st.Ended = Failed, oneLine(err.Error()), now()
+		if e, cerr := fittedEpochs(run); cerr == nil {
+			st.Epochs = e // where a resumed fit will continue from
+		}
 		if werr := writeState(dir, st); werr != nil {
 			return st, werr
 		}
@@ -86,7 +90,6 @@ func RunTask(ctx context.Context, dir string, o TaskOptions) (*State, error) {
 	}
 	defer logf.Close()
 	r := &runner{ctx: ctx, jedi: o.Jedi, log: logf, st: st, threads: max(m.Resources.CPUs, 1)}
-	run := filepath.Join(dir, t.Run)
 	fmt.Fprintf(logf, "=== %s task %d rung %d (epoch %d) on %s, attempt %d\n", now(), idx, o.Rung, target, host, st.Attempts)
 
 	epochs, err := fittedEpochs(run)
