@@ -143,6 +143,7 @@ func TestConfigValidationRefusesEveryField(t *testing.T) {
 		"train.amortise.tune_steps":    func(c *Config) { c.Train.Amortise.TuneSteps = -1 },
 		"train.amortise.learning_rate": func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.LearningRate = 3, 0 },
 		"train.amortise.refine_steps":  func(c *Config) { c.Train.Amortise.RefineSteps = -1 },
+		"train.amortise.feature_noise": func(c *Config) { c.Train.Amortise.FeatureNoise = math.NaN() },
 	}
 	// Every YAML field has a case or a reason.
 	var walk func(prefix string, ty reflect.Type)
