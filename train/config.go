@@ -63,6 +63,8 @@ type Options struct {
 	TieEmbeddings string `yaml:"tie_embeddings"`
 	// CheckpointEvery is the number of epochs between checkpoints.
 	CheckpointEvery int `yaml:"checkpoint_every"`
+	// Amortise selects and trains the amortised encoder (off unless amortise.bins > 0).
+	Amortise AmortiseOptions `yaml:"amortise"`
 }
 
 // TieAll as train.tie_embeddings shares one embedding among all segments.
@@ -79,7 +81,7 @@ func Default(M int) Config {
 			Epochs: 400, BatchSize: 32, LearningRate: 3e-3, LocalLRScale: 10, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
 			Schedule: Cosine, WarmupSteps: 50, MinLRRatio: 0.05, ClipNorm: 1,
 			HeldOut: 0.2, ValEvery: 25, Patience: 0, ValInferSteps: 100, InferSteps: 300,
-			InferLR: 0.03, CheckpointEvery: 10,
+			InferLR: 0.03, CheckpointEvery: 10, Amortise: defaultAmortise(),
 		},
 	}
 }
@@ -134,7 +136,7 @@ func (c *Config) Validate() error {
 	case o.CheckpointEvery < 1:
 		return bad("checkpoint_every", "%d, want ≥ 1", o.CheckpointEvery)
 	}
-	return nil
+	return o.Amortise.validate()
 }
 
 // ParseConfig decodes YAML over base (so absent keys keep base's values), rejecting unknown

@@ -15,6 +15,8 @@ type precision interface {
 	predict(m *model.Model, ds *data.Dataset, theta []float64, ll *model.LocalLayout, local []float64, idx, seg, emb []int, res *Inferred) error
 	evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, error)
 	stepper(cfg Config, ds *data.Dataset) (func() (float64, error), error)
+	amortise(ctx context.Context, f *Fitted, ds *data.Dataset) (*model.Amortiser, error)
+	refine(f *Fitted, ds *data.Dataset, idx []int, E, X0 []float64, steps int) (*Inferred, error)
 }
 
 // typed runs everything in element type T.
@@ -38,6 +40,14 @@ func (typed[T]) evaluate(f *Fitted, ds *data.Dataset, idx []int) (*Inferred, err
 
 func (typed[T]) stepper(cfg Config, ds *data.Dataset) (func() (float64, error), error) {
 	return stepper[T](cfg, ds)
+}
+
+func (typed[T]) amortise(ctx context.Context, f *Fitted, ds *data.Dataset) (*model.Amortiser, error) {
+	return trainAmortiser[T](ctx, f, ds)
+}
+
+func (typed[T]) refine(f *Fitted, ds *data.Dataset, idx []int, E, X0 []float64, steps int) (*Inferred, error) {
+	return refine[T](f, ds, idx, E, X0, steps)
 }
 
 // precisionOf returns the implementation for the configured element type (validated by

@@ -359,6 +359,11 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 		return nil, err
 	}
 	f := tr.fitted(true)
+	if f.Config.Train.Amortise.Bins > 0 {
+		if f.Amortiser, err = trainAmortiser[T](ctx, f, ds); err != nil {
+			return nil, fmt.Errorf("amortised encoder: %w", err)
+		}
+	}
 	if err := finishRun(run, tr, f); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,8 @@ type Fitted struct {
 	Groups []string
 	// Epochs and Steps say how long it trained.
 	Epochs, Steps int
+	// Amortiser is the amortised encoder (nil unless trained: train.amortise.bins > 0).
+	Amortiser *model.Amortiser
 }
 
 // Model returns the model of the fitted configuration.
@@ -92,6 +94,15 @@ func (f *Fitted) check() error {
 	}
 	if f.Config.Model.InitialState == model.Learned && len(f.X0) != len(f.Train)*f.Config.Model.N {
 		return fmt.Errorf("model file: x0 has %d values, want %d training segments × %d units", len(f.X0), len(f.Train), f.Config.Model.N)
+	}
+	if a := f.Amortiser; a != nil {
+		c := &f.Config.Model
+		if a.M != c.M || a.Out != amortiserOut(c) {
+			return fmt.Errorf("model file: the amortised encoder reads %d neurons and emits %d values, the model has %d neurons and needs %d", a.M, a.Out, c.M, amortiserOut(c))
+		}
+		if err := a.Check(); err != nil {
+			return fmt.Errorf("model file: %w", err)
+		}
 	}
 	return nil
 }

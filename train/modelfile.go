@@ -7,6 +7,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/internal/fsutil"
@@ -23,6 +25,9 @@ const modelFormat = "jedi-model-1"
 //	embeddings        [G, D] embedding table
 //	x0                [S_train, N] learned initial states (absent with the encoder)
 //	train, heldout    [.] int64 dataset indices of the split
+//	amortiser/<l>.weight [out_l, in_l], amortiser/<l>.bias [out_l], amortiser/in_mean,
+//	amortiser/in_std [(K+1)·M], amortiser/out_mean, amortiser/out_std [D (+ N)]
+//	                  the amortised encoder (model.Amortiser), when one was trained
 //	config_yaml       uint8 bytes of the configuration (bytes(z["config_yaml"]).decode())
 //	meta_json         uint8 bytes of {"format", "epochs", "steps", "groups"}
 type modelMeta struct {
@@ -60,6 +65,11 @@ func writeFitted(a *npy.Archive, f *Fitted) error {
 	}
 	if f.X0 != nil {
 		if err := a.Add("x0", []int{len(f.Train), c.N}, f.X0); err != nil {
+			return err
+		}
+	}
+	if f.Amortiser != nil {
+		if err := writeAmortiser(a, f.Amortiser); err != nil {
 			return err
 		}
 	}
@@ -166,10 +176,72 @@ func readFitted(r *npy.Reader) (*Fitted, error) {
 			return nil, err
 		}
 	}
+	if slices.ContainsFunc(r.Members, func(m npy.Member) bool { return strings.HasPrefix(m.Name, "amortiser/") }) {
+		if f.Amortiser, err = readAmortiser(r, &cfg); err != nil {
+			return nil, err
+		}
+	}
 	if err := f.check(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+func writeAmortiser(ar *npy.Archive, a *model.Amortiser) error {
+	for i, l := range a.Layers() {
+		if err := ar.Add(fmt.Sprintf("amortiser/%d.weight", i), []int{l.Out, l.In}, a.Params[l.W:l.B]); err != nil {
+			return err
+		}
+		if err := ar.Add(fmt.Sprintf("amortiser/%d.bias", i), []int{l.Out}, a.Params[l.B:l.B+l.Out]); err != nil {
+			return err
+		}
+	}
+	for _, x := range []struct {
+		name string
+		v    []float64
+	}{{"in_mean", a.InMean}, {"in_std", a.InStd}, {"out_mean", a.OutMean}, {"out_std", a.OutStd}} {
+		if err := ar.Add("amortiser/"+x.name, []int{len(x.v)}, x.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readAmortiser reads the encoder whose shape train.amortise and the model configuration fix.
+func readAmortiser(r *npy.Reader, cfg *Config) (*model.Amortiser, error) {
+	o := &cfg.Train.Amortise
+	c := &cfg.Model
+	if o.Bins < 1 {
+		return nil, fmt.Errorf("amortiser arrays present but config train.amortise.bins is %d", o.Bins)
+	}
+	a := &model.Amortiser{Bins: o.Bins, M: c.M, Out: amortiserOut(c), Hidden: o.Hidden}
+	a.Params = make([]float64, a.NumParams())
+	for i, l := range a.Layers() {
+		for _, part := range []struct {
+			name     string
+			lo, size int
+		}{{fmt.Sprintf("amortiser/%d.weight", i), l.W, l.Out * l.In}, {fmt.Sprintf("amortiser/%d.bias", i), l.B, l.Out}} {
+			v, err := readArray(r, part.name, (*npy.Array).Floats)
+			if err != nil {
+				return nil, err
+			}
+			if len(v) != part.size {
+				return nil, fmt.Errorf("%s: %d values, want %d", part.name, len(v), part.size)
+			}
+			copy(a.Params[part.lo:], v)
+		}
+	}
+	for _, x := range []struct {
+		name string
+		dst  *[]float64
+	}{{"in_mean", &a.InMean}, {"in_std", &a.InStd}, {"out_mean", &a.OutMean}, {"out_std", &a.OutStd}} {
+		v, err := readArray(r, "amortiser/"+x.name, (*npy.Array).Floats)
+		if err != nil {
+			return nil, err
+		}
+		*x.dst = v
+	}
+	return a, nil
 }
 
 // readArray reads array name of r through conv, a conversion such as (*npy.Array).Floats; its

@@ -141,7 +141,8 @@ func TestSimulateFitEval(t *testing.T) {
 	if _, stderr, code := run(t, dir, "simulate", "multitask", "--out", "d.npz", "--seed", "3"); code != 0 {
 		t.Fatalf("simulate: %s", stderr)
 	}
-	cfg := "model:\n  units: 32\n  rank: 2\n  hidden: [16]\ntrain:\n  epochs: 3\n  val_every: 0\n  infer_steps: 5\n"
+	cfg := "model:\n  units: 32\n  rank: 2\n  hidden: [16]\ntrain:\n  epochs: 3\n  val_every: 0\n  infer_steps: 5\n" +
+		"  amortise: {bins: 3, hidden: [8], distill_steps: 20, tune_steps: 5}\n"
 	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +202,26 @@ func TestSimulateFitEval(t *testing.T) {
 	// --steps belongs to the verbs that infer held-out segments only.
 	if _, stderr, code := run(t, dir, "-q", "analyze", "noise", "--run", "run", "--steps", "3"); code == 0 || !strings.Contains(stderr, "steps") {
 		t.Errorf("analyze noise --steps: exit %d, %q", code, stderr)
+	}
+	// The amortised encoder on the held-out segments alone: one embedding row per held-out
+	// segment, and the time per segment.
+	if _, stderr, code := run(t, dir, "-q", "infer", "--run", "run", "--data", "d.npz", "--out", "enc.npz", "--amortised", "--heldout", "--steps", "1"); code != 0 {
+		t.Fatalf("infer --amortised --heldout: %s", stderr)
+	}
+	r, err := npy.Open(filepath.Join(dir, "enc.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	e, err := r.Array("embeddings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 60; e.Shape[0] != want { // 20 % of the 300 segments
+		t.Errorf("infer --heldout wrote %v embeddings, want %d rows", e.Shape, want)
+	}
+	if _, err := r.Array("seconds_per_segment"); err != nil {
+		t.Error(err)
 	}
 }
 

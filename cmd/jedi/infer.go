@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,12 +18,20 @@ import (
 func newInfer() *cobra.Command {
 	var run, dataPath, out string
 	var steps int
+	var amortised, heldout bool
 	cmd := &cobra.Command{
-		Use:   "infer --run RUNDIR --data FILE.npz --out EMB.npz [--steps N]",
+		Use:   "infer --run RUNDIR --data FILE.npz --out EMB.npz [--steps N] [--amortised] [--heldout]",
 		Short: "Infer embeddings of new segments with the fitted model frozen",
 		Long: `Infer the context embedding (and initial state) of every segment of FILE.npz with the fitted
 hypernetwork, RNN and readout frozen. Writes EMB.npz with embeddings [S, D], x0 [S, N] (learned
-initial states), r2 (scalar, the reconstruction of FILE's segments) and r2_per_neuron [M].`,
+initial states), r2 (scalar, the reconstruction of FILE's segments), r2_per_neuron [M] and
+seconds_per_segment (scalar, the wall time of the inference divided by the segments).
+
+By default each segment's embedding is optimised: train.infer_steps Adam steps (or --steps).
+With --amortised the model's amortised encoder (fitted with train.amortise.bins > 0) gives it in
+one pass, followed by train.amortise.refine_steps optimisation steps (or --steps; 0: none).
+With --heldout only the run's held-out segments of FILE are inferred (FILE must be the dataset
+the run was fitted to), so that R² measures segments the model never saw.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := train.LoadRun(run)
@@ -42,17 +52,41 @@ initial states), r2 (scalar, the reconstruction of FILE's segments) and r2_per_n
 			for i := range idx {
 				idx[i] = i
 			}
-			res, err := train.Infer(f, ds, idx, steps)
-			if err != nil {
+			if heldout {
+				if idx = f.HeldOut; len(idx) == 0 {
+					return fmt.Errorf("--heldout: run %s has no held-out segments", run)
+				}
+				if last := slices.Max(idx); last >= ds.S {
+					return fmt.Errorf("--heldout: the run's held-out segment %d is not in %s (%d segments): is it the dataset the run was fitted to?", last, dataPath, ds.S)
+				}
+			}
+			start := time.Now()
+			var res *train.Inferred
+			if amortised {
+				if !cmd.Flags().Changed("steps") {
+					steps = f.Config.Train.Amortise.RefineSteps
+				}
+				E, X0, err := train.Encode(f, ds, idx)
+				if err != nil {
+					return err
+				}
+				enc := time.Since(start)
+				slog.Info("encoded", "segments", len(idx), "per_segment", enc/time.Duration(len(idx)))
+				if res, err = train.Refine(f, ds, idx, E, X0, steps); err != nil {
+					return err
+				}
+			} else if res, err = train.Infer(f, ds, idx, steps); err != nil {
 				return err
 			}
+			perSeg := time.Since(start).Seconds() / float64(len(idx))
+			S := len(idx)
 			err = fsutil.WriteFileAtomic(out, func(w io.Writer) error {
 				a := npy.NewArchive(w, npy.Deflate)
-				if err := a.Add("embeddings", []int{ds.S, f.Config.Model.D}, res.Embeddings); err != nil {
+				if err := a.Add("embeddings", []int{S, f.Config.Model.D}, res.Embeddings); err != nil {
 					return err
 				}
 				if res.X0 != nil {
-					if err := a.Add("x0", []int{ds.S, f.Config.Model.N}, res.X0); err != nil {
+					if err := a.Add("x0", []int{S, f.Config.Model.N}, res.X0); err != nil {
 						return err
 					}
 				}
@@ -62,19 +96,25 @@ initial states), r2 (scalar, the reconstruction of FILE's segments) and r2_per_n
 				if err := a.Add("r2_per_neuron", nil, res.R2PerNeuron); err != nil {
 					return err
 				}
+				if err := a.Add("seconds_per_segment", []int{}, []float64{perSeg}); err != nil {
+					return err
+				}
 				return a.Close()
 			})
 			if err != nil {
 				return err
 			}
-			slog.Info("inferred", "segments", ds.S, "r2", fmt.Sprintf("%.4f", res.R2), "out", out)
+			slog.Info("inferred", "segments", S, "amortised", amortised, "steps", steps,
+				"r2", fmt.Sprintf("%.4f", res.R2), "seconds_per_segment", fmt.Sprintf("%.3g", perSeg), "out", out)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&run, "run", "", "run directory written by jedi fit (required)")
 	cmd.Flags().StringVar(&dataPath, "data", "", "segments to embed, .npz (required)")
 	cmd.Flags().StringVar(&out, "out", "", "output .npz (required)")
-	cmd.Flags().IntVar(&steps, "steps", 0, "inference steps (default: the config's train.infer_steps)")
+	cmd.Flags().IntVar(&steps, "steps", 0, "optimisation steps (default: train.infer_steps, or train.amortise.refine_steps with --amortised)")
+	cmd.Flags().BoolVar(&amortised, "amortised", false, "start from the amortised encoder's embeddings (one pass) instead of optimising from the centroid")
+	cmd.Flags().BoolVar(&heldout, "heldout", false, "infer only the run's held-out segments of --data")
 	for _, f := range []string{"run", "data", "out"} {
 		cmd.MarkFlagRequired(f)
 	}

@@ -1,0 +1,350 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// AmortiseOptions select and train the amortised encoder (model.Amortiser), which gives a new
+// segment's embedding and initial state in one pass instead of InferSteps optimisation steps.
+// It is trained after the fit, with θ frozen, in two stages on the training segments:
+//
+//  1. distillation: DistillSteps Adam steps (minibatches of BatchSize) on the squared error
+//     between the encoder's output and the fitted embeddings and initial states, each
+//     dimension scaled to unit variance;
+//  2. tuning: TuneSteps Adam steps on the model's own loss, the reconstruction of each
+//     minibatch of segments from the encoder's embeddings and initial states, the gradient
+//     flowing from the loss through the frozen network into the encoder.
+//
+// Distillation alone copies the optimised values, including their errors where the
+// reconstruction is insensitive; tuning optimises what inference is for.
+type AmortiseOptions struct {
+	// Bins is K, the number of leading bins the encoder reads besides the segment's mean;
+	// 0 trains no encoder.
+	Bins int `yaml:"bins"`
+	// Hidden lists the widths of its tanh hidden layers.
+	Hidden []int `yaml:"hidden"`
+	// DistillSteps and TuneSteps count the Adam steps of the two stages; LearningRate is
+	// their step size.
+	DistillSteps int     `yaml:"distill_steps"`
+	TuneSteps    int     `yaml:"tune_steps"`
+	LearningRate float64 `yaml:"learning_rate"`
+	// RefineSteps is the default number of optimisation steps (train.infer_lr) that
+	// `jedi infer --amortised` runs from the encoder's output; 0 uses the encoder alone.
+	RefineSteps int `yaml:"refine_steps"`
+	// FeatureNoise is the standard deviation of the Gaussian noise added to each standardised
+	// feature while training (both stages): with a few hundred training segments the encoder
+	// otherwise fits their noise, and held-out segments pay for it.
+	FeatureNoise float64 `yaml:"feature_noise"`
+}
+
+// defaultAmortise is the encoder setting of Default: off, and when turned on by bins > 0,
+// a one-hidden-layer encoder trained for a few seconds.
+func defaultAmortise() AmortiseOptions {
+	return AmortiseOptions{Hidden: []int{64}, DistillSteps: 2000, TuneSteps: 1500, LearningRate: 1e-3, FeatureNoise: 0.3}
+}
+
+func (a *AmortiseOptions) validate() error {
+	bad := func(field, format string, args ...any) error {
+		return fmt.Errorf("config: train.amortise.%s: %s", field, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case a.Bins < 0:
+		return bad("bins", "%d, want ≥ 0 (0: no encoder)", a.Bins)
+	case a.DistillSteps < 0:
+		return bad("distill_steps", "%d, want ≥ 0", a.DistillSteps)
+	case a.TuneSteps < 0:
+		return bad("tune_steps", "%d, want ≥ 0", a.TuneSteps)
+	case a.Bins > 0 && !(a.LearningRate > 0):
+		return bad("learning_rate", "%g, want > 0", a.LearningRate)
+	case a.RefineSteps < 0:
+		return bad("refine_steps", "%d, want ≥ 0", a.RefineSteps)
+	case !(a.FeatureNoise >= 0):
+		return bad("feature_noise", "%g, want ≥ 0", a.FeatureNoise)
+	}
+	for i, h := range a.Hidden {
+		if h < 1 {
+			return bad(fmt.Sprintf("hidden[%d]", i), "%d, want ≥ 1", h)
+		}
+	}
+	return nil
+}
+
+// amortiserOut is the encoder's output width: D, plus N with learned initial states.
+func amortiserOut(c *model.Config) int {
+	if c.InitialState == model.Learned {
+		return c.D + c.N
+	}
+	return c.D
+}
+
+// TrainAmortiser trains the amortised encoder of f on its training segments of ds (see
+// AmortiseOptions) and returns it; f is not changed. It stops with ctx's error between steps.
+func TrainAmortiser(ctx context.Context, f *Fitted, ds *data.Dataset) (*model.Amortiser, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return precisionOf(f.Config.DType).amortise(ctx, f, ds)
+}
+
+func trainAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset) (*model.Amortiser, error) {
+	o := &f.Config.Train.Amortise
+	c := &f.Config.Model
+	if o.Bins < 1 {
+		return nil, fmt.Errorf("config: train.amortise.bins is %d: no encoder to train", o.Bins)
+	}
+	if ds.M != c.M {
+		return nil, fmt.Errorf("%s: %d neurons, the model was fitted to %d", ds.Source, ds.M, c.M)
+	}
+	rng := rand.New(rand.NewPCG(f.Config.Seed, 0xa40))
+	D, N := c.D, c.N
+	a, err := model.NewAmortiser(o.Bins, c.M, amortiserOut(c), o.Hidden, rng)
+	if err != nil {
+		return nil, err
+	}
+	n, F := len(f.Train), a.Features()
+	phi, err := features(a, ds, f.Train)
+	if err != nil {
+		return nil, err
+	}
+	target := make([]float64, n*a.Out)
+	for i, s := range f.Train {
+		g, _ := f.EmbeddingOf(ds, s)
+		copy(target[i*a.Out:], f.Embedding(g))
+		if a.Out > D {
+			copy(target[i*a.Out+D:], f.X0[i*N:(i+1)*N])
+		}
+	}
+	a.InMean, a.InStd = standardise(phi, F)
+	a.OutMean, a.OutStd = standardise(target, a.Out)
+
+	batch := min(max(f.Config.Train.BatchSize, 1), n)
+	tapes := make([]model.Tape, batch)
+	grad := make([]float64, a.NumParams())
+	adam := NewAdam(len(grad), 0.9, 0.999, 1e-8)
+	out := make([]float64, a.Out)
+	noisy := make([]float64, F)
+	d := make([]float64, a.Out)
+	pick := func() []int { return rng.Perm(n)[:batch] }
+	for step := range o.DistillSteps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		clear(grad)
+		var loss float64
+		for k, i := range pick() {
+			a.Forward(out, jitter(noisy, phi[i*F:(i+1)*F], a, o.FeatureNoise, rng), &tapes[k])
+			// loss = mean over the batch and outputs of ((out − target) / s)².
+			for j := range out {
+				r := (out[j] - target[i*a.Out+j]) / a.OutStd[j]
+				loss += r * r
+				d[j] = 2 * r / a.OutStd[j] / float64(batch*a.Out)
+			}
+			a.Backward(grad, d, &tapes[k])
+		}
+		Update(adam, o.LearningRate, a.Params, grad)
+		if (step+1)%500 == 0 {
+			slog.Debug("amortiser distillation", "step", step+1, "loss", loss/float64(batch*a.Out))
+		}
+	}
+
+	if o.TuneSteps > 0 {
+		if err := tuneAmortiser[T](ctx, f, ds, a, phi, batch, rng); err != nil {
+			return nil, err
+		}
+	}
+	return a, a.Check()
+}
+
+// jitter returns phi with N(0, (noise·σ_i)²) added to each feature i (σ the encoder's feature
+// scale), written into dst; phi itself when noise is 0.
+func jitter(dst, phi []float64, a *model.Amortiser, noise float64, rng *rand.Rand) []float64 {
+	if noise == 0 {
+		return phi
+	}
+	for i, v := range phi {
+		dst[i] = v + noise*a.InStd[i]*rng.NormFloat64()
+	}
+	return dst
+}
+
+// tuneAmortiser runs the second stage: Adam on the encoder's parameters against the model's
+// loss on minibatches of training segments, θ frozen.
+func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, a *model.Amortiser, phi []float64, batch int, rng *rand.Rand) error {
+	o := &f.Config.Train.Amortise
+	m, err := f.Model()
+	if err != nil {
+		return err
+	}
+	c := &m.Cfg
+	D, N, F := c.D, c.N, a.Features()
+	n := len(f.Train)
+	pass := model.NewPass[T](m)
+	st := stage[T](ds, f.Train, c.I > 0)
+	theta := convert[T](f.Theta)
+	ll := model.NewLocalLayout(c, batch, batch)
+	local := make([]T, ll.Size)
+	gLocal := make([]T, ll.Size)
+	tapes := make([]model.Tape, batch)
+	grad := make([]float64, a.NumParams())
+	adam := NewAdam(len(grad), 0.9, 0.999, 1e-8)
+	out := make([]float64, a.Out)
+	noisy := make([]float64, F)
+	d := make([]float64, a.Out)
+	slots := seq(0, batch)
+	var bt model.Batch[T]
+	for range o.TuneSteps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows := rng.Perm(n)[:batch]
+		for k, i := range rows {
+			a.Forward(out, jitter(noisy, phi[i*F:(i+1)*F], a, o.FeatureNoise, rng), &tapes[k])
+			for j, v := range out[:D] {
+				local[k*D+j] = T(v)
+			}
+			if ll.X0Off >= 0 {
+				for j, v := range out[D:] {
+					local[ll.X0Off+k*N+j] = T(v)
+				}
+			}
+		}
+		st.fill(&bt, c, rows, slots, slots)
+		if _, err := pass.Forward(theta, local, &ll, &bt); err != nil {
+			return err
+		}
+		clear(gLocal)
+		pass.Backward(theta, local, &ll, &bt, nil, gLocal)
+		clear(grad)
+		for k := range rows {
+			for j := range D {
+				d[j] = float64(gLocal[k*D+j])
+			}
+			if ll.X0Off >= 0 {
+				for j := range N {
+					d[D+j] = float64(gLocal[ll.X0Off+k*N+j])
+				}
+			}
+			a.Backward(grad, d, &tapes[k])
+		}
+		Update(adam, o.LearningRate, a.Params, grad)
+	}
+	return nil
+}
+
+// features returns the raw encoder features of segments idx, len(idx)×F.
+func features(a *model.Amortiser, ds *data.Dataset, idx []int) ([]float64, error) {
+	F := a.Features()
+	phi := make([]float64, len(idx)*F)
+	for i, s := range idx {
+		if err := a.FeaturesOf(phi[i*F:(i+1)*F], ds.Segment(s)); err != nil {
+			return nil, fmt.Errorf("%s: segment %d: %w", name(ds), s, err)
+		}
+	}
+	return phi, nil
+}
+
+// standardise returns the mean and standard deviation of each column of x (rows of width w);
+// a constant column gets scale 1, so that it passes through unscaled instead of dividing by 0.
+func standardise(x []float64, w int) (mean, std []float64) {
+	n := len(x) / w
+	mean, std = make([]float64, w), make([]float64, w)
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*w : (i+1)*w] {
+			mean[j] += v
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	for i := 0; i < n; i++ {
+		for j, v := range x[i*w : (i+1)*w] {
+			std[j] += (v - mean[j]) * (v - mean[j])
+		}
+	}
+	for j := range std {
+		std[j] = math.Sqrt(std[j] / float64(n))
+		if !(std[j] > 1e-8*(1+math.Abs(mean[j]))) {
+			std[j] = 1
+		}
+	}
+	return mean, std
+}
+
+// Encode returns the encoder's embeddings (len(idx)×D) and, with learned initial states, its
+// initial states (len(idx)×N, nil otherwise) for segments idx of ds: one pass each.
+func Encode(f *Fitted, ds *data.Dataset, idx []int) (E, X0 []float64, err error) {
+	a := f.Amortiser
+	if a == nil {
+		return nil, nil, fmt.Errorf("the model has no amortised encoder: fit with train.amortise.bins > 0")
+	}
+	c := &f.Config.Model
+	if ds.M != c.M {
+		return nil, nil, fmt.Errorf("%s: %d neurons, the model was fitted to %d", name(ds), ds.M, c.M)
+	}
+	D, N := c.D, c.N
+	E = make([]float64, len(idx)*D)
+	if a.Out > D {
+		X0 = make([]float64, len(idx)*N)
+	}
+	phi := make([]float64, a.Features())
+	out := make([]float64, a.Out)
+	var tape model.Tape
+	for i, s := range idx {
+		if s < 0 || s >= ds.S {
+			return nil, nil, fmt.Errorf("%s: segment %d out of range (%d segments)", name(ds), s, ds.S)
+		}
+		if err := a.FeaturesOf(phi, ds.Segment(s)); err != nil {
+			return nil, nil, fmt.Errorf("%s: segment %d: %w", name(ds), s, err)
+		}
+		a.Forward(out, phi, &tape)
+		copy(E[i*D:(i+1)*D], out[:D])
+		if X0 != nil {
+			copy(X0[i*N:(i+1)*N], out[D:])
+		}
+	}
+	return E, X0, nil
+}
+
+// Refine runs `steps` Adam steps (train.infer_lr) on the embeddings and initial states of
+// segments idx from the given start E (len(idx)×D), X0 (len(idx)×N, or nil without learned
+// initial states), θ frozen, and returns the reconstruction; steps = 0 only predicts.
+func Refine(f *Fitted, ds *data.Dataset, idx []int, E, X0 []float64, steps int) (*Inferred, error) {
+	if steps == 0 {
+		return Predict(f, ds, idx, E, X0)
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return precisionOf(f.Config.DType).refine(f, ds, idx, E, X0, steps)
+}
+
+func refine[T model.Float](f *Fitted, ds *data.Dataset, idx []int, E, X0 []float64, steps int) (*Inferred, error) {
+	m, err := f.Model()
+	if err != nil {
+		return nil, err
+	}
+	c := &m.Cfg
+	ll := model.NewLocalLayout(c, len(idx), len(idx))
+	if len(E) != len(idx)*c.D || (ll.X0Off >= 0 && len(X0) != len(idx)*c.N) {
+		return nil, fmt.Errorf("refine: %d embedding and %d initial-state values for %d segments (D = %d, N = %d)", len(E), len(X0), len(idx), c.D, c.N)
+	}
+	local := append(append([]float64(nil), E...), X0...)[:ll.Size]
+	rows := seq(0, len(idx))
+	local, err = optimiseLocal[T](context.Background(), m, f, ds, idx, &ll, local, rows, 0, steps)
+	if err != nil {
+		return nil, err
+	}
+	res := &Inferred{Segments: idx, Embeddings: local[:len(E)]}
+	if ll.X0Off >= 0 {
+		res.X0 = local[ll.X0Off:]
+	}
+	err = predict[T](m, ds, f.Theta, &ll, local, idx, rows, rows, res)
+	return res, err
+}
