@@ -1,10 +1,7 @@
 package sweep
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -69,16 +66,10 @@ func rankingPath(dir string, r int) string {
 
 // ReadRanking returns rung r's saved ranking, or nil when it has not been made.
 func ReadRanking(dir string, r int) (*Ranking, error) {
-	b, err := os.ReadFile(rankingPath(dir, r))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	var rk Ranking
-	if err := json.Unmarshal(b, &rk); err != nil {
-		return nil, fmt.Errorf("%s: %w", rankingPath(dir, r), err)
+	found, err := readJSON(rankingPath(dir, r), &rk)
+	if err != nil || !found {
+		return nil, err
 	}
 	return &rk, nil
 }

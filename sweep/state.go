@@ -59,18 +59,31 @@ func statePath(dir string, i int) string {
 
 // ReadState reads task i's state; a task never started is Pending.
 func ReadState(dir string, i int) (*State, error) {
-	b, err := os.ReadFile(statePath(dir, i))
-	if errors.Is(err, fs.ErrNotExist) {
-		return &State{Task: i, State: Pending}, nil
-	}
+	var s State
+	found, err := readJSON(statePath(dir, i), &s)
 	if err != nil {
 		return nil, err
 	}
-	var s State
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %w", statePath(dir, i), err)
+	if !found {
+		return &State{Task: i, State: Pending}, nil
 	}
 	return &s, nil
+}
+
+// readJSON decodes the JSON file at path into v; found is false, with no error, when the
+// file does not exist (a task or rung not reached yet).
+func readJSON(path string, v any) (found bool, err error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("%s: %w", path, err)
+	}
+	return true, nil
 }
 
 func writeState(dir string, s *State) error {
