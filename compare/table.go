@@ -116,7 +116,7 @@ func (t *Table) plot(dir string) error {
 		}
 	}
 	for _, ext := range []string{".png", ".svg"} {
-		if err := report.Bars(filepath.Join(dir, "r2"+ext), "Held-out reconstruction", "R² held-out", names, held, nil); err != nil {
+		if err := report.Bars(filepath.Join(dir, "r2"+ext), "Held-out reconstruction", "R² held-out", names, held, nil, nil); err != nil {
 			return err
 		}
 		if len(series) == 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -76,6 +77,10 @@ type Analysis struct {
 	// the data hold a teacher's fixed points for the label and the run has an embedding per
 	// segment, whose networks a centroid would average (the memory of each trial in MemoryPro).
 	SegmentFixedPoints *FixedPointAnalysis
+
+	// Provenance heads the report (Provenance); nil: made by WriteReport without the
+	// command line.
+	Provenance []report.Metric
 }
 
 // ChooseLabel returns want after checking that ds has it; empty want picks "task" when ds has
@@ -99,10 +104,34 @@ func ChooseLabel(ds *data.Dataset, want string) (string, error) {
 	return names[0], nil
 }
 
+// UnlabelledLabel is the label Unlabelled gives data without labels, and UnlabelledValue its
+// one value.
+const (
+	UnlabelledLabel = "group"
+	UnlabelledValue = "all"
+)
+
+// Unlabelled returns a shallow copy of ds whose every segment has the value "all" of the label
+// "group", so that the analyses that group segments by a label run on data without labels (one
+// group; nothing to decode). ds itself is not changed.
+func Unlabelled(ds *data.Dataset) *data.Dataset {
+	c := *ds
+	values := make([]string, ds.S)
+	for s := range values {
+		values[s] = UnlabelledValue
+	}
+	c.Labels = map[string]data.Label{UnlabelledLabel: {Kind: data.StringLabel, Values: values}}
+	return &c
+}
+
 // Analyze evaluates a fitted model on its data, maps and decodes its embeddings, computes the
 // spectra of its weights, and runs every registered plug-in that belongs in the report
-// (Plugin.Report), in registration order. history may be nil.
+// (Plugin.Report), in registration order. history may be nil. Data without labels are analysed
+// as one group (Unlabelled).
 func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Options) (*Analysis, error) {
+	if len(ds.Labels) == 0 && opt.Label == "" {
+		ds = Unlabelled(ds)
+	}
 	label, err := ChooseLabel(ds, opt.Label)
 	if err != nil {
 		return nil, err

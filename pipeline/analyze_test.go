@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,22 @@ func TestAnalyzeReport(t *testing.T) {
 	for _, k := range []string{"generalization", "noise", "dynamics", "fixed_points", "lyapunov"} {
 		if sum[k] == nil {
 			t.Errorf("analysis.json lacks %s", k)
+		}
+	}
+
+	// One figure per quantity: the spectra plug-in shows W's eigenvalues, so the report does
+	// not show them a second time; one example segment per value, in the palette's order.
+	if strings.Contains(html, "Spectra of the inferred weights") {
+		t.Error("the report shows the eigenvalues of W twice")
+	}
+	for k := range 3 {
+		if _, err := os.Stat(filepath.Join(dir, "figures", fmt.Sprintf("traces_%d.png", k))); err != nil {
+			t.Errorf("example segment of value %d: %v", k, err)
+		}
+	}
+	for _, s := range []string{"cluster a (neurons", "cluster b (neurons", "cluster c (neurons", "<td>date</td>", "Figure 1a.", "Figure 1b."} {
+		if !strings.Contains(html, s) {
+			t.Errorf("report lacks %q", s)
 		}
 	}
 
@@ -147,4 +164,28 @@ func writeReport(t *testing.T, a *Analysis) (dir, html string) {
 		t.Fatal(err)
 	}
 	return dir, string(b)
+}
+
+// Data without labels get a report too: every segment in one group.
+func TestAnalyzeUnlabelled(t *testing.T) {
+	tt := newToy(t, toyConfig(), 24, 20, 11)
+	ds := *tt.ds
+	ds.Labels = nil
+	opt := DefaultOptions()
+	opt.Folds = 3
+	opt.Skip = []string{"generalization", "noise", "lyapunov"}
+	a, err := Analyze(tt.f, &ds, nil, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Label != UnlabelledLabel || len(a.Classification) != 0 {
+		t.Errorf("label %q, %d classifications: want %q and none", a.Label, len(a.Classification), UnlabelledLabel)
+	}
+	if ds.Labels != nil {
+		t.Error("Analyze changed the caller's dataset")
+	}
+	_, html := writeReport(t, a)
+	if !strings.Contains(html, ", group all (neurons numbered from 0)") {
+		t.Error("report lacks the example segment of the one group")
+	}
 }

@@ -17,6 +17,7 @@ import (
 // label can be decoded from them.
 type EmbeddingMap struct {
 	Label string `json:"label"`
+	pal   *report.Palette
 	// Values are the label's value per segment, HeldOut marks the segments whose embedding was
 	// inferred, and PC their coordinates on the first two principal axes (the second is 0 for
 	// one-dimensional embeddings) with the fractions of variance Explained.
@@ -75,6 +76,7 @@ func MapEmbeddings(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string,
 			em.Classification = append(em.Classification, ClassificationSummary{c.Method.String(), c.Accuracy, c.AccuracySD, c.Chance})
 		}
 	}
+	em.pal = Palette(ds, label)
 	return em, nil
 }
 
@@ -110,7 +112,7 @@ func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
 			}
 			return report.ScatterValues(path, title, "PC 1", "PC 2", em.PC, v, em.Label)
 		}
-		return report.Scatter2D(path, title, "PC 1", "PC 2", em.PC, em.Values)
+		return report.Scatter2D(path, title, "PC 1", "PC 2", em.PC, em.Values, em.pal)
 	})
 	if err != nil {
 		return nil, err

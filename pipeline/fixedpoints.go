@@ -176,6 +176,7 @@ const teacherMeaning = "Both sets are compared as rates of the recorded neurons:
 // FixedPointAnalysis is the fixed points of the networks of a fitted model, by label value.
 type FixedPointAnalysis struct {
 	Label string `json:"label"`
+	pal   *report.Palette
 	// Space says what the principal axes are computed on.
 	Space     string               `json:"pca_space"`
 	Explained []float64            `json:"pca_explained"`
@@ -187,6 +188,9 @@ type FixedPointAnalysis struct {
 	// sampled from (every 5th state), and their label values, for the figure.
 	TrajectoryPC    [][2]float64 `json:"-"`
 	TrajectoryGroup []string     `json:"-"`
+	// TrajectoryRun numbers the trajectory each projected state belongs to (states of one
+	// trajectory are consecutive, in time order).
+	TrajectoryRun []int `json:"-"`
 	// segs and perSegment are what the analysis ran on, so that the spectra can reuse it.
 	segs       *Segments
 	perSegment bool
@@ -216,10 +220,12 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 	if err != nil {
 		return nil, err
 	}
-	res := &FixedPointAnalysis{Label: label, Space: space(f), segs: segs, perSegment: opt.PerSegment}
+	res := &FixedPointAnalysis{Label: label, Space: space(f), segs: segs, perSegment: opt.PerSegment, pal: Palette(ds, label)}
 	size := activitySize(ds)
 	var trajY [][]float64
 	var trajGroup []string
+	var trajRun []int
+	run := 0
 	for gi, g := range groups {
 		type job struct {
 			seg  int
@@ -249,7 +255,9 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				for t := 0; t < len(x); t += 5 {
 					trajY = append(trajY, net.Observe(x[t]))
 					trajGroup = append(trajGroup, g)
+					trajRun = append(trajRun, run)
 				}
+				run++
 			}
 			starts, err := fixedpoints.Starts(traj, opt.Starts, opt.Noise*fixedpoints.Spread(traj), opt.Seed+uint64(1000*gi+ji))
 			if err != nil {
@@ -291,6 +299,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 			res.Teacher = append(res.Teacher, *m)
 		}
 	}
+	res.TrajectoryRun = trajRun
 	if err := res.project(trajY, trajGroup); err != nil {
 		return nil, err
 	}
@@ -499,11 +508,23 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteNPZ(filepath.Join(dir, "fixedpoints.npz"), arrays...); err != nil {
 		return nil, err
 	}
-	allPts := append(append([][2]float64(nil), a.TrajectoryPC...), pts...)
-	allNames := append(append([]string(nil), a.TrajectoryGroup...), names...)
+	var trajs []report.Trajectory
+	for i, q := range a.TrajectoryPC {
+		if i == 0 || a.TrajectoryRun[i] != a.TrajectoryRun[i-1] || a.TrajectoryGroup[i] != a.TrajectoryGroup[i-1] {
+			trajs = append(trajs, report.Trajectory{Group: a.TrajectoryGroup[i]})
+		}
+		tr := &trajs[len(trajs)-1]
+		tr.Pts = append(tr.Pts, q)
+	}
+	var marks []report.FixedPointMark
+	for _, nf := range a.Networks {
+		for _, p := range nf.Points {
+			marks = append(marks, report.FixedPointMark{Group: nf.Group, Class: p.Class, XY: p.PC})
+		}
+	}
 	png, err := output.Figure(dir, "fixedpoints", func(path string) error {
-		return report.Scatter2D(path, "Fixed points and trajectories", fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
-			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), allPts, allNames)
+		return report.Trajectories(path, "Fixed points and trajectories", fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
+			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), trajs, marks, a.pal)
 	})
 	if err != nil {
 		return nil, err
@@ -527,7 +548,7 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 	}
 	png, err = output.Figure(dir, "fixedpoints_teacher", func(path string) error {
 		return report.ScatterPanels(path, fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
-			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), []report.Panel{teacher, fitted})
+			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), []report.Panel{teacher, fitted}, a.pal)
 	})
 	if err != nil {
 		return nil, err

@@ -57,7 +57,8 @@ type Trend struct {
 // recurrent weights W_s, of the discrete-time Jacobian along the segments' trajectories, and of
 // the Jacobian at the fixed points of each value's network.
 type SpectralAnalysis struct {
-	Label   string  `json:"label"`
+	Label   string `json:"label"`
+	pal     *report.Palette
 	UnitTol float64 `json:"unit_tol"`
 	// LowRank is true when only the R informative eigenvalues are kept: the non-zero ones of
 	// W = U Vᵀ / N, and the Jacobian's other than the N − R equal to TrivialJacobian = 1 − α.
@@ -112,7 +113,7 @@ func Spectra(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, fp
 	if err != nil {
 		return nil, err
 	}
-	a := &SpectralAnalysis{Label: label, UnitTol: opt.UnitTol, LowRank: c.LowRank(), Rank: c.Rank,
+	a := &SpectralAnalysis{Label: label, pal: Palette(ds, label), UnitTol: opt.UnitTol, LowRank: c.LowRank(), Rank: c.Rank,
 		TrivialJacobian: 1 - c.Alpha, Stride: opt.Stride, MaxSegments: opt.MaxSegments,
 		Meaning: "eigenvalues per label value of W_s (weights), of J = (1−α)I + α W_s diag(1−tanh²x) along each segment's noiseless autonomous trajectory (trajectory_jacobian) and at the fixed points of each value's network (fixed_point_jacobian); low rank keeps only the R informative eigenvalues of each matrix"}
 	ws, err := WeightSpectra(f, rows(segs.E), values, opt.UnitTol)
@@ -313,7 +314,7 @@ func (a *SpectralAnalysis) Write(dir string) ([]report.Figure, error) {
 			sets = append(sets, report.EigSet{Name: s.Group, Values: s.Eigs})
 		}
 		png, err := output.Figure(dir, "spectra_"+kind.name, func(path string) error {
-			return report.Eigenvalues(path, kind.title, sets)
+			return report.Eigenvalues(path, kind.title, sets, a.pal)
 		})
 		if err != nil {
 			return nil, err

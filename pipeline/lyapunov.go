@@ -58,7 +58,8 @@ type GroupLyapunov struct {
 
 // LyapunovAnalysis is the Lyapunov spectra of a fitted model's networks, by label value.
 type LyapunovAnalysis struct {
-	Label     string          `json:"label"`
+	Label     string `json:"label"`
+	pal       *report.Palette
 	Dt        float64         `json:"dt"`
 	K         int             `json:"k"`
 	Steps     int             `json:"steps"`
@@ -85,7 +86,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 	if err != nil {
 		return nil, err
 	}
-	a := &LyapunovAnalysis{Label: label, Dt: ds.Dt, K: opt.K, Steps: opt.Steps, Transient: opt.Transient,
+	a := &LyapunovAnalysis{Label: label, pal: Palette(ds, label), Dt: ds.Dt, K: opt.K, Steps: opt.Steps, Transient: opt.Transient,
 		Meaning: "exponents_per_second[i]: the i-th largest Lyapunov exponent of the autonomous network of the centroid embedding, by the QR method, mean over start states on its trajectories (per step divided by dt)"}
 	for gi, g := range groups {
 		e := meanRows(segs.E, members[gi])
@@ -147,13 +148,13 @@ func (a *LyapunovAnalysis) Write(dir string) ([]report.Figure, error) {
 		return nil, err
 	}
 	bars, err := output.Figure(dir, "lyapunov", func(path string) error {
-		return report.Bars(path, "Largest Lyapunov exponent per "+a.Label, "λ₁ (1/s)", names, top, topSD)
+		return report.Bars(path, "Largest Lyapunov exponent per "+a.Label, "λ₁ (1/s)", names, top, topSD, a.pal)
 	})
 	if err != nil {
 		return nil, err
 	}
 	lines, err := output.Figure(dir, "lyapunov_spectrum", func(path string) error {
-		return report.Lines(path, "Lyapunov spectra", "exponent index", "λ (1/s)", series, report.LineOptions{ErrorBars: true})
+		return report.Lines(path, "Lyapunov spectra", "exponent index", "λ (1/s)", series, report.LineOptions{ErrorBars: true, Palette: a.pal})
 	})
 	if err != nil {
 		return nil, err

@@ -80,7 +80,7 @@ func (n *NoiseRobustness) Write(dir string) ([]report.Figure, error) {
 	}
 	png, err := output.Figure(dir, "noise", func(path string) error {
 		return report.Lines(path, "Robustness to embedding noise", "noise scale k (× std of each embedding dimension)", "R² (training segments)",
-			[]report.Series{{Name: "JEDI", X: n.Scales, Y: n.R2Mean, YErr: n.R2SD}}, report.LineOptions{})
+			[]report.Series{{Name: "JEDI", X: n.Scales, Y: n.R2Mean, YErr: n.R2SD}}, report.LineOptions{Neutral: true})
 	})
 	if err != nil {
 		return nil, err

@@ -88,7 +88,11 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 		return "", err
 	}
 	fig := func(name string) string { return filepath.Join(figs, name) }
-	r := &report.Report{Title: title, Config: configYAML, DataSummary: dataSummary(a)}
+	r := &report.Report{Title: title, Config: configYAML, DataSummary: dataSummary(a), Provenance: a.Provenance}
+	if r.Provenance == nil {
+		r.Provenance = Provenance(a.Data, nil)
+	}
+	pal := Palette(a.Data, a.Label)
 	f := a.Fitted
 	r.Metrics = []report.Metric{
 		{Name: "R² training segments", Value: fmt.Sprintf("%.4f", a.R2Train)},
@@ -115,14 +119,14 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 			}
 		}
 		sec := report.Section{Title: "Training", Text: "Loss per epoch (log scale) and R² of the minibatch predictions; the held-out R² is measured at each validation with embeddings inferred for the held-out segments."}
-		if err := report.Lines(fig("loss.png"), "Training loss", "epoch", "loss", []report.Series{{Name: "loss", X: ep, Y: loss}}, report.LineOptions{LogY: true}); err != nil {
+		if err := report.Lines(fig("loss.png"), "Training loss", "epoch", "loss", []report.Series{{Name: "loss", X: ep, Y: loss}}, report.LineOptions{LogY: true, Neutral: true}); err != nil {
 			return "", err
 		}
 		series := []report.Series{{Name: "train (minibatch)", X: ep, Y: r2}}
 		if len(held) > 0 {
 			series = append(series, report.Series{Name: "held-out", X: heldEp, Y: held})
 		}
-		if err := report.Lines(fig("r2.png"), "Reconstruction R²", "epoch", "R²", series, report.LineOptions{}); err != nil {
+		if err := report.Lines(fig("r2.png"), "Reconstruction R²", "epoch", "R²", series, report.LineOptions{Neutral: true}); err != nil {
 			return "", err
 		}
 		sec.Figures = []report.Figure{{Caption: "Training loss", Path: fig("loss.png")}, {Caption: "R² during training", Path: fig("r2.png")}}
@@ -130,7 +134,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	}
 
 	// Reconstruction.
-	if sec, err := a.reconstructionSection(fig); err != nil {
+	if sec, err := a.reconstructionSection(fig, pal); err != nil {
 		return "", err
 	} else {
 		r.Sections = append(r.Sections, sec)
@@ -142,7 +146,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 		groups[s] = v
 	}
 	ttl := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", 100*at(a.PCAExplained, 0), 100*at(a.PCAExplained, 1))
-	if err := report.Scatter2D(fig("embeddings_pca.png"), ttl, "PC 1", "PC 2", a.PCA, groups); err != nil {
+	if err := report.Scatter2D(fig("embeddings_pca.png"), ttl, "PC 1", "PC 2", a.PCA, groups, pal); err != nil {
 		return "", err
 	}
 	embSec := report.Section{Title: "Context embeddings",
@@ -158,22 +162,16 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	}
 	r.Sections = append(r.Sections, embSec)
 
-	// Spectra.
-	var sets []report.EigSet
-	tbl := report.Table{Caption: "Eigenvalues of W_s pooled per " + a.Label,
-		Header: []string{a.Label, "spectral radius", "std Im λ", "max |Im λ|", "fraction near |λ|=1"}}
-	for _, g := range a.Spectra {
-		sets = append(sets, report.EigSet{Name: g.Group, Values: g.Eigs})
-		s := g.Summary
-		tbl.Rows = append(tbl.Rows, []string{g.Group, fmt.Sprintf("%.3f", s.Radius), fmt.Sprintf("%.3f", s.ImagStd), fmt.Sprintf("%.3f", s.MaxAbsImag), fmt.Sprintf("%.3f", s.NearUnit)})
+	// Spectra of W: here only when the spectra plug-in did not run, which shows them (of the
+	// training segments) with the Jacobians' in one table, so that the report holds one figure
+	// and one number per quantity.
+	if a.Dynamics == nil {
+		sec, err := a.weightSpectraSection(fig, pal)
+		if err != nil {
+			return "", err
+		}
+		r.Sections = append(r.Sections, sec)
 	}
-	if err := report.Eigenvalues(fig("eigenvalues.png"), "Eigenvalues of the inferred W", sets); err != nil {
-		return "", err
-	}
-	r.Sections = append(r.Sections, report.Section{Title: "Spectra of the inferred weights",
-		Text:    "Eigenvalues of each segment's recurrent matrix W_s = h_θ(e_s) (for low rank, the R eigenvalues that can be non-zero), with the unit circle.",
-		Figures: []report.Figure{{Caption: "Eigenvalues by " + a.Label, Path: fig("eigenvalues.png")}},
-		Tables:  []report.Table{tbl}})
 
 	extra, err := a.extraSections(filepath.Join(dir, "analysis"), r)
 	if err != nil {
@@ -187,38 +185,81 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	return path, r.WriteHTML(path)
 }
 
-// reconstructionSection plots observed against predicted activity of a held-out segment (or a
-// training one) and the distribution of per-neuron R².
-func (a *Analysis) reconstructionSection(fig func(string) string) (report.Section, error) {
+// weightSpectraSection plots the eigenvalues of every segment's W_s, pooled by label value.
+func (a *Analysis) weightSpectraSection(fig func(string) string, pal *report.Palette) (report.Section, error) {
+	var sets []report.EigSet
+	tbl := report.Table{Caption: "Eigenvalues of W_s pooled per " + a.Label,
+		Header: []string{a.Label, "spectral radius", "std Im λ", "max |Im λ|", "fraction near |λ|=1"}}
+	for _, g := range a.Spectra {
+		sets = append(sets, report.EigSet{Name: g.Group, Values: g.Eigs})
+		s := g.Summary
+		tbl.Rows = append(tbl.Rows, []string{g.Group, fmt.Sprintf("%.3f", s.Radius), fmt.Sprintf("%.3f", s.ImagStd), fmt.Sprintf("%.3f", s.MaxAbsImag), fmt.Sprintf("%.3f", s.NearUnit)})
+	}
+	if err := report.Eigenvalues(fig("eigenvalues.png"), "Eigenvalues of the inferred W", sets, pal); err != nil {
+		return report.Section{}, err
+	}
+	return report.Section{Title: "Spectra of the inferred weights",
+		Text:    "Eigenvalues of each segment's recurrent matrix W_s = h_θ(e_s) (held-out segments: embeddings inferred; for low rank, the R eigenvalues that can be non-zero), with the unit circle.",
+		Figures: []report.Figure{{Caption: "Eigenvalues by " + a.Label, Path: fig("eigenvalues.png")}},
+		Tables:  []report.Table{tbl}}, nil
+}
+
+// maxExamples is the most label values the reconstruction section shows an example segment of.
+const maxExamples = 8
+
+// reconstructionSection plots observed against predicted activity of one held-out segment (or
+// training one) per label value, the model in the value's colour, and the distribution of
+// per-neuron R².
+func (a *Analysis) reconstructionSection(fig func(string) string, pal *report.Palette) (report.Section, error) {
 	sec := report.Section{Title: "Reconstruction"}
 	ds, M := a.Data, a.Data.M
 	inf, kind := a.Emb.Inferred, "held-out"
 	if inf == nil {
 		inf, kind = a.Train, "training"
 	}
-	s := inf.Segments[0]
-	L := ds.Lengths[s]
-	t := make([]float64, L)
-	for i := range t {
-		t[i] = float64(i) * ds.Dt
-	}
-	show := min(6, M)
-	var obs, pred [][]float64
-	var names []string
-	for k := range show {
-		m := k * M / show
-		o, p := make([]float64, L), make([]float64, L)
-		for i := range L {
-			o[i] = ds.Activity[(s*ds.T+i)*M+m]
-			p[i] = inf.Prediction[(0*ds.T+i)*M+m]
+	// The first segment of each value, in the palette's (the tables') order.
+	first := map[string]int{}
+	var values []string
+	for i, s := range inf.Segments {
+		v := a.Labels[s]
+		if _, ok := first[v]; !ok {
+			first[v] = i
+			values = append(values, v)
 		}
-		obs, pred = append(obs, o), append(pred, p)
-		names = append(names, fmt.Sprintf("neuron %d", m))
 	}
-	if err := report.Traces(fig("traces.png"), fmt.Sprintf("Segment %d (%s): data and model", s, kind), "time (s)", t, obs, pred, names); err != nil {
-		return sec, err
+	values = pal.Order(values)
+	if len(values) > maxExamples {
+		sec.Text = fmt.Sprintf("One example segment of each of the first %d of the %d values of %s.", maxExamples, len(values), a.Label)
+		values = values[:maxExamples]
 	}
-	sec.Figures = append(sec.Figures, report.Figure{Caption: fmt.Sprintf("Observed (data) and reconstructed (model) activity of %s segment %d", kind, s), Path: fig("traces.png")})
+	show := min(3, M)
+	for k, v := range values {
+		i := first[v]
+		s := inf.Segments[i]
+		L := ds.Lengths[s]
+		t := make([]float64, L)
+		for j := range t {
+			t[j] = float64(j) * ds.Dt
+		}
+		var obs, pred [][]float64
+		var names []string
+		for n := range show {
+			m := n * M / show
+			o, p := make([]float64, L), make([]float64, L)
+			for j := range L {
+				o[j] = ds.Activity[(s*ds.T+j)*M+m]
+				p[j] = inf.Prediction[(i*ds.T+j)*M+m]
+			}
+			obs, pred = append(obs, o), append(pred, p)
+			names = append(names, fmt.Sprintf("neuron %d", m))
+		}
+		name := fmt.Sprintf("traces_%d.png", k)
+		title := fmt.Sprintf("%s %s: segment %d (%s)", a.Label, v, s, kind)
+		if err := report.Traces(fig(name), title, "time (s)", t, obs, pred, names, pal.Color(v)); err != nil {
+			return sec, err
+		}
+		sec.Figures = append(sec.Figures, report.Figure{Caption: fmt.Sprintf("Observed (grey) and reconstructed (coloured) activity of %s segment %d, %s %s (neurons numbered from 0)", kind, s, a.Label, v), Path: fig(name)})
+	}
 	var finite []float64
 	for _, v := range inf.R2PerNeuron {
 		if !math.IsNaN(v) {

@@ -15,11 +15,14 @@ import (
 // Bars writes a FigWidth × FigHeight bar chart with one bar of height
 // values[i] per name, for instance the classification accuracy of each
 // label or the R² of each model. errs, if not nil, holds the half-width of
-// an uncertainty interval drawn as an error bar on each bar.
+// an uncertainty interval drawn as an error bar on each bar. With pal, the
+// names are values of a label and each bar takes its value's colour;
+// without, every bar is the same colour. A marker at each bar's value and
+// a line at zero keep values near zero visible, where a bar has no height.
 //
 // len(values) and len(errs) (when not nil) must equal len(names) ≥ 1; the
 // values must be finite and errs finite and non-negative.
-func Bars(path, title, ylabel string, names []string, values, errs []float64) error {
+func Bars(path, title, ylabel string, names []string, values, errs []float64, pal *Palette) error {
 	n := len(names)
 	if n == 0 {
 		return errors.New("report: Bars: no bars")
@@ -51,13 +54,38 @@ func Bars(path, title, ylabel string, names []string, values, errs []float64) er
 	// Bars fill about 65% of their slot of the data width, which is the
 	// figure less roughly an inch of axis and margins.
 	width := 0.65 * inches(FigWidth-1) / vg.Length(n)
-	bc, err := plotter.NewBarChart(plotter.Values(values), width)
+	// One bar chart per bar, offset to its slot, so that each may take its
+	// own colour.
+	for i, v := range values {
+		vals := make(plotter.Values, n)
+		vals[i] = v
+		bc, err := plotter.NewBarChart(vals, width)
+		if err != nil {
+			return fmt.Errorf("report: Bars: %w", err)
+		}
+		bc.Color = Categorical(0)
+		if pal != nil {
+			bc.Color = pal.Color(names[i])
+		}
+		bc.LineStyle.Width = 0
+		p.Add(bc)
+	}
+	zero, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0}, {X: float64(n) - 0.5, Y: 0}})
 	if err != nil {
 		return fmt.Errorf("report: Bars: %w", err)
 	}
-	bc.Color = Categorical(0)
-	bc.LineStyle.Width = 0
-	p.Add(bc)
+	zero.Color, zero.Width = color.Gray{Y: 40}, vg.Points(0.8)
+	p.Add(zero)
+	tops := make(plotter.XYs, n)
+	for i, v := range values {
+		tops[i] = plotter.XY{X: float64(i), Y: v}
+	}
+	mk, err := plotter.NewScatter(tops)
+	if err != nil {
+		return fmt.Errorf("report: Bars: %w", err)
+	}
+	mk.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(2.2), Shape: draw.CircleGlyph{}}
+	p.Add(mk)
 	if errs != nil {
 		xys := make(plotter.XYs, n)
 		for i, v := range values {

@@ -20,24 +20,31 @@ type EigSet struct {
 	Values []complex128
 }
 
-// Eigenvalues writes a FigWidth × FigHeight plot of the eigenvalues of
-// sets in the complex plane, one colour per set, with the unit circle
-// |λ| = 1 (the stability boundary of a discrete-time map) dashed and the
-// real and imaginary axes drawn through the origin. Both axes have the same
-// scale, so that circles look round, and the view spans at least the unit
-// disc. Points are semi-transparent because eigenvalues of many segments
-// overlap.
+// Eigenvalues writes a plot of the eigenvalues of sets in the complex
+// plane, each set in the colour pal gives its name (nil: the names in
+// natural order), with the unit circle |λ| = 1 (the stability boundary of
+// a discrete-time map) dashed and the real and imaginary axes drawn
+// through the origin. Both axes have the same scale, so that circles look
+// round, and the view spans at least the unit disc. Points are
+// semi-transparent because eigenvalues of many segments overlap.
+//
+// When the eigenvalues sit in a region less than a quarter of the view
+// across (the Jacobian spectra of a slow network, all near λ = 1), a second panel
+// beside the first zooms on them, its window outlined in the first: the
+// figure is then PanelWidth wider.
 //
 // sets must contain at least one eigenvalue, all finite.
-func Eigenvalues(path, title string, sets []EigSet) error {
+func Eigenvalues(path, title string, sets []EigSet, pal *Palette) error {
 	var rmax float64
 	n := 0
+	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for k, s := range sets {
 		for i, v := range s.Values {
 			if cmplx.IsNaN(v) || cmplx.IsInf(v) {
 				return fmt.Errorf("report: Eigenvalues: sets[%d] (%q).Values[%d] = %v is not finite", k, s.Name, i, v)
 			}
 			rmax = math.Max(rmax, math.Max(math.Abs(real(v)), math.Abs(imag(v))))
+			xmin, xmax, ymin, ymax = min(xmin, real(v)), max(xmax, real(v)), min(ymin, imag(v)), max(ymax, imag(v))
 		}
 		n += len(s.Values)
 	}
@@ -45,61 +52,126 @@ func Eigenvalues(path, title string, sets []EigSet) error {
 		return errors.New("report: Eigenvalues: no eigenvalues")
 	}
 
-	p := newPlot(title, "Re λ", "Im λ")
-	addGrid(p)
-	p.Add(originAxes{})
-	circle := make(plotter.XYs, 361)
-	for i := range circle {
-		t := 2 * math.Pi * float64(i) / float64(len(circle)-1)
-		circle[i] = plotter.XY{X: math.Cos(t), Y: math.Sin(t)}
-	}
-	unit, err := plotter.NewLine(circle)
-	if err != nil {
-		return fmt.Errorf("report: Eigenvalues: %w", err)
-	}
-	unit.Color = color.Gray{Y: 90}
-	unit.Width = vg.Points(1)
-	unit.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	p.Add(unit)
-
-	var entries []legendEntry
-	for k, s := range sets {
-		if len(s.Values) == 0 {
-			continue
+	var names []string
+	for _, s := range sets {
+		if len(s.Values) > 0 {
+			names = append(names, s.Name)
 		}
-		xys := make(plotter.XYs, len(s.Values))
-		for i, v := range s.Values {
-			xys[i] = plotter.XY{X: real(v), Y: imag(v)}
+	}
+	pal = pal.extend(names)
+	build := func(title string) (*plot.Plot, []legendEntry, error) {
+		p := newPlot(title, "Re λ", "Im λ")
+		addGrid(p)
+		p.Add(originAxes{})
+		circle := make(plotter.XYs, 3601)
+		for i := range circle {
+			t := 2 * math.Pi * float64(i) / float64(len(circle)-1)
+			circle[i] = plotter.XY{X: math.Cos(t), Y: math.Sin(t)}
 		}
-		sc, err := plotter.NewScatter(xys)
+		unit, err := plotter.NewLine(circle)
 		if err != nil {
-			return fmt.Errorf("report: Eigenvalues: sets[%d]: %w", k, err)
+			return nil, nil, fmt.Errorf("report: Eigenvalues: %w", err)
 		}
-		sc.GlyphStyle = draw.GlyphStyle{
-			Color:  withAlpha(Categorical(k), 0.55),
-			Radius: vg.Points(2.3),
-			Shape:  glyphShape(k),
+		unit.Color = color.Gray{Y: 90}
+		unit.Width = vg.Points(1)
+		unit.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(unit)
+		byName := map[string]plot.Thumbnailer{}
+		for k, s := range sets {
+			if len(s.Values) == 0 {
+				continue
+			}
+			xys := make(plotter.XYs, len(s.Values))
+			for i, v := range s.Values {
+				xys[i] = plotter.XY{X: real(v), Y: imag(v)}
+			}
+			sc, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, nil, fmt.Errorf("report: Eigenvalues: sets[%d]: %w", k, err)
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: withAlpha(pal.Color(s.Name), 0.55), Radius: vg.Points(2.3), Shape: pal.shape(s.Name)}
+			p.Add(sc)
+			byName[s.Name] = sc
 		}
-		p.Add(sc)
-		entries = append(entries, legendEntry{name: s.Name, thumbs: []plot.Thumbnailer{sc}})
+		var entries []legendEntry
+		for _, g := range pal.Order(names) {
+			entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{byName[g]}})
+		}
+		return p, entries, nil
+	}
+	p, entries, err := build(title)
+	if err != nil {
+		return err
 	}
 
 	// Half-width of the square view: the unit disc or all eigenvalues,
 	// whichever is larger, with a 10% border.
 	r := 1.1 * math.Max(1, rmax)
-	return render(path, inches(FigWidth), inches(FigHeight), func(c draw.Canvas) error {
-		drawWithLegend(c, p, entries, func(main draw.Canvas) { equalAspect(p, main, r) })
+	// The zoom window: the eigenvalues' bounding square with a 15% border,
+	// at least 1% of the full view across so that one point is not a
+	// window of zero width.
+	cx, cy := (xmin+xmax)/2, (ymin+ymax)/2
+	zr := math.Max(1.15*math.Max(xmax-xmin, ymax-ymin)/2, 0.01*r)
+	if zr > 0.25*r {
+		return render(path, inches(FigWidth), inches(FigHeight), func(c draw.Canvas) error {
+			drawWithLegend(c, p, entries, func(main draw.Canvas) { equalAspect(p, main, 0, 0, r) })
+			return nil
+		})
+	}
+	zoom, _, err := build("zoom")
+	if err != nil {
+		return err
+	}
+	p.Add(window{cx: cx, cy: cy, r: zr})
+	return render(path, inches(FigWidth+PanelWidth), inches(FigHeight), func(c draw.Canvas) error {
+		c = inset(c)
+		l := newLegend(entries)
+		main := draw.Crop(c, 0, -(l.Rectangle(c).Size().X + vg.Points(4) + legendGap), 0, 0)
+		half := (main.Max.X - main.Min.X) / 2
+		left, right := main, main
+		left.Max.X = main.Min.X + half
+		right.Min.X = left.Max.X + vg.Points(6)
+		equalAspect(p, left, 0, 0, r)
+		equalAspect(zoom, right, cx, cy, zr)
+		p.Draw(left)
+		zoom.Draw(right)
+		lc := c
+		lc.Min.X = main.Max.X + legendGap
+		lc.Max.Y = p.DataCanvas(left).Max.Y
+		l.Draw(lc)
 		return nil
 	})
 }
 
-// equalAspect sets the axis ranges of p to at least [−r, r] each, widening
-// the longer side of the data area drawn on c so that one unit has the
-// same length on both axes. The data area depends on the width of the
-// tick labels, which depends on the ranges, so the fit is repeated until
-// it settles (two passes suffice in practice).
-func equalAspect(p *plot.Plot, c draw.Canvas, r float64) {
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -r, r, -r, r
+// window outlines the square of half-width r around (cx, cy): the region
+// the zoomed panel of Eigenvalues shows.
+type window struct{ cx, cy, r float64 }
+
+// Plot implements plot.Plotter.
+func (w window) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	x0, x1, y0, y1 := trX(w.cx-w.r), trX(w.cx+w.r), trY(w.cy-w.r), trY(w.cy+w.r)
+	// A window smaller than a few points is drawn as that, around its centre.
+	const minSide = vg.Length(5)
+	if x1-x0 < minSide {
+		m := (x0 + x1) / 2
+		x0, x1 = m-minSide/2, m+minSide/2
+	}
+	if y1-y0 < minSide {
+		m := (y0 + y1) / 2
+		y0, y1 = m-minSide/2, m+minSide/2
+	}
+	sty := draw.LineStyle{Color: color.Black, Width: vg.Points(0.8)}
+	c.StrokeLines(sty, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}, {X: x0, Y: y0}})
+}
+
+// equalAspect sets the axis ranges of p to at least [cx − r, cx + r] ×
+// [cy − r, cy + r], widening the longer side of the data area drawn on c
+// so that one unit has the same length on both axes. The data area depends
+// on the width of the tick labels, which depends on the ranges, so the fit
+// is repeated until it settles (two passes suffice in practice).
+func equalAspect(p *plot.Plot, c draw.Canvas, cx, cy, r float64) {
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = cx-r, cx+r, cy-r, cy+r
 	for range 3 {
 		d := p.DataCanvas(c).Size()
 		if d.X <= 0 || d.Y <= 0 {
@@ -107,7 +179,7 @@ func equalAspect(p *plot.Plot, c draw.Canvas, r float64) {
 		}
 		w := r * math.Max(1, float64(d.X/d.Y))
 		h := r * math.Max(1, float64(d.Y/d.X))
-		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -w, w, -h, h
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = cx-w, cx+w, cy-h, cy+h
 	}
 }
 

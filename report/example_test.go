@@ -22,7 +22,7 @@ func Example() {
 	pca := filepath.Join(dir, "embeddings.png")
 	err = report.Scatter2D(pca, "Embeddings (PCA)", "PC 1", "PC 2",
 		[][2]float64{{-1, 0.2}, {-1.2, -0.1}, {1, 0.1}, {0.9, -0.3}},
-		[]string{"preparation", "preparation", "execution", "execution"})
+		[]string{"preparation", "preparation", "execution", "execution"}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

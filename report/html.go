@@ -40,6 +40,10 @@ type Report struct {
 	// Config is the configuration (YAML) the run used, shown verbatim
 	// at the end so that the run can be repeated.
 	Config string
+
+	// Provenance says what made the report (version, commit, date, command
+	// line, data SHA-256), shown as a table under the title.
+	Provenance []Metric
 }
 
 // Metric is one named headline number. Value is formatted by type:
@@ -112,6 +116,7 @@ type page struct {
 	DataSummary string
 	Sections    []pageSection
 	Config      string
+	Provenance  [][2]pageCell
 }
 
 type pageSection struct {
@@ -135,7 +140,7 @@ type pageCell struct {
 }
 
 type pageFigure struct {
-	Number  int
+	Number  string
 	Caption string
 	Src     template.HTMLAttr
 	Wide    bool
@@ -159,16 +164,27 @@ func (r *Report) page() (*page, error) {
 	for _, m := range r.Metrics {
 		p.Metrics = append(p.Metrics, [2]pageCell{{Text: m.Name}, cell(formatMetric(m.Value))})
 	}
+	for _, m := range r.Provenance {
+		p.Provenance = append(p.Provenance, [2]pageCell{{Text: m.Name}, {Text: formatMetric(m.Value)}})
+	}
+	// Figures are numbered by section and lettered within it (Figure 3a, 3b, …), as the
+	// panels of a journal figure.
 	fig := 0
 	for i, s := range r.Sections {
+		if len(s.Figures) > 0 {
+			fig++
+		}
 		ps := pageSection{ID: "s" + strconv.Itoa(i+1), Title: s.Title, Paragraphs: paragraphs(s.Text)}
 		for j, f := range s.Figures {
 			src, aspect, err := srcAttr(f.Path)
 			if err != nil {
 				return nil, fmt.Errorf("report: section %d (%q) figure %d: %w", i, s.Title, j, err)
 			}
-			fig++
-			ps.Figures = append(ps.Figures, pageFigure{Number: fig, Caption: f.Caption, Src: src, Wide: aspect > wideAspect})
+			num := strconv.Itoa(fig)
+			if len(s.Figures) > 1 {
+				num += panelLetter(j)
+			}
+			ps.Figures = append(ps.Figures, pageFigure{Number: num, Caption: f.Caption, Src: src, Wide: aspect > wideAspect})
 		}
 		for j, t := range s.Tables {
 			pt := pageTable{Caption: t.Caption, Header: t.Header}
@@ -188,6 +204,14 @@ func (r *Report) page() (*page, error) {
 		p.Sections = append(p.Sections, ps)
 	}
 	return p, nil
+}
+
+// panelLetter returns the letter of panel j: a, b, …, z, aa, ab, ….
+func panelLetter(j int) string {
+	if j < 26 {
+		return string(rune('a' + j))
+	}
+	return panelLetter(j/26-1) + panelLetter(j%26)
 }
 
 // srcAttr reads the image at path and returns the attribute

@@ -21,10 +21,10 @@ func sampleReport(t testing.TB, dir string) *Report {
 	t.Helper()
 	png := filepath.Join(dir, "bars.png")
 	svg := filepath.Join(dir, "spectrum.svg")
-	if err := Bars(png, "Accuracy", "accuracy", []string{"task", "phase"}, []float64{0.97, 0.81}, []float64{0.01, 0.04}); err != nil {
+	if err := Bars(png, "Accuracy", "accuracy", []string{"task", "phase"}, []float64{0.97, 0.81}, []float64{0.01, 0.04}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := Eigenvalues(svg, "Eigenvalues", []EigSet{{Name: "prep", Values: []complex128{0.5, complex(0.9, 0.3), complex(0.9, -0.3)}}}); err != nil {
+	if err := Eigenvalues(svg, "Eigenvalues", []EigSet{{Name: "prep", Values: []complex128{0.5, complex(0.9, 0.3), complex(0.9, -0.3)}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return &Report{
@@ -231,11 +231,11 @@ func TestFigureAspect(t *testing.T) {
 	names := []string{"a", "b", "c"}
 	for _, ext := range []string{".png", ".svg"} {
 		wide := filepath.Join(dir, "traces"+ext)
-		if err := Traces(wide, "", "", tt, obs, nil, names); err != nil {
+		if err := Traces(wide, "", "", tt, obs, nil, names, nil); err != nil {
 			t.Fatal(err)
 		}
 		narrow := filepath.Join(dir, "bars"+ext)
-		if err := Bars(narrow, "", "", []string{"a"}, []float64{1}, nil); err != nil {
+		if err := Bars(narrow, "", "", []string{"a"}, []float64{1}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		r := &Report{Sections: []Section{{Figures: []Figure{{Path: wide}, {Path: narrow}}}}}

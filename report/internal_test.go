@@ -160,7 +160,7 @@ func TestEqualAspect(t *testing.T) {
 		img := vgimg.NewWith(vgimg.UseWH(inches(size[0]), inches(size[1])), vgimg.UseDPI(DPI))
 		c := draw.New(img)
 		p := newPlot("title", "Re λ", "Im λ")
-		equalAspect(p, c, 1.3)
+		equalAspect(p, c, 0, 0, 1.3)
 		d := p.DataCanvas(c).Size()
 		ux := float64(d.X) / (p.X.Max - p.X.Min)
 		uy := float64(d.Y) / (p.Y.Max - p.Y.Min)
@@ -211,7 +211,7 @@ func TestPanelPlots(t *testing.T) {
 		{Title: "teacher", Pts: [][2]float64{{0, 0}, {1, 1}}, Groups: []string{"a", "b"}},
 		{Title: "fitted", Pts: [][2]float64{{5, -2}, {2, 3}, {1, 0}}, Groups: []string{"b", "c", "a"}},
 	}
-	plots, entries, err := panelPlots("x", "y", panels)
+	plots, entries, err := panelPlots("x", "y", panels, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,10 +243,10 @@ func TestPanelPlots(t *testing.T) {
 	}
 
 	// An empty panel is drawn with the others' axes.
-	if plots, _, err := panelPlots("x", "y", []Panel{panels[0], {Title: "none yet"}}); err != nil || plots[1].X.Max != plots[0].X.Max {
+	if plots, _, err := panelPlots("x", "y", []Panel{panels[0], {Title: "none yet"}}, nil); err != nil || plots[1].X.Max != plots[0].X.Max {
 		t.Errorf("an empty panel: %v, or axes not shared", err)
 	}
-	if err := ScatterPanels(filepath.Join(t.TempDir(), "p.png"), "x", "y", []Panel{panels[0], {Title: "none yet"}}); err != nil {
+	if err := ScatterPanels(filepath.Join(t.TempDir(), "p.png"), "x", "y", []Panel{panels[0], {Title: "none yet"}}, nil); err != nil {
 		t.Errorf("drawing an empty panel: %v", err)
 	}
 
@@ -258,7 +258,7 @@ func TestPanelPlots(t *testing.T) {
 		"second NaN":  {panels[0], {Pts: [][2]float64{{0, math.Inf(1)}}, Groups: []string{"a"}}},
 		"second size": {panels[0], {Pts: [][2]float64{{0, 0}}, Groups: []string{"a", "b"}}},
 	} {
-		if _, _, err := panelPlots("x", "y", bad); err == nil {
+		if _, _, err := panelPlots("x", "y", bad, nil); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}

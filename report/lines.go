@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 	"strings"
@@ -34,6 +35,23 @@ type LineOptions struct {
 	// ErrorBars draws YErr as capped error bars instead of a shaded band,
 	// which reads better when there are few points.
 	ErrorBars bool
+
+	// Palette, when not nil, colours each series by its Name (the values of
+	// a label) and orders the legend as it does. Otherwise series are
+	// coloured in turn, or drawn in black and greys with Neutral.
+	Palette *Palette
+
+	// Neutral draws the series in black and greys with distinct dashes, for
+	// curves that are not values of a label (training and held-out R²), so
+	// that the label colours of a report keep one meaning.
+	Neutral bool
+}
+
+// neutral are the line styles of LineOptions.Neutral, in turn.
+var neutral = []draw.LineStyle{
+	{Color: color.Black, Width: vg.Points(1.6)},
+	{Color: color.Gray{Y: 120}, Width: vg.Points(1.6), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}},
+	{Color: color.Gray{Y: 60}, Width: vg.Points(1.6), Dashes: []vg.Length{vg.Points(1.5), vg.Points(2.5)}},
 }
 
 // markerLimit is the largest number of points per series drawn with
@@ -69,6 +87,15 @@ func Lines(path, title, xlabel, ylabel string, series []Series, opt LineOptions)
 
 	p := newPlot(title, xlabel, ylabel)
 	addGrid(p)
+	var names []string
+	for _, s := range series {
+		names = append(names, s.Name)
+	}
+	pal := opt.Palette
+	if pal != nil {
+		pal = pal.extend(names)
+	}
+	byName := map[string]legendEntry{}
 	var entries []legendEntry
 	for k, s := range series {
 		xys := make(plotter.XYs, len(s.Y))
@@ -78,7 +105,17 @@ func Lines(path, title, xlabel, ylabel string, series []Series, opt LineOptions)
 				xys[i].X = s.X[i]
 			}
 		}
-		col := Categorical(k)
+		var col color.Color = Categorical(k)
+		shape := glyphShape(k)
+		line := draw.LineStyle{Width: vg.Points(1.6)}
+		switch {
+		case pal != nil:
+			col, shape = pal.Color(s.Name), pal.shape(s.Name)
+		case opt.Neutral:
+			line = neutral[k%len(neutral)]
+			col = line.Color
+		}
+		line.Color = col
 		var thumbs []plot.Thumbnailer
 		if s.YErr != nil {
 			lo := make([]float64, len(s.Y))
@@ -97,7 +134,7 @@ func Lines(path, title, xlabel, ylabel string, series []Series, opt LineOptions)
 				if err != nil {
 					return fmt.Errorf("report: Lines: series %d: %w", k, err)
 				}
-				band.Color = withAlpha(col, 0.22)
+				band.Color = withAlpha(color.NRGBAModel.Convert(col).(color.NRGBA), 0.22)
 				p.Add(band)
 				thumbs = append(thumbs, band)
 			}
@@ -106,8 +143,7 @@ func Lines(path, title, xlabel, ylabel string, series []Series, opt LineOptions)
 		if err != nil {
 			return fmt.Errorf("report: Lines: series %d: %w", k, err)
 		}
-		l.Color = col
-		l.Width = vg.Points(1.6)
+		l.LineStyle = line
 		p.Add(l)
 		thumbs = append(thumbs, l)
 		if len(xys) <= markerLimit {
@@ -115,11 +151,18 @@ func Lines(path, title, xlabel, ylabel string, series []Series, opt LineOptions)
 			if err != nil {
 				return fmt.Errorf("report: Lines: series %d: %w", k, err)
 			}
-			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.4), Shape: glyphShape(k)}
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.4), Shape: shape}
 			p.Add(sc)
 			thumbs = append(thumbs, sc)
 		}
 		entries = append(entries, legendEntry{name: s.Name, thumbs: thumbs})
+		byName[s.Name] = entries[len(entries)-1]
+	}
+	if pal != nil {
+		entries = entries[:0]
+		for _, g := range pal.Order(names) {
+			entries = append(entries, byName[g])
+		}
 	}
 	if opt.LogY {
 		p.Y.Scale = plot.LogScale{}

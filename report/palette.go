@@ -1,11 +1,16 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // categorical holds the Okabe–Ito colours (Okabe & Ito 2008), ordered so
@@ -119,3 +124,112 @@ func (m *viridis) Palette(n int) palette.Palette {
 type colors []color.Color
 
 func (c colors) Colors() []color.Color { return c }
+
+// Palette gives every value of a label one colour and one marker shape, the same in every
+// figure that takes it, so that a reader comparing figures of a report can trust that one
+// colour is one thing. Values are ordered as given to NewPalette; legends list them in that
+// order, which is also the order of the report's tables. A value the palette was not given
+// takes the next free colour after all the known ones, in natural order (Order).
+//
+// The nil *Palette is valid: it orders the values a figure shows in natural order, so that
+// figures showing the same values agree even without a shared palette.
+type Palette struct {
+	values []string
+	index  map[string]int
+}
+
+// NewPalette returns the palette of values, in that order (for a run: the label's values as
+// data.Dataset.GroupIndex sorts them). Repeated values keep their first position.
+func NewPalette(values []string) *Palette {
+	p := &Palette{index: make(map[string]int, len(values))}
+	for _, v := range values {
+		if _, ok := p.index[v]; !ok {
+			p.index[v] = len(p.values)
+			p.values = append(p.values, v)
+		}
+	}
+	return p
+}
+
+// Values returns the palette's values in order.
+func (p *Palette) Values() []string {
+	if p == nil {
+		return nil
+	}
+	return append([]string(nil), p.values...)
+}
+
+// extend returns a palette holding p's values followed by those of vs it lacks, in natural
+// order. It is what a figure colours with: a nil p becomes the natural order of vs.
+func (p *Palette) extend(vs []string) *Palette {
+	var extra []string
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if seen[v] {
+			continue
+		}
+		seen[v] = true
+		if !p.has(v) {
+			extra = append(extra, v)
+		}
+	}
+	if len(extra) == 0 && p != nil {
+		return p
+	}
+	slices.SortStableFunc(extra, naturalCompare)
+	return NewPalette(append(p.Values(), extra...))
+}
+
+// has reports whether v is one of p's values.
+func (p *Palette) has(v string) bool {
+	if p == nil {
+		return false
+	}
+	_, ok := p.index[v]
+	return ok
+}
+
+// Order returns the distinct values of vs in the palette's order.
+func (p *Palette) Order(vs []string) []string {
+	q := p.extend(vs)
+	seen := map[string]bool{}
+	for _, v := range vs {
+		seen[v] = true
+	}
+	var out []string
+	for _, v := range q.values {
+		if seen[v] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Color returns the colour of value v (Categorical of its position; an unknown value is
+// placed after the known ones).
+func (p *Palette) Color(v string) color.NRGBA {
+	return Categorical(p.extend([]string{v}).index[v])
+}
+
+// shape returns the marker shape of value v.
+func (p *Palette) shape(v string) draw.GlyphDrawer {
+	return glyphShape(p.extend([]string{v}).index[v])
+}
+
+// naturalCompare orders label values: numbers numerically and before text, text by its bytes,
+// so that "2" comes before "10" and "1e-3" before "0.5".
+func naturalCompare(a, b string) int {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	switch {
+	case errA == nil && errB == nil:
+		if c := cmp.Compare(x, y); c != 0 {
+			return c
+		}
+	case errA == nil:
+		return -1
+	case errB == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
+}

@@ -28,15 +28,15 @@ const (
 
 // ScatterPanels writes scatter plots side by side that share their axes, their colours and one
 // legend, so that the panels compare at a glance (for instance a teacher's fixed points and a
-// fitted model's, on the same principal axes). A group has the same colour and marker in every
-// panel; groups are listed in the legend in order of first appearance, panel by panel. The
+// fitted model's, on the same principal axes). A group has the colour and marker pal gives it
+// (nil: the groups in natural order) in every panel, and the legend lists them in pal's order. The
 // figure is len(panels) × PanelWidth + PanelLegendWidth by FigHeight inches. ylabel is drawn on
 // the first panel only.
 //
 // Every panel must have as many groups as points, and the points must be finite; a panel may
 // be empty, but not all of them.
-func ScatterPanels(path, xlabel, ylabel string, panels []Panel) error {
-	plots, entries, err := panelPlots(xlabel, ylabel, panels)
+func ScatterPanels(path, xlabel, ylabel string, panels []Panel, pal *Palette) error {
+	plots, entries, err := panelPlots(xlabel, ylabel, panels, pal)
 	if err != nil {
 		return err
 	}
@@ -64,12 +64,11 @@ func ScatterPanels(path, xlabel, ylabel string, panels []Panel) error {
 
 // panelPlots builds the plots of ScatterPanels, with the axis ranges of all the points and one
 // colour and marker per group, and the legend entries of the groups.
-func panelPlots(xlabel, ylabel string, panels []Panel) ([]*plot.Plot, []legendEntry, error) {
+func panelPlots(xlabel, ylabel string, panels []Panel, pal *Palette) ([]*plot.Plot, []legendEntry, error) {
 	if len(panels) == 0 {
 		return nil, nil, errors.New("report: ScatterPanels: no panels")
 	}
-	index := map[string]int{}
-	var order []string
+	var all []string
 	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for k, pn := range panels {
 		if len(pn.Groups) != len(pn.Pts) {
@@ -78,21 +77,19 @@ func panelPlots(xlabel, ylabel string, panels []Panel) ([]*plot.Plot, []legendEn
 		if err := checkPoints(fmt.Sprintf("ScatterPanels: panel %d", k), pn.Pts); err != nil {
 			return nil, nil, err
 		}
-		for i, g := range pn.Groups {
-			if _, ok := index[g]; !ok {
-				index[g] = len(order)
-				order = append(order, g)
-			}
+		all = append(all, pn.Groups...)
+		for i := range pn.Groups {
 			q := pn.Pts[i]
 			xmin, xmax, ymin, ymax = min(xmin, q[0]), max(xmax, q[0]), min(ymin, q[1]), max(ymax, q[1])
 		}
 	}
-	if len(order) == 0 {
+	if len(all) == 0 {
 		return nil, nil, errors.New("report: ScatterPanels: no points")
 	}
+	pal = pal.extend(all)
+	order := pal.Order(all)
 	style := func(g string) draw.GlyphStyle {
-		k := index[g]
-		return draw.GlyphStyle{Color: withAlpha(Categorical(k), 0.75), Radius: pointRadius, Shape: glyphShape(k)}
+		return draw.GlyphStyle{Color: withAlpha(pal.Color(g), 0.75), Radius: pointRadius, Shape: pal.shape(g)}
 	}
 	var plots []*plot.Plot
 	for k, pn := range panels {

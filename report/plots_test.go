@@ -46,14 +46,18 @@ func plotCases() []plotCase {
 	obs := [][]float64{{1, 2, 3, 2, 1}, {0, 1, 0, 1, 0}, {5, 4, 3, 2, 1}, {1, 1, 1, 1, 1}}
 	pred := [][]float64{{1.1, 2, 2.9, 2, 1}, {0.2, 0.8, 0.1, 0.9, 0}, {5, 4, 3, 2, 1}, {1, 1, 1, 1, 1}}
 	return []plotCase{
-		{"scatter", FigWidth, FigHeight, func(p string) error { return Scatter2D(p, "PCA", "PC 1", "PC 2", pts, groups) }},
+		{"scatter", FigWidth, FigHeight, func(p string) error { return Scatter2D(p, "PCA", "PC 1", "PC 2", pts, groups, nil) }},
 		{"scatter-panels", 2*PanelWidth + PanelLegendWidth, FigHeight, func(p string) error {
-			return ScatterPanels(p, "PC 1", "PC 2", []Panel{{"teacher", pts[:3], groups[:3]}, {"fitted", pts[2:], groups[2:]}})
+			return ScatterPanels(p, "PC 1", "PC 2", []Panel{{"teacher", pts[:3], groups[:3]}, {"fitted", pts[2:], groups[2:]}}, nil)
 		}},
 		{"scatter-values", FigWidth, FigHeight, func(p string) error {
 			return ScatterValues(p, "PCA", "PC 1", "PC 2", pts, []float64{0, 1, 2, 3, 4, 5}, "angle")
 		}},
-		{"eigenvalues", FigWidth, FigHeight, func(p string) error { return Eigenvalues(p, "spectra", eigs) }},
+		{"eigenvalues", FigWidth, FigHeight, func(p string) error { return Eigenvalues(p, "spectra", eigs, nil) }},
+		// All near λ = 1: a zoomed panel beside the full view.
+		{"eigenvalues-zoom", FigWidth + PanelWidth, FigHeight, func(p string) error {
+			return Eigenvalues(p, "Jacobian", []EigSet{{Name: "a", Values: []complex128{0.99, complex(0.995, 0.01), complex(0.995, -0.01)}}, {Name: "b", Values: []complex128{0.97}}}, nil)
+		}},
 		{"lines-band", FigWidth, FigHeight, func(p string) error { return Lines(p, "noise", "σ", "R²", series, LineOptions{}) }},
 		{"lines-bars", FigWidth, FigHeight, func(p string) error {
 			return Lines(p, "noise", "σ", "R²", series, LineOptions{ErrorBars: true})
@@ -82,12 +86,12 @@ func plotCases() []plotCase {
 			return Heatmap(p, "big", rows, cols, m, HeatmapOptions{})
 		}},
 		{"bars", FigWidth, FigHeight, func(p string) error {
-			return Bars(p, "accuracy", "accuracy", []string{"task", "phase"}, []float64{0.9, 0.6}, []float64{0.05, 0.1})
+			return Bars(p, "accuracy", "accuracy", []string{"task", "phase"}, []float64{0.9, 0.6}, []float64{0.05, 0.1}, nil)
 		}},
 		{"histogram", FigWidth, FigHeight, func(p string) error { return Histogram(p, "R²", "R²", loss, 0) }},
 		// 4 panels: 3 columns, 2 rows, 9 × (0.55 + 4.4) in.
 		{"traces", 9, 4.95, func(p string) error {
-			return Traces(p, "traces", "time", t, obs, pred, []string{"n1", "n2", "n3", "n4"})
+			return Traces(p, "traces", "time", t, obs, pred, []string{"n1", "n2", "n3", "n4"}, nil)
 		}},
 	}
 }
@@ -157,7 +161,7 @@ func TestPlotsSVG(t *testing.T) {
 // of the categorical palette, which is opaque and so appears exactly.
 func TestBarsColour(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bars.png")
-	if err := Bars(path, "", "", []string{"x"}, []float64{1}, nil); err != nil {
+	if err := Bars(path, "", "", []string{"x"}, []float64{1}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	img := decodePNG(t, path)
@@ -187,14 +191,14 @@ func TestPlotErrors(t *testing.T) {
 		name string
 		err  error
 	}{
-		{"scatter groups", Scatter2D(p("a.png"), "", "", "", pts, []string{"a"})},
-		{"scatter empty", Scatter2D(p("b.png"), "", "", "", nil, nil)},
-		{"scatter NaN", Scatter2D(p("c.png"), "", "", "", [][2]float64{{0, nan}}, []string{"a"})},
-		{"scatter format", Scatter2D(p("d.pdf"), "", "", "", pts, []string{"a", "b"})},
+		{"scatter groups", Scatter2D(p("a.png"), "", "", "", pts, []string{"a"}, nil)},
+		{"scatter empty", Scatter2D(p("b.png"), "", "", "", nil, nil, nil)},
+		{"scatter NaN", Scatter2D(p("c.png"), "", "", "", [][2]float64{{0, nan}}, []string{"a"}, nil)},
+		{"scatter format", Scatter2D(p("d.pdf"), "", "", "", pts, []string{"a", "b"}, nil)},
 		{"scatter values", ScatterValues(p("e.png"), "", "", "", pts, []float64{1}, "")},
 		{"scatter values Inf", ScatterValues(p("f.png"), "", "", "", pts, []float64{1, math.Inf(1)}, "")},
-		{"eigen empty", Eigenvalues(p("g.png"), "", []EigSet{{Name: "x"}})},
-		{"eigen NaN", Eigenvalues(p("h.png"), "", []EigSet{{Values: []complex128{complex(nan, 0)}}})},
+		{"eigen empty", Eigenvalues(p("g.png"), "", []EigSet{{Name: "x"}}, nil)},
+		{"eigen NaN", Eigenvalues(p("h.png"), "", []EigSet{{Values: []complex128{complex(nan, 0)}}}, nil)},
 		{"lines none", Lines(p("i.png"), "", "", "", nil, LineOptions{})},
 		{"lines X", Lines(p("j.png"), "", "", "", []Series{{X: []float64{1}, Y: []float64{1, 2}}}, LineOptions{})},
 		{"lines YErr", Lines(p("k.png"), "", "", "", []Series{{Y: []float64{1, 2}, YErr: []float64{1}}}, LineOptions{})},
@@ -206,17 +210,17 @@ func TestPlotErrors(t *testing.T) {
 		{"heatmap all NaN", Heatmap(p("q.png"), "", []string{"a"}, []string{"x"}, [][]float64{{nan}}, HeatmapOptions{})},
 		{"heatmap Inf", Heatmap(p("r.png"), "", []string{"a"}, []string{"x"}, [][]float64{{math.Inf(-1)}}, HeatmapOptions{})},
 		{"heatmap empty", Heatmap(p("s.png"), "", nil, nil, nil, HeatmapOptions{})},
-		{"bars values", Bars(p("t.png"), "", "", []string{"a", "b"}, []float64{1}, nil)},
-		{"bars errs", Bars(p("u.png"), "", "", []string{"a"}, []float64{1}, []float64{1, 2})},
-		{"bars negative err", Bars(p("v.png"), "", "", []string{"a"}, []float64{1}, []float64{-1})},
+		{"bars values", Bars(p("t.png"), "", "", []string{"a", "b"}, []float64{1}, nil, nil)},
+		{"bars errs", Bars(p("u.png"), "", "", []string{"a"}, []float64{1}, []float64{1, 2}, nil)},
+		{"bars negative err", Bars(p("v.png"), "", "", []string{"a"}, []float64{1}, []float64{-1}, nil)},
 		{"hist empty", Histogram(p("w.png"), "", "", nil, 0)},
 		{"hist NaN", Histogram(p("x.png"), "", "", []float64{1, nan}, 0)},
-		{"traces names", Traces(p("y.png"), "", "", []float64{0, 1}, [][]float64{{1, 2}}, nil, nil)},
-		{"traces length", Traces(p("z.png"), "", "", []float64{0, 1}, [][]float64{{1, 2, 3}}, nil, []string{"n"})},
-		{"traces predicted", Traces(p("A.png"), "", "", []float64{0, 1}, [][]float64{{1, 2}}, [][]float64{{1}}, []string{"n"})},
-		{"traces predicted count", Traces(p("B.png"), "", "", []float64{0, 1}, [][]float64{{1, 2}}, [][]float64{}, []string{"n"})},
-		{"traces no time", Traces(p("C.png"), "", "", nil, [][]float64{{}}, nil, []string{"n"})},
-		{"missing directory", Bars(filepath.Join(dir, "no", "such", "dir.png"), "", "", []string{"a"}, []float64{1}, nil)},
+		{"traces names", Traces(p("y.png"), "", "", []float64{0, 1}, [][]float64{{1, 2}}, nil, nil, nil)},
+		{"traces length", Traces(p("z.png"), "", "", []float64{0, 1}, [][]float64{{1, 2, 3}}, nil, []string{"n"}, nil)},
+		{"traces predicted", Traces(p("A.png"), "", "", []float64{0, 1}, [][]float64{{1, 2}}, [][]float64{{1}}, []string{"n"}, nil)},
+		{"traces predicted count", Traces(p("B.png"), "", "", []float64{0, 1}, [][]float64{{1, 2}}, [][]float64{}, []string{"n"}, nil)},
+		{"traces no time", Traces(p("C.png"), "", "", nil, [][]float64{{}}, nil, []string{"n"}, nil)},
+		{"missing directory", Bars(filepath.Join(dir, "no", "such", "dir.png"), "", "", []string{"a"}, []float64{1}, nil, nil)},
 	}
 	for _, c := range cases {
 		if c.err == nil {
@@ -234,12 +238,12 @@ func TestPlotErrors(t *testing.T) {
 func TestConstantData(t *testing.T) {
 	dir := t.TempDir()
 	for name, err := range map[string]error{
-		"scatter one":   Scatter2D(filepath.Join(dir, "a.png"), "", "", "", [][2]float64{{1, 1}}, []string{"a"}),
+		"scatter one":   Scatter2D(filepath.Join(dir, "a.png"), "", "", "", [][2]float64{{1, 1}}, []string{"a"}, nil),
 		"values equal":  ScatterValues(filepath.Join(dir, "b.png"), "", "", "", [][2]float64{{1, 1}, {2, 2}}, []float64{3, 3}, "v"),
 		"lines one":     Lines(filepath.Join(dir, "c.png"), "", "", "", []Series{{Y: []float64{2}}}, LineOptions{LogY: true}),
 		"heatmap cell":  Heatmap(filepath.Join(dir, "d.png"), "", []string{"a"}, []string{"b"}, [][]float64{{7}}, HeatmapOptions{Annotate: true}),
 		"hist constant": Histogram(filepath.Join(dir, "e.png"), "", "", []float64{1, 1, 1}, 3),
-		"eigen zero":    Eigenvalues(filepath.Join(dir, "f.svg"), "", []EigSet{{Name: "0", Values: []complex128{0}}}),
+		"eigen zero":    Eigenvalues(filepath.Join(dir, "f.svg"), "", []EigSet{{Name: "0", Values: []complex128{0}}}, nil),
 	} {
 		if err != nil {
 			t.Errorf("%s: %v", name, err)

@@ -15,12 +15,14 @@ const pointRadius = vg.Length(2.6)
 
 // Scatter2D writes a FigWidth × FigHeight scatter plot of the points pts
 // (for instance the first two principal components of the segment
-// embeddings), coloured by the categorical label groups[i] of point i.
-// Groups are listed in the legend in order of first appearance. The
-// markers are semi-transparent so that dense clusters show their density.
+// embeddings), coloured by the categorical label groups[i] of point i with
+// the colours and the order of pal (nil: the values in natural order), so
+// that a value has the same colour in every figure drawn with the same
+// palette. The markers are semi-transparent so that dense clusters show
+// their density.
 //
 // len(groups) must equal len(pts), and pts must be non-empty and finite.
-func Scatter2D(path, title, xlabel, ylabel string, pts [][2]float64, groups []string) error {
+func Scatter2D(path, title, xlabel, ylabel string, pts [][2]float64, groups []string, pal *Palette) error {
 	if len(pts) == 0 {
 		return errors.New("report: Scatter2D: no points")
 	}
@@ -30,27 +32,25 @@ func Scatter2D(path, title, xlabel, ylabel string, pts [][2]float64, groups []st
 	if err := checkPoints("Scatter2D: pts", pts); err != nil {
 		return err
 	}
-	var order []string
 	members := make(map[string]plotter.XYs)
 	for i, g := range groups {
-		if _, ok := members[g]; !ok {
-			order = append(order, g)
-		}
 		members[g] = append(members[g], plotter.XY{X: pts[i][0], Y: pts[i][1]})
 	}
+	pal = pal.extend(groups)
+	order := pal.Order(groups)
 
 	p := newPlot(title, xlabel, ylabel)
 	addGrid(p)
 	var entries []legendEntry
-	for k, g := range order {
+	for _, g := range order {
 		s, err := plotter.NewScatter(members[g])
 		if err != nil {
 			return fmt.Errorf("report: Scatter2D: group %q: %w", g, err)
 		}
 		s.GlyphStyle = draw.GlyphStyle{
-			Color:  withAlpha(Categorical(k), 0.75),
+			Color:  withAlpha(pal.Color(g), 0.75),
 			Radius: pointRadius,
-			Shape:  glyphShape(k),
+			Shape:  pal.shape(g),
 		}
 		p.Add(s)
 		entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{s}})

@@ -14,16 +14,17 @@ import (
 )
 
 // traceObserved and tracePredicted are the styles of data and model in
-// Traces: data in a neutral dark grey, the model in a palette colour on
-// top of it.
+// Traces: data in a light grey, the model on top of it in black or in the
+// colour of the segment's label value.
 var (
-	traceObserved  = draw.LineStyle{Color: color.Gray{Y: 60}, Width: vg.Points(1.1)}
-	tracePredicted = draw.LineStyle{Color: Categorical(3), Width: vg.Points(1.4)}
+	traceObserved  = draw.LineStyle{Color: color.Gray{Y: 150}, Width: vg.Points(1.3)}
+	tracePredicted = draw.LineStyle{Color: color.Black, Width: vg.Points(1.4)}
 )
 
 // Traces writes a grid of small panels, panel k showing observed[k] (the
 // recorded activity of one neuron, grey) and predicted[k] (the model's
-// reconstruction, coloured) against the time points t, titled names[k].
+// reconstruction, black, or model when not nil: the colour of the
+// segment's label value) against the time points t, titled names[k].
 // predicted may be nil to show the data alone. Panels are laid out three
 // to a row (√K to a row beyond nine panels), 3 in wide and 2.2 in high,
 // under the figure title and a shared legend; only the bottom panel of
@@ -32,7 +33,11 @@ var (
 // len(names) = len(observed) ≥ 1, len(predicted) = len(observed) unless
 // predicted is nil, every series must have len(t) finite values and t
 // must be non-empty and finite.
-func Traces(path, title, xlabel string, t []float64, observed, predicted [][]float64, names []string) error {
+func Traces(path, title, xlabel string, t []float64, observed, predicted [][]float64, names []string, model color.Color) error {
+	predStyle := tracePredicted
+	if model != nil {
+		predStyle.Color = model
+	}
 	k := len(observed)
 	if k == 0 {
 		return errors.New("report: Traces: no panels")
@@ -84,7 +89,7 @@ func Traces(path, title, xlabel string, t []float64, observed, predicted [][]flo
 			return fmt.Errorf("report: Traces: panel %d: %w", i, err)
 		}
 		if predicted != nil {
-			if err := addTrace(p, t, predicted[i], tracePredicted); err != nil {
+			if err := addTrace(p, t, predicted[i], predStyle); err != nil {
 				return fmt.Errorf("report: Traces: panel %d: %w", i, err)
 			}
 		}
@@ -96,7 +101,7 @@ func Traces(path, title, xlabel string, t []float64, observed, predicted [][]flo
 	return render(path, inches(w), inches(h), func(c draw.Canvas) error {
 		c = inset(c)
 		header := vg.Points(30)
-		drawHeader(draw.Crop(c, 0, 0, c.Size().Y-header, 0), title, predicted != nil)
+		drawHeader(draw.Crop(c, 0, 0, c.Size().Y-header, 0), title, predicted != nil, predStyle)
 		grid := draw.Crop(c, 0, 0, 0, -header)
 		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(10), PadY: vg.Points(8)}
 		canvases := plot.Align(plots, tiles, grid)
@@ -136,7 +141,7 @@ func addTrace(p *plot.Plot, t, y []float64, sty draw.LineStyle) error {
 
 // drawHeader draws the figure title centred at the top of c and, when the
 // model is shown, a one-line legend for data and model at the right.
-func drawHeader(c draw.Canvas, title string, model bool) {
+func drawHeader(c draw.Canvas, title string, model bool, modelStyle draw.LineStyle) {
 	ts := textStyle(titleSize)
 	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
 	c.FillText(ts, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Max.Y}, title)
@@ -150,7 +155,7 @@ func drawHeader(c draw.Canvas, title string, model bool) {
 	for _, e := range []struct {
 		name string
 		sty  draw.LineStyle
-	}{{"model", tracePredicted}, {"data", traceObserved}} {
+	}{{"model", modelStyle}, {"data", traceObserved}} {
 		x -= ls.Width(e.name)
 		c.FillText(ls, vg.Point{X: x, Y: y}, e.name)
 		x -= vg.Points(22)

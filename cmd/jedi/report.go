@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +42,7 @@ compute the spectra of the inferred weights per label value, and write DIR/repor
 			if out == "" {
 				out = run
 			}
+			a.Provenance = pipeline.Provenance(ds, os.Args)
 			path, err := a.WriteReport(out, "JEDI fit: "+run, string(y))
 			if err != nil {
 				return err
