@@ -23,6 +23,8 @@ func newAnalyze() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "analyze " + strings.Join(pipeline.Names(), "|") + " --run RUNDIR [--data FILE] [--label NAME] [--out DIR]",
 		Short: "One analysis of a fitted run: JSON, npz and PNG/SVG figures in --out (default RUNDIR/analysis)",
+		Example: `  jedi analyze spectra --run run
+  jedi analyze fixedpoints --run run --label phase --per-segment`,
 		Long: `Run one analysis of a fitted run. Each writes NAME.json (the numbers, with a "meaning" field
 where the score needs one), NAME.npz (the arrays, for NumPy) and NAME.png / NAME.svg into --out
 (default RUNDIR/analysis). --label picks the label the segments are grouped by (default: task,
@@ -42,9 +44,10 @@ func analyzeCommand(p pipeline.Plugin) *cobra.Command {
 	var run, dataPath, label, out string
 	var steps int
 	cmd := &cobra.Command{
-		Use:   p.Name() + " --run RUNDIR [--data FILE.npz] [--label NAME] [--out DIR]",
-		Short: p.Short(),
-		Args:  cobra.NoArgs,
+		Use:     p.Name() + " --run RUNDIR [--data FILE.npz] [--label NAME] [--out DIR]",
+		Short:   p.Short(),
+		Example: "  jedi analyze " + p.Name() + " --run run --out run/analysis",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, ds, err := loadRunData(run, dataPath)
 			if err != nil {

@@ -21,6 +21,8 @@ func newBench() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench [--size small|large|xl | --fit] [--json]",
 		Short: "Time one training step of the benchmark model, or a whole fit to held-out R² 0.95",
+		Example: `  jedi bench --size small --json
+  jedi bench --fit --json`,
 		Long: `Time one training step of the benchmark model (see bench/README.md): the step jedi fit
 takes (staging, forward, BPTT, clipping, Adam), the median of --steps timed steps after
 --warmup untimed ones, float32. Sizes: small (N 128, R 4, T 100, batch 32, M 50: the demo's),

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/npy"
 )
@@ -67,6 +69,27 @@ func TestHelpOnEveryVerb(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, want) {
 			t.Errorf("jedi %s --help: exit %d, output %q", c.Name(), code, out)
 		}
+	}
+}
+
+// Every verb, and every sub-verb, shows an example in its --help; --version names the build.
+func TestExamplesAndVersion(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Name() == "help" || c.Name() == "completion" {
+			return
+		}
+		if strings.TrimSpace(c.Example) == "" || !strings.Contains(c.Example, "jedi") {
+			t.Errorf("%q has no example in its --help", c.CommandPath())
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(newRoot())
+	out, _, code := run(t, t.TempDir(), "--version")
+	if code != 0 || !strings.HasPrefix(out, "jedi version ") || !strings.Contains(out, "go1.") {
+		t.Errorf("jedi --version: exit %d, %q", code, out)
 	}
 }
 

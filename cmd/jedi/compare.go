@@ -19,6 +19,7 @@ func newCompare() *cobra.Command {
 		Annotations: map[string]string{checkpointing: "yes"},
 		Use:         "compare --config FILE.yaml --out DIR [--data FILE.npz] [--epochs N]",
 		Short:       "Fit JEDI and its baselines on one split and tabulate R², noise robustness, time and size",
+		Example:     `  jedi compare --config configs/compare_multitask.yaml --out cmp`,
 		Long: `Fit every model the configuration lists — one RNN for all segments (single), one RNN per
 label value (per_label), one RNN with the one-hot label as input (context_input), JEDI full rank
 (jedi_full) and low rank (jedi_rank<R> for each of ranks), a VAE and an RNN-VAE — with the same

@@ -17,6 +17,7 @@ func newDemo() *cobra.Command {
 		Annotations: map[string]string{checkpointing: "yes"},
 		Use:         "demo --out DIR [--seed N] [--config FILE.yaml]",
 		Short:       "The main job on built-in data: simulate → fit → evaluate → analyse → report",
+		Example:     `  jedi demo --out demo    # then open demo/report.html`,
 		Long: `Run the whole pipeline on the built-in multi-task teacher: simulate it (DIR/data.npz), fit
 JEDI with the shipped default configuration (DIR/run), evaluate on held-out trials, analyse the
 embeddings and the spectra of the inferred weights, and write DIR/report.html (self-contained)

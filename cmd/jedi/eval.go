@@ -89,8 +89,9 @@ func newEval() *cobra.Command {
 	var asJSON bool
 	var steps int
 	cmd := &cobra.Command{
-		Use:   "eval --run RUNDIR [--data FILE.npz] [--json]",
-		Short: "R², pVar (and bits per spike for a Poisson model) on training and held-out segments",
+		Use:     "eval --run RUNDIR [--data FILE.npz] [--json]",
+		Short:   "R², pVar (and bits per spike for a Poisson model) on training and held-out segments",
+		Example: `  jedi eval --run run --json`,
 		Long: `Evaluate a fitted run. Training segments are reconstructed with their trained embeddings
 and initial states; held-out segments get theirs inferred with the hypernetwork, RNN and
 readout frozen (train.infer_steps Adam steps, or --steps). R² is variance-weighted over neurons

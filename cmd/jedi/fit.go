@@ -23,6 +23,8 @@ func newFit() *cobra.Command {
 		Annotations: map[string]string{checkpointing: "yes"},
 		Use:         "fit --data FILE.npz --out RUNDIR [--config FILE.yaml] [--seed N]",
 		Short:       "Fit a JEDI model; the resolved config, split, checkpoints and model go to RUNDIR",
+		Example: `  jedi fit --data data.npz --out run --config configs/multitask.yaml --seed 1
+  jedi fit --data data.npz --out run --resume     # continue after Ctrl-C`,
 		Long: `Fit a JEDI model to a dataset in the npz contract (see README).
 
 Settings come from the built-in defaults, then --config (YAML; unknown keys are errors), then

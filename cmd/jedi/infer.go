@@ -20,8 +20,9 @@ func newInfer() *cobra.Command {
 	var steps int
 	var amortised, heldout bool
 	cmd := &cobra.Command{
-		Use:   "infer --run RUNDIR --data FILE.npz --out EMB.npz [--steps N] [--amortised] [--heldout]",
-		Short: "Infer embeddings of new segments with the fitted model frozen",
+		Use:     "infer --run RUNDIR --data FILE.npz --out EMB.npz [--steps N] [--amortised] [--heldout]",
+		Short:   "Infer embeddings of new segments with the fitted model frozen",
+		Example: `  jedi infer --run run --data new.npz --out emb.npz`,
 		Long: `Infer the context embedding (and initial state) of every segment of FILE.npz with the fitted
 hypernetwork, RNN and readout frozen. Writes EMB.npz with embeddings [S, D], x0 [S, N] (learned
 initial states), r2 (scalar, the reconstruction of FILE's segments), r2_per_neuron [M] and

@@ -13,8 +13,9 @@ import (
 
 func newInspect() *cobra.Command {
 	return &cobra.Command{
-		Use:   "inspect FILE",
-		Short: "List what a MATLAB, HDF5/NWB or NumPy file holds (like whos or h5ls -r)",
+		Use:     "inspect FILE",
+		Short:   "List what a MATLAB, HDF5/NWB or NumPy file holds (like whos or h5ls -r)",
+		Example: `  jedi inspect recording.nwb`,
 		Long: `List every variable, struct field, cell and dataset of FILE with its class and shape, nested
 fields indented, so that a recipe can name what to read. The reader is chosen by the file's
 magic bytes, not its extension: MATLAB v5 and v7.3 (.mat), HDF5 and NWB, NumPy .npy and .npz.

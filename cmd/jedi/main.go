@@ -15,6 +15,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/jedi-neuro/jedi/internal/version"
 )
 
 func main() {
@@ -42,8 +44,11 @@ var logLevel = new(slog.LevelVar)
 func newRoot() *cobra.Command {
 	var verbose, quiet bool
 	root := &cobra.Command{
-		Use:           "jedi",
-		Short:         "Fit and analyse JEDI models of neural dynamics",
+		Use:     "jedi",
+		Short:   "Fit and analyse JEDI models of neural dynamics",
+		Version: version.Get().String(),
+		Example: `  jedi demo --out demo
+  jedi fit --data data.npz --out run && jedi report --run run && jedi export --run run`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, args []string) {
@@ -60,6 +65,6 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debugging detail")
 	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "log warnings and errors only")
 	addProfiling(root)
-	root.AddCommand(newDemo(), newInspect(), newSimulate(), newFit(), newEval(), newInfer(), newReport(), newPrepare(), newAnalyze(), newCompare(), newContrast(), newBench(), newSweep())
+	root.AddCommand(newDemo(), newInspect(), newSimulate(), newFit(), newEval(), newInfer(), newReport(), newPrepare(), newAnalyze(), newCompare(), newContrast(), newBench(), newSweep(), newExport())
 	return root
 }

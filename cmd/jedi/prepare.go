@@ -22,6 +22,8 @@ func newPrepare() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prepare --recipe R.yaml --out data.npz | prepare --init FILE",
 		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
+		Example: `  jedi prepare --init recording.nwb > recipe.yaml
+  jedi prepare --recipe recipe.yaml --out data.npz`,
 		Long: `Read the recording a source recipe names, cut its trials into epochs, bin, smooth and
 normalise them (see data/recipe and data/prepare), and write the dataset to --out. The resolved
 recipe, every default spelled out and the file path made absolute, is written beside it as

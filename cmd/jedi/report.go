@@ -14,8 +14,9 @@ func newReport() *cobra.Command {
 	var run, dataPath, out, label string
 	var steps int
 	cmd := &cobra.Command{
-		Use:   "report --run RUNDIR [--data FILE.npz] [--out DIR] [--label NAME]",
-		Short: "Analyse a fitted run and write a self-contained HTML report",
+		Use:     "report --run RUNDIR [--data FILE.npz] [--out DIR] [--label NAME]",
+		Short:   "Analyse a fitted run and write a self-contained HTML report",
+		Example: `  jedi report --run run --label task    # writes run/report.html`,
 		Long: `Evaluate a fitted run, infer its held-out embeddings, decode --label from the embeddings,
 compute the spectra of the inferred weights per label value, and write DIR/report.html
 (figures embedded; no network needed to view it), DIR/analysis.json and DIR/figures/.`,

@@ -15,8 +15,9 @@ func newSimulate() *cobra.Command {
 	var seed uint64
 	var mp *memoryProFlags
 	cmd := &cobra.Command{
-		Use:   "simulate multitask|sinusoid|memorypro",
-		Short: "Generate a synthetic dataset and its ground truth from a teacher RNN",
+		Use:     "simulate multitask|sinusoid|memorypro",
+		Short:   "Generate a synthetic dataset and its ground truth from a teacher RNN",
+		Example: `  jedi simulate multitask --out data.npz --seed 1`,
 		Long: `Generate a synthetic dataset (npz, the jedi data contract) from a teacher rate RNN,
 with the teacher's weights, inputs and latent states saved beside the activity as ground truth.
 

@@ -20,7 +20,7 @@ import (
 )
 
 // Encode writes data as one .npy array of the given shape, little-endian, in C order: []float32
-// ('<f4'), []float64 ('<f8'), []int64 ('<i8'), []uint64 ('<u8'), []uint8 ('|u1') or []string
+// ('<f4'), []float64 ('<f8'), []int64 ('<i8'), []uint64 ('<u8'), []uint8 ('|u1'), []bool ('|b1') or []string
 // (NumPy unicode '<U' as wide as the longest string in characters, at least 1; every string
 // must be valid UTF-8). A nil shape is 1-D, [len(data)]; []int{} is 0-d (one element). The
 // header is format version 1.0, or 2.0 when it outgrows version 1's 65535 bytes, padded so that
@@ -46,6 +46,14 @@ func Encode(w io.Writer, shape []int, data any) error {
 	case []uint8:
 		descr, n, size = "|u1", len(d), 1
 		put = func(buf []byte, i int) []byte { return append(buf, d[i]) }
+	case []bool:
+		descr, n, size = "|b1", len(d), 1
+		put = func(buf []byte, i int) []byte {
+			if d[i] {
+				return append(buf, 1)
+			}
+			return append(buf, 0)
+		}
 	case []string:
 		width := 1 // NumPy's narrowest unicode dtype; '<U0' arrays confuse some readers
 		for i, s := range d {
