@@ -246,6 +246,51 @@ func TestSimulateFitEval(t *testing.T) {
 	if _, err := r.Array("seconds_per_segment"); err != nil {
 		t.Error(err)
 	}
+	if _, stderr, code := run(t, dir, "-q", "export", "--run", "run"); code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	runPythonDoc(t, dir, "../../docs/python.md")
+}
+
+// runPythonDoc runs the Python blocks of the Markdown file doc, joined into one script, in dir
+// (where the run is), with /usr/bin/python3 (else python3). It skips when that has no NumPy and
+// Matplotlib (.ci/run installs them).
+func runPythonDoc(t *testing.T, dir, doc string) {
+	t.Helper()
+	// Debian's interpreter, where .ci/run installs NumPy, before any other on the PATH.
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		py = "python3"
+	}
+	if err := exec.Command(py, "-c", "import numpy, matplotlib").Run(); err != nil {
+		t.Skipf("%s with numpy and matplotlib: %v", py, err)
+	}
+	b, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var script strings.Builder
+	for _, block := range strings.Split(string(b), "```python\n")[1:] {
+		code, _, ok := strings.Cut(block, "```")
+		if !ok {
+			t.Fatalf("%s: unterminated python block", doc)
+		}
+		script.WriteString(code)
+	}
+	if script.Len() == 0 {
+		t.Fatalf("%s: no python block", doc)
+	}
+	cmd := exec.Command(py, "-")
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(script.String())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: the example fails: %v\n%s", doc, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "example.png")); err != nil {
+		t.Errorf("%s: the example wrote no figure: %v", doc, err)
+	}
+	t.Logf("%s:\n%s", doc, out)
 }
 
 // TestCompare runs `jedi compare` on a small file with two models and a short budget: the
