@@ -87,7 +87,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	if err := os.MkdirAll(figs, 0o755); err != nil {
 		return "", err
 	}
-	fig := func(name string) string { return filepath.Join(figs, name) }
+	fd := figDir(figs)
 	r := &report.Report{Title: title, Config: configYAML, DataSummary: dataSummary(a), Provenance: a.Provenance}
 	if r.Provenance == nil {
 		r.Provenance = Provenance(a.Data, nil)
@@ -119,22 +119,26 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 			}
 		}
 		sec := report.Section{Title: "Training", Text: "Loss per epoch (log scale) and R² of the minibatch predictions; the held-out R² is measured at each validation with embeddings inferred for the held-out segments."}
-		if err := report.Lines(fig("loss.png"), "Training loss", "epoch", "loss", []report.Series{{Name: "loss", X: ep, Y: loss}}, report.LineOptions{LogY: true, Neutral: true}); err != nil {
+		if _, err := fd.draw("loss", func(p string) error {
+			return report.Lines(p, "Training loss", "epoch", "loss", []report.Series{{Name: "loss", X: ep, Y: loss}}, report.LineOptions{LogY: true, Neutral: true})
+		}); err != nil {
 			return "", err
 		}
 		series := []report.Series{{Name: "train (minibatch)", X: ep, Y: r2}}
 		if len(held) > 0 {
 			series = append(series, report.Series{Name: "held-out", X: heldEp, Y: held})
 		}
-		if err := report.Lines(fig("r2.png"), "Reconstruction R²", "epoch", "R²", series, report.LineOptions{Neutral: true}); err != nil {
+		if _, err := fd.draw("r2", func(p string) error {
+			return report.Lines(p, "Reconstruction R²", "epoch", "R²", series, report.LineOptions{Neutral: true})
+		}); err != nil {
 			return "", err
 		}
-		sec.Figures = []report.Figure{{Caption: "Training loss", Path: fig("loss.png")}, {Caption: "R² during training", Path: fig("r2.png")}}
+		sec.Figures = []report.Figure{{Caption: "Training loss", Path: fd.path("loss")}, {Caption: "R² during training", Path: fd.path("r2")}}
 		r.Sections = append(r.Sections, sec)
 	}
 
 	// Reconstruction.
-	if sec, err := a.reconstructionSection(fig, pal); err != nil {
+	if sec, err := a.reconstructionSection(fd, pal); err != nil {
 		return "", err
 	} else {
 		r.Sections = append(r.Sections, sec)
@@ -146,19 +150,21 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 		groups[s] = v
 	}
 	ttl := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", 100*at(a.PCAExplained, 0), 100*at(a.PCAExplained, 1))
-	if err := report.Scatter2D(fig("embeddings_pca.png"), ttl, "PC 1", "PC 2", a.PCA, groups, pal); err != nil {
+	if _, err := fd.draw("embeddings_pca", func(p string) error { return report.Scatter2D(p, ttl, "PC 1", "PC 2", a.PCA, groups, pal) }); err != nil {
 		return "", err
 	}
 	embSec := report.Section{Title: "Context embeddings",
 		Text:    fmt.Sprintf("One embedding per segment (held-out segments: inferred with the network frozen), projected on its first two principal components and coloured by %s.", a.Label),
-		Figures: []report.Figure{{Caption: "Embeddings coloured by " + a.Label, Path: fig("embeddings_pca.png")}}}
+		Figures: []report.Figure{{Caption: "Embeddings coloured by " + a.Label, Path: fd.path("embeddings_pca")}}}
 	if len(a.Classification) > 0 {
 		c := a.Classification[0]
-		if err := report.Heatmap(fig("confusion.png"), "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, confusionFractions(c),
-			report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1}); err != nil {
+		if _, err := fd.draw("confusion", func(p string) error {
+			return report.Heatmap(p, "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, confusionFractions(c),
+				report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1})
+		}); err != nil {
 			return "", err
 		}
-		embSec.Figures = append(embSec.Figures, report.Figure{Caption: "Cross-validated confusion matrix", Path: fig("confusion.png")})
+		embSec.Figures = append(embSec.Figures, report.Figure{Caption: "Cross-validated confusion matrix", Path: fd.path("confusion")})
 	}
 	r.Sections = append(r.Sections, embSec)
 
@@ -166,7 +172,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	// training segments) with the Jacobians' in one table, so that the report holds one figure
 	// and one number per quantity.
 	if a.Dynamics == nil {
-		sec, err := a.weightSpectraSection(fig, pal)
+		sec, err := a.weightSpectraSection(fd, pal)
 		if err != nil {
 			return "", err
 		}
@@ -186,7 +192,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 }
 
 // weightSpectraSection plots the eigenvalues of every segment's W_s, pooled by label value.
-func (a *Analysis) weightSpectraSection(fig func(string) string, pal *report.Palette) (report.Section, error) {
+func (a *Analysis) weightSpectraSection(fd figDir, pal *report.Palette) (report.Section, error) {
 	var sets []report.EigSet
 	tbl := report.Table{Caption: "Eigenvalues of W_s pooled per " + a.Label,
 		Header: []string{a.Label, "spectral radius", "std Im λ", "max |Im λ|", "fraction near |λ|=1"}}
@@ -195,12 +201,12 @@ func (a *Analysis) weightSpectraSection(fig func(string) string, pal *report.Pal
 		s := g.Summary
 		tbl.Rows = append(tbl.Rows, []string{g.Group, fmt.Sprintf("%.3f", s.Radius), fmt.Sprintf("%.3f", s.ImagStd), fmt.Sprintf("%.3f", s.MaxAbsImag), fmt.Sprintf("%.3f", s.NearUnit)})
 	}
-	if err := report.Eigenvalues(fig("eigenvalues.png"), "Eigenvalues of the inferred W", sets, pal); err != nil {
+	if _, err := fd.draw("eigenvalues", func(p string) error { return report.Eigenvalues(p, "Eigenvalues of the inferred W", sets, pal) }); err != nil {
 		return report.Section{}, err
 	}
 	return report.Section{Title: "Spectra of the inferred weights",
 		Text:    "Eigenvalues of each segment's recurrent matrix W_s = h_θ(e_s) (held-out segments: embeddings inferred; for low rank, the R eigenvalues that can be non-zero), with the unit circle.",
-		Figures: []report.Figure{{Caption: "Eigenvalues by " + a.Label, Path: fig("eigenvalues.png")}},
+		Figures: []report.Figure{{Caption: "Eigenvalues by " + a.Label, Path: fd.path("eigenvalues")}},
 		Tables:  []report.Table{tbl}}, nil
 }
 
@@ -210,7 +216,7 @@ const maxExamples = 8
 // reconstructionSection plots observed against predicted activity of one held-out segment (or
 // training one) per label value, the model in the value's colour, and the distribution of
 // per-neuron R².
-func (a *Analysis) reconstructionSection(fig func(string) string, pal *report.Palette) (report.Section, error) {
+func (a *Analysis) reconstructionSection(fd figDir, pal *report.Palette) (report.Section, error) {
 	sec := report.Section{Title: "Reconstruction"}
 	ds, M := a.Data, a.Data.M
 	inf, kind := a.Emb.Inferred, "held-out"
@@ -253,12 +259,13 @@ func (a *Analysis) reconstructionSection(fig func(string) string, pal *report.Pa
 			obs, pred = append(obs, o), append(pred, p)
 			names = append(names, fmt.Sprintf("neuron %d", m))
 		}
-		name := fmt.Sprintf("traces_%d.png", k)
+		name := fmt.Sprintf("traces_%d", k)
 		title := fmt.Sprintf("%s %s: segment %d (%s)", a.Label, v, s, kind)
-		if err := report.Traces(fig(name), title, "time (s)", t, obs, pred, names, pal.Color(v)); err != nil {
+		png, err := fd.draw(name, func(p string) error { return report.Traces(p, title, "time (s)", t, obs, pred, names, pal.Color(v)) })
+		if err != nil {
 			return sec, err
 		}
-		sec.Figures = append(sec.Figures, report.Figure{Caption: fmt.Sprintf("Observed (grey) and reconstructed (coloured) activity of %s segment %d, %s %s (neurons numbered from 0)", kind, s, a.Label, v), Path: fig(name)})
+		sec.Figures = append(sec.Figures, report.Figure{Caption: fmt.Sprintf("Observed (grey) and reconstructed (coloured) activity of %s segment %d, %s %s (neurons numbered from 0)", kind, s, a.Label, v), Path: png})
 	}
 	var finite []float64
 	for _, v := range inf.R2PerNeuron {
@@ -267,10 +274,12 @@ func (a *Analysis) reconstructionSection(fig func(string) string, pal *report.Pa
 		}
 	}
 	if len(finite) > 0 {
-		if err := report.Histogram(fig("r2_neurons.png"), "Per-neuron R² ("+kind+" segments)", "R²", finite, 20); err != nil {
+		if _, err := fd.draw("r2_neurons", func(p string) error {
+			return report.Histogram(p, "Per-neuron R² ("+kind+" segments)", "R²", finite, 20)
+		}); err != nil {
 			return sec, err
 		}
-		sec.Figures = append(sec.Figures, report.Figure{Caption: "Distribution of per-neuron R² over " + kind + " segments", Path: fig("r2_neurons.png")})
+		sec.Figures = append(sec.Figures, report.Figure{Caption: "Distribution of per-neuron R² over " + kind + " segments", Path: fd.path("r2_neurons")})
 	}
 	return sec, nil
 }
@@ -314,4 +323,15 @@ func (a *Analysis) extraSections(dir string, r *report.Report) ([]report.Section
 		secs = append(secs, sec)
 	}
 	return secs, nil
+}
+
+// figDir is the directory of a report's own figures.
+type figDir string
+
+// path returns the path of the PNG of figure name.
+func (d figDir) path(name string) string { return filepath.Join(string(d), name+".png") }
+
+// draw writes figure name as a PNG (for the page) and an SVG (for papers) with plot.
+func (d figDir) draw(name string, plot func(path string) error) (string, error) {
+	return output.Figure(string(d), name, plot)
 }

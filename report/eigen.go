@@ -118,7 +118,9 @@ func Eigenvalues(path, title string, sets []EigSet, pal *Palette) error {
 			return nil
 		})
 	}
-	zoom, _, err := build("zoom")
+	// Panel letters, as a journal figure has them.
+	p.Title.Text = "a   " + title
+	zoom, _, err := build("b   zoom")
 	if err != nil {
 		return err
 	}

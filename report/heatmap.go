@@ -26,7 +26,8 @@ type HeatmapOptions struct {
 
 	// If Min < Max the colour scale is fixed to [Min, Max] (e.g. [0, 1]
 	// for R² or accuracies, so that figures compare); values outside take
-	// the end colours. Otherwise it spans the finite values of the matrix.
+	// the end colours, and the colour bar ends in a triangle on each side
+	// where that happened. Otherwise it spans the finite values of the matrix.
 	Min, Max float64
 }
 
@@ -68,7 +69,9 @@ func Heatmap(path, title string, rowNames, colNames []string, M [][]float64, opt
 	if lo > hi {
 		return errors.New("report: Heatmap: every value is NaN")
 	}
+	var under, over bool
 	if opt.Min < opt.Max {
+		under, over = lo < opt.Min, hi > opt.Max
 		lo, hi = opt.Min, opt.Max
 	} else if lo == hi {
 		lo, hi = lo-0.5, hi+0.5
@@ -112,7 +115,7 @@ func Heatmap(path, title string, rowNames, colNames []string, M [][]float64, opt
 		p.Add(&cellText{cells: cells{m: M, pal: pal, lo: lo, hi: hi}, integers: integers})
 	}
 	return render(path, inches(w), inches(h), func(c draw.Canvas) error {
-		drawWithColorBar(c, p, cm, opt.ValueLabel)
+		drawWithColorBar(c, p, cm, opt.ValueLabel, under, over)
 		return nil
 	})
 }

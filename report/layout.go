@@ -84,10 +84,14 @@ const colorBarWidth vg.Length = 11 // points
 
 // drawWithColorBar draws p with a vertical colour bar for cm, labelled
 // label, to the right of the axes and spanning the height of the data area.
-func drawWithColorBar(c draw.Canvas, p *plot.Plot, cm palette.ColorMap, label string) {
+//
+// under and over say that some values lie below or above the map's range
+// and were drawn in its end colours: the bar then ends in a triangle on
+// that side, as matplotlib's "extend", so that clipping shows.
+func drawWithColorBar(c draw.Canvas, p *plot.Plot, cm palette.ColorMap, label string, under, over bool) {
 	c = inset(c)
 	cb := newPlot("", "", label)
-	cb.Add(&colorStrip{cm: cm})
+	cb.Add(&colorStrip{cm: cm, under: under, over: over})
 	cb.HideX()
 	cb.X.Padding, cb.Y.Padding = 0, 0
 	// The colour bar's own axis (ticks and label) sits left of the strip;
@@ -107,7 +111,8 @@ func drawWithColorBar(c draw.Canvas, p *plot.Plot, cm palette.ColorMap, label st
 // plotter.ColorBar draws a 1-pixel-wide image, which SVG viewers scale
 // keeping its aspect ratio, leaving a hairline instead of a bar.
 type colorStrip struct {
-	cm palette.ColorMap
+	cm          palette.ColorMap
+	under, over bool
 }
 
 // colorStripSteps is the number of bands of a colour strip, enough for
@@ -134,6 +139,31 @@ func (s *colorStrip) Plot(c draw.Canvas, p *plot.Plot) {
 		r := vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: y0}, Max: vg.Point{X: c.Max.X, Y: y1}}
 		c.SetColor(col)
 		c.Fill(r.Path())
+	}
+	// The triangles of clipped ends, outside the strip, in the end colours.
+	w := c.Max.X - c.Min.X
+	for _, end := range []struct {
+		on   bool
+		v, y vg.Length
+	}{{s.under, -1, trY(lo)}, {s.over, 1, trY(hi)}} {
+		if !end.on {
+			continue
+		}
+		v := lo
+		if end.v > 0 {
+			v = hi
+		}
+		col, err := s.cm.At(v)
+		if err != nil {
+			continue
+		}
+		var tri vg.Path
+		tri.Move(vg.Point{X: c.Min.X, Y: end.y})
+		tri.Line(vg.Point{X: c.Max.X, Y: end.y})
+		tri.Line(vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: end.y + end.v*w})
+		tri.Close()
+		c.SetColor(col)
+		c.Fill(tri)
 	}
 }
 

@@ -85,6 +85,10 @@ func plotCases() []plotCase {
 			}
 			return Heatmap(p, "big", rows, cols, m, HeatmapOptions{})
 		}},
+		// R² below the fixed range: the colour bar ends in a triangle.
+		{"heatmap-clipped", FigWidth, FigHeight, func(p string) error {
+			return Heatmap(p, "generalisation", []string{"r1", "r2"}, []string{"c1", "c2"}, [][]float64{{0.9, -0.67}, {0.2, 0.8}}, HeatmapOptions{Annotate: true, Min: 0, Max: 1})
+		}},
 		{"bars", FigWidth, FigHeight, func(p string) error {
 			return Bars(p, "accuracy", "accuracy", []string{"task", "phase"}, []float64{0.9, 0.6}, []float64{0.05, 0.1}, nil)
 		}},

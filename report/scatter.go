@@ -99,7 +99,7 @@ func ScatterValues(path, title, xlabel, ylabel string, pts [][2]float64, values 
 	addGrid(p)
 	p.Add(s)
 	return render(path, inches(FigWidth), inches(FigHeight), func(c draw.Canvas) error {
-		drawWithColorBar(c, p, cm, valueLabel)
+		drawWithColorBar(c, p, cm, valueLabel, false, false)
 		return nil
 	})
 }
