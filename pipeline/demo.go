@@ -98,6 +98,8 @@ func Demo(ctx context.Context, opt DemoOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	slog.Info("demo: result", "r2_train", fmt.Sprintf("%.4f", a.R2Train), "r2_heldout", fmt.Sprintf("%.4f", a.R2HeldOut))
+	// As jedi eval reports them: the saved (best validated) model, every training segment, and
+	// the held-out segments with embeddings inferred in train.infer_steps steps.
+	slog.Info("demo: result of the saved model (as jedi eval)", "r2_train", fmt.Sprintf("%.4f", a.R2Train), "r2_heldout", fmt.Sprintf("%.4f", a.R2HeldOut), "infer_steps", a.InferSteps)
 	return a.WriteReport(opt.Dir, "JEDI on the multi-task teacher", string(y))
 }

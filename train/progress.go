@@ -38,9 +38,9 @@ func (b *barReporter) Start(start, epochs int) {
 		mpb.PrependDecorators(decor.Name("fit "), decor.CountersNoUnit("epoch %d/%d")),
 		mpb.AppendDecorators(
 			decor.Any(func(decor.Statistics) string {
-				s := fmt.Sprintf("loss %.4g  R² %.3f", b.last.Loss, b.last.TrainR2)
+				s := fmt.Sprintf("loss %.4g  R² minibatch %.3f", b.last.Loss, b.last.TrainR2)
 				if !math.IsNaN(b.held) {
-					s += fmt.Sprintf("  held-out R² %.3f", b.held)
+					s += fmt.Sprintf("  held-out R² (validation) %.3f", b.held)
 				}
 				return s
 			}),
@@ -68,6 +68,8 @@ type logReporter struct {
 
 func (l *logReporter) Start(start, epochs int) {
 	l.epochs, l.each = epochs, max(1, epochs/20)
+	l.log.Info("fit: r2_minibatch is the R² of the epoch's minibatches as trained (with process noise); r2_heldout_val is the held-out R² at a validation (embeddings inferred in train.val_infer_steps steps). " +
+		"model.npz keeps the best validated parameters, and jedi eval infers held-out embeddings in train.infer_steps steps, so its numbers differ from these lines")
 	if start > 0 {
 		l.log.Info("resuming", "epoch", start, "of", epochs)
 	}
@@ -79,9 +81,9 @@ func (l *logReporter) Epoch(r Record) {
 		return
 	}
 	args := []any{"epoch", r.Epoch, "of", l.epochs, "loss", fmt.Sprintf("%.5g", r.Loss),
-		"r2_train", fmt.Sprintf("%.4f", r.TrainR2), "lr", fmt.Sprintf("%.3g", r.LR), "seconds", fmt.Sprintf("%.1f", r.Seconds)}
+		"r2_minibatch", fmt.Sprintf("%.4f", r.TrainR2), "lr", fmt.Sprintf("%.3g", r.LR), "seconds", fmt.Sprintf("%.1f", r.Seconds)}
 	if held {
-		args = append(args, "r2_heldout", fmt.Sprintf("%.4f", r.HeldOutR2))
+		args = append(args, "r2_heldout_val", fmt.Sprintf("%.4f", r.HeldOutR2))
 	}
 	l.log.Info("fit", args...)
 }

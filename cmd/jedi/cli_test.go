@@ -246,6 +246,11 @@ func TestSimulateFitEval(t *testing.T) {
 	if _, err := r.Array("seconds_per_segment"); err != nil {
 		t.Error(err)
 	}
+	// --resume needs only the run directory: it finds the data in run.json (the fit is
+	// finished, so it only has to say so, or do nothing, without asking for --data).
+	if _, stderr, _ := run(t, dir, "-q", "fit", "--out", "run", "--resume"); strings.Contains(stderr, `"data" not set`) {
+		t.Errorf("fit --resume asks for --data: %s", stderr)
+	}
 	if _, stderr, code := run(t, dir, "-q", "export", "--run", "run"); code != 0 {
 		t.Fatalf("export: %s", stderr)
 	}

@@ -24,7 +24,7 @@ func newFit() *cobra.Command {
 		Use:         "fit --data FILE.npz --out RUNDIR [--config FILE.yaml] [--seed N]",
 		Short:       "Fit a JEDI model; the resolved config, split, checkpoints and model go to RUNDIR",
 		Example: `  jedi fit --data data.npz --out run --config configs/multitask.yaml --seed 1
-  jedi fit --data data.npz --out run --resume     # continue after Ctrl-C`,
+  jedi fit --out run --resume     # continue after Ctrl-C, with the data of run/run.json`,
 		Long: `Fit a JEDI model to a dataset in the npz contract (see README).
 
 Settings come from the built-in defaults, then --config (YAML; unknown keys are errors), then
@@ -48,6 +48,16 @@ worse than the mean are warned about. See docs/reliability.md.`,
 							out, filepath.Join(out, train.ConfigFile), f)
 					}
 				}
+			}
+			if dataPath == "" && resume {
+				// The run directory records its data: --resume needs nothing else.
+				ri, err := train.ReadRunInfo(out)
+				if err != nil {
+					return fmt.Errorf("--resume without --data: %w", err)
+				}
+				dataPath = ri.Data
+			} else if dataPath == "" {
+				return errors.New(`required flag(s) "data" not set`)
 			}
 			ds, err := data.ReadNPZ(dataPath)
 			if err != nil {
@@ -116,7 +126,7 @@ worse than the mean are warned about. See docs/reliability.md.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dataPath, "data", "", "dataset .npz (required)")
+	cmd.Flags().StringVar(&dataPath, "data", "", "dataset .npz (required; with --resume, default: the one in RUNDIR/run.json)")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (required)")
 	cmd.Flags().StringVar(&cfgPath, "config", "", "YAML configuration over the defaults")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (overrides the config's)")
@@ -124,7 +134,6 @@ worse than the mean are warned about. See docs/reliability.md.`,
 	cmd.Flags().BoolVar(&resume, "resume", false, "continue the interrupted fit in --out with its saved config")
 	cmd.Flags().StringVar(&splitPath, "split", "", `JSON file {"train": [...], "heldout": [...]} of segment indices replacing the seeded split`)
 	cmd.Flags().IntVar(&stopAfter, "stop-after", 0, "pause after this epoch with a checkpoint (the schedule stays that of train.epochs); --resume continues")
-	cmd.MarkFlagRequired("data")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }

@@ -103,7 +103,9 @@ The recipe language is documented in docs/recipes.md.`,
 			}); err != nil {
 				return err
 			}
-			fmt.Fprint(cmd.OutOrStdout(), rep)
+			if logLevel.Level() <= slog.LevelInfo { // -q: warnings and errors only (the report is in OUT.report.txt)
+				fmt.Fprint(cmd.OutOrStdout(), rep)
+			}
 			for _, w := range data.Warnings(ds) {
 				slog.Warn(w, "out", out)
 			}
