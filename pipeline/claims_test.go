@@ -87,65 +87,7 @@ func claimOut(claim string) string {
 // decoder of the activity's spectra scored 0.52), and a centroid drove the average rate.
 func TestClaimMultitask(t *testing.T) {
 	claims(t)
-	ds, err := sim.Multitask(sim.DefaultMultitask(), claimSeed(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := train.Default(ds.M)
-	f := claimFit(t, cfg, ds)
-	out := claimOut("multitask")
-
-	emb, err := SegmentEmbeddings(f, ds, cfg.Train.InferSteps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if emb.Inferred != nil {
-		t.Logf("R² held-out %.4f", emb.Inferred.R2)
-	}
-	em, err := MapEmbeddings(ds, emb.E, emb.HeldOut, "task", false, 5, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range em.Classification {
-		t.Logf("task decoded by %s: %.3f ± %.3f (chance %.3f)", c.Method, c.Accuracy, c.AccuracySD, c.Chance)
-	}
-	if acc := em.Classification[0].Accuracy; acc < 0.98 {
-		t.Errorf("task classification (logistic) %.3f, claim ≥ 0.98", acc)
-	}
-
-	g, err := CentroidGeneralization(f, ds, "task", cfg.Train.InferSteps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, row := range g.R2 {
-		t.Logf("generalization %-9s %.3f", g.Groups[i], row)
-	}
-	if !g.Dominant {
-		t.Errorf("centroid generalization not diagonal dominant: (row, column) violations %v", g.Violations)
-	}
-
-	n, err := EmbeddingNoise(f, ds, nil, 5, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("noise k %v: R² %.3f", n.Scales, n.R2Mean)
-	for i := 1; i < len(n.Scales); i++ {
-		if n.R2Mean[i] > n.R2Mean[i-1]+0.02 {
-			t.Errorf("R² rises from %.3f to %.3f between k = %g and %g", n.R2Mean[i-1], n.R2Mean[i], n.Scales[i-1], n.Scales[i])
-		}
-	}
-	if drop := n.R2Mean[0] - n.R2Mean[1]; n.Scales[1] != 0.25 || drop > 0.15 {
-		t.Errorf("R² drops by %.3f at k = %g, claim: no cliff (≤ 0.15 at k = 0.25)", drop, n.Scales[1])
-	}
-	if out != "" {
-		for _, w := range []interface {
-			Write(string) ([]report.Figure, error)
-		}{em, g, n} {
-			if _, err := w.Write(out); err != nil {
-				t.Error(err)
-			}
-		}
-	}
+	checkClaim(t, "multitask")
 }
 
 // Claim 2, sinusoid teacher with configs/sinusoid.yaml: the spread of the imaginary parts of
@@ -157,43 +99,36 @@ func TestClaimMultitask(t *testing.T) {
 // ρ = 1.000).
 func TestClaimSinusoid(t *testing.T) {
 	claims(t)
-	ds, err := sim.Sinusoid(sim.DefaultSinusoid(), claimSeed(t))
-	if err != nil {
+	checkClaim(t, "sinusoid")
+}
+
+// checkClaim runs claim id as `jedi reproduce` does (into JEDI_CLAIMS_OUT/<id> when set) and
+// fails on every check that does not pass.
+func checkClaim(t *testing.T, id string) {
+	t.Helper()
+	dir := claimOut(id)
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := train.LoadConfig(filepath.Join("..", "configs", "sinusoid.yaml"), train.Default(ds.M))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := claimFit(t, cfg, ds)
-	tr, err := train.Evaluate(f, ds, f.Train)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("R² train %.4f", tr.R2)
-	segs, err := TrainingSegments(f, ds)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := Spectra(f, ds, segs, "frequency", nil, SpectraOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, w := range sp.Weights {
-		t.Logf("%4s Hz: W std Im λ %.3f, max |Im λ| %.3f, radius %.3f; J along trajectories std Im λ %.4f",
-			w.Group, w.ImagStd, w.MaxAbsImag, w.Radius, sp.Trajectory[i].ImagStd)
-	}
-	for _, tr := range sp.Trends {
-		t.Logf("Spearman ρ(frequency, %s of %s) = %.3f", tr.Statistic, tr.Spectrum, tr.Rho)
-	}
-	if rho := sp.Trend("weights", "imag_std"); !(rho >= 0.9) || math.IsNaN(rho) {
-		t.Errorf("Spearman ρ(frequency, std Im λ(W)) = %.3f, claim ≥ 0.9", rho)
-	}
-	if out := claimOut("sinusoid"); out != "" {
-		if _, err := sp.Write(out); err != nil {
-			t.Error(err)
+	for _, c := range Claims() {
+		if c.ID != id {
+			continue
 		}
+		checks, _, err := c.run(context.Background(), ReproduceOptions{Seed: claimSeed(t)}, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ch := range checks {
+			t.Logf("%s: %.4f (criterion %s, paper: %s)", ch.Name, ch.Value, ch.Want, ch.Paper)
+			if !ch.Pass {
+				t.Errorf("%s = %.4f, claim %s", ch.Name, ch.Value, ch.Want)
+			}
+		}
+		return
 	}
+	t.Fatalf("no claim %q", id)
 }
 
 // Claim 3, MemoryPro: a JEDI fit with one embedding per trial phase (configs/memorypro.yaml, the

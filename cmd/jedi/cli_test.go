@@ -385,3 +385,58 @@ func TestPrepareFile(t *testing.T) {
 		t.Errorf("resolved recipe does not record the file read (%s):\n%s", want, resolved)
 	}
 }
+
+// TestReproduceQuick runs `jedi reproduce --quick`, what CI runs of the paper's claims: one page
+// with every claim of the quick set and a number for each of its checks.
+func TestReproduceQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: fits two small models")
+	}
+	dir := t.TempDir()
+	stdout, stderr, code := run(t, dir, "reproduce", "--quick", "--out", "paper")
+	if code != 0 {
+		t.Fatalf("reproduce --quick: exit %d: %s", code, stderr)
+	}
+	for _, s := range []string{"multitask", "sinusoid", "expected=", "all_left="} {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("progress lacks %q:\n%s", s, stderr)
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "paper", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Fig. 2", "Fig. 3", "task decoded from the embeddings", "Spearman ρ(frequency, std Im λ(W_s))", "data:image/png;base64"} {
+		if !strings.Contains(string(page), s) {
+			t.Errorf("index.html lacks %q", s)
+		}
+	}
+	var claims []struct {
+		ID     string `json:"id"`
+		Checks []struct {
+			Name  string   `json:"name"`
+			Value *float64 `json:"value"`
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "paper", "claims.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &claims); err != nil {
+		t.Fatal(err)
+	}
+	if len(claims) != 2 {
+		t.Fatalf("claims.json holds %d claims, want multitask and sinusoid", len(claims))
+	}
+	for _, c := range claims {
+		if len(c.Checks) == 0 {
+			t.Errorf("claim %s has no checks", c.ID)
+		}
+		for _, ch := range c.Checks {
+			if ch.Value == nil {
+				t.Errorf("claim %s, %s: no number", c.ID, ch.Name)
+			}
+		}
+	}
+	t.Log(stdout)
+}
