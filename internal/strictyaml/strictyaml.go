@@ -14,8 +14,20 @@ import (
 )
 
 // Decode decodes the YAML document b into v (a pointer whose current values are the defaults).
-// An empty document leaves v unchanged. Errors start with name, the file's path.
+// An empty document leaves v unchanged. Errors start with name, the file's path; every unknown
+// key is reported at once, with its line, the keys valid there and the nearest one (Keys).
 func Decode(name string, b []byte, v any) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if problems, _ := Keys(&root, v); len(problems) > 0 {
+		errs := make([]error, len(problems))
+		for i, p := range problems {
+			errs[i] = fmt.Errorf("%s: %w", name, p)
+		}
+		return errors.Join(errs...)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {

@@ -35,3 +35,28 @@ func TestDecode(t *testing.T) {
 		t.Errorf("encoded %q, %v", out, err)
 	}
 }
+
+// Decode reports every unknown key at once, each with its line and the nearest valid key,
+// whatever the destination (configurations, compare and sweep specifications).
+func TestDecodeEveryUnknownKey(t *testing.T) {
+	type inner struct {
+		Units int `yaml:"units"`
+	}
+	type cfg struct {
+		Model inner   `yaml:"model"`
+		Rate  float64 `yaml:"learning_rate"`
+	}
+	c := cfg{Model: inner{Units: 8}}
+	err := Decode("c.yaml", []byte("model:\n  unitz: 4\nlearning_rat: 0.1\n"), &c)
+	if err == nil {
+		t.Fatal("unknown keys accepted")
+	}
+	for _, want := range []string{`c.yaml: line 2: model: unknown key "unitz" (did you mean "units"?)`, `c.yaml: line 3: top level: unknown key "learning_rat" (did you mean "learning_rate"?)`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if c.Model.Units != 8 {
+		t.Error("a rejected document changed the defaults")
+	}
+}
