@@ -11,12 +11,13 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 )
 
-// NewReporter returns a progress bar (epochs, loss, R², ETA) when w is a terminal, and plain
-// log lines through logger otherwise (about 20 per fit, plus every validation), so that
-// redirected output stays readable.
+// NewReporter returns a progress bar (epochs, loss, R², ETA) when w is a terminal of known
+// width, and plain log lines through logger otherwise (about 20 per fit, plus every
+// validation), so that redirected output stays readable and a terminal without a size still
+// shows progress.
 func NewReporter(w io.Writer, logger *slog.Logger) Reporter {
 	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && termWidth(f) > 0 {
 			return &barReporter{w: w}
 		}
 	}
