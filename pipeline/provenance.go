@@ -1,14 +1,11 @@
 package pipeline
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/internal/version"
 	"github.com/jedi-neuro/jedi/report"
 )
@@ -27,25 +24,11 @@ func Provenance(ds *data.Dataset, args []string) []report.Metric {
 	}
 	if ds != nil && ds.Source != "" {
 		out = append(out, report.Metric{Name: "data", Value: ds.Source})
-		sum, err := fileSHA256(ds.Source)
+		sum, err := fsutil.FileSHA256(ds.Source)
 		if err != nil {
 			sum = "unavailable: " + err.Error()
 		}
 		out = append(out, report.Metric{Name: "data SHA-256", Value: sum})
 	}
 	return out
-}
-
-// fileSHA256 returns the hex SHA-256 of the file at path.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
