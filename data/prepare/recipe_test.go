@@ -54,8 +54,8 @@ skip_incomplete: true
 
 func TestRecipeErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
-		{"bin_mss: 10", "field bin_mss not found"},
-		{"epochs: [{name: a, align: start, to_ms: 100, from: 0}]", "field from not found"},
+		{"bin_mss: 10", `line 1: top level: unknown key "bin_mss" (did you mean "bin_ms"?)`},
+		{"epochs: [{name: a, align: start, to_ms: 100, from: 0}]", `line 1: epochs[0]: unknown key "from"`},
 		{"bin_ms: 0", "bin_ms: 0, want > 0"},
 		{"smooth_ms: -1", "smooth_ms: -1"},
 		{"units: hz", `units: "hz", want rates or counts`},
