@@ -32,11 +32,10 @@ flags. The configuration actually used is written to RUNDIR/config.yaml, the hel
 RUNDIR/run.json. Progress is a bar on a terminal and log lines otherwise.
 
 Ctrl-C or SIGTERM stops the fit at the next step and writes a checkpoint (a second Ctrl-C exits
-at once); 'jedi fit --out RUNDIR --resume' continues it exactly (with the data file of run.json,
-or --data FILE.npz), and refuses a
-data file whose SHA-256 differs from the one in run.json. One fit at a time writes RUNDIR: a
-second is refused, naming the first's PID and host (RUNDIR/run.lock). A fit that diverges stops
-saying what to change; activity far from unit scale, no room for a held-out split, or an R²
+at once); 'jedi fit --out RUNDIR --resume' continues it exactly, with the data file named in
+run.json (or --data FILE.npz), and refuses a data file whose SHA-256 differs from the one in
+run.json. One fit at a time writes RUNDIR: a second is refused, naming the first's PID and host
+(RUNDIR/run.lock). A fit that diverges stops saying what to change; activity far from unit scale, no room for a held-out split, or an R²
 worse than the mean are warned about. See docs/reliability.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
