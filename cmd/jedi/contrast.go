@@ -20,6 +20,8 @@ func newContrast() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "contrast --config FILE.yaml --runs 'GLOB' [--control NAME='GLOB' ...] --out DIR",
 		Short: "Compare the fitted dynamics of two groups of segments across many runs, with controls",
+		Example: `  jedi contrast --config examples/monkey/contrast.yaml --runs 'runs/real-*' \
+    --control shuffled='runs/shuffled-*' --out contrast`,
 		Long: `Measure every segment's network in every run (spectra of W_s and of the Jacobian along
 its trajectory, finite-time and long-run Lyapunov exponents), then, for each contrast of the
 configuration (label = a against label = b, optionally within a subset), give the difference
