@@ -19,8 +19,9 @@ import (
 
 func newSweep() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "sweep plan|run|slurm|kubernetes|task|status|collect",
-		Short: "Sweeps of many fits: grid or random settings × seeds × folds, locally, on Slurm or Kubernetes",
+		Use:     "sweep plan|run|slurm|kubernetes|task|status|collect",
+		Example: `  jedi sweep plan --spec sweep.yaml --out sw && jedi sweep run sw --jobs 2 && jedi sweep collect sw`,
+		Short:   "Sweeps of many fits: grid or random settings × seeds × folds, locally, on Slurm or Kubernetes",
 		Long: `Plan a sweep of ordinary 'jedi fit' runs from a sweep.yaml (settings to vary, seeds, k-fold
 cross-validation, successive halving), run it here, on a Slurm cluster or on Kubernetes, follow
 it and gather it into one table with the selected configuration. See docs/sweeps.md.
@@ -40,9 +41,10 @@ it and gather it into one table with the selected configuration. See docs/sweeps
 func newSweepPlan() *cobra.Command {
 	var spec, out, dataPath string
 	cmd := &cobra.Command{
-		Use:   "plan --spec sweep.yaml --out SWEEP [--data FILE.npz]",
-		Short: "Resolve a sweep.yaml into one configuration per task, the folds and a manifest",
-		Args:  cobra.NoArgs,
+		Use:     "plan --spec sweep.yaml --out SWEEP [--data FILE.npz]",
+		Example: `  jedi sweep plan --spec sweep.yaml --out sw --data data.npz`,
+		Short:   "Resolve a sweep.yaml into one configuration per task, the folds and a manifest",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := sweep.Plan(spec, out, dataPath)
 			if err != nil {
@@ -64,8 +66,9 @@ func newSweepPlan() *cobra.Command {
 func newSweepRun() *cobra.Command {
 	var jobs int
 	cmd := &cobra.Command{
-		Use:   "run SWEEP [--jobs N]",
-		Short: "Run the sweep on this machine, several fits at once; again to finish what failed",
+		Use:     "run SWEEP [--jobs N]",
+		Example: `  jedi sweep run sw --jobs 2`,
+		Short:   "Run the sweep on this machine, several fits at once; again to finish what failed",
 		Long: `Run the sweep on this machine (the local backend): as many fits at once as the cores
 allow for resources.cpus threads each (or --jobs), rung by rung when halving. Tasks already done
 are skipped, so running it again finishes failed or interrupted ones; Ctrl-C lets the running
@@ -99,8 +102,9 @@ func sweepSpec(dir string) (*sweep.Spec, *sweep.Manifest, error) {
 func newSweepSlurm() *cobra.Command {
 	var submit bool
 	cmd := &cobra.Command{
-		Use:   "slurm SWEEP [--submit]",
-		Short: "Write the sbatch array scripts; with --submit, submit what is unfinished",
+		Use:     "slurm SWEEP [--submit]",
+		Example: `  jedi sweep slurm sw --submit`,
+		Short:   "Write the sbatch array scripts; with --submit, submit what is unfinished",
 		Long: `Write SWEEP/slurm/rung-R.sbatch, one array script per halving rung (one rung without
 halving), each array index running 'jedi sweep task'. With --submit, submit with sbatch the
 tasks that are neither done nor queued or running, then the later rungs as arrays that wait
@@ -160,8 +164,9 @@ func arrayString(a []int) string {
 
 func newSweepKubernetes() *cobra.Command {
 	return &cobra.Command{
-		Use:   "kubernetes SWEEP",
-		Short: "Write one Indexed Job manifest per halving rung, for kubectl apply",
+		Use:     "kubernetes SWEEP",
+		Example: `  jedi sweep kubernetes sw && kubectl apply -f sw/kubernetes/rung-0.yaml`,
+		Short:   "Write one Indexed Job manifest per halving rung, for kubectl apply",
 		Long: `Write SWEEP/kubernetes/rung-R.yaml: a batch/v1 Job in Indexed completion mode per halving
 rung, completions = the rung's tasks, each pod running 'jedi sweep task' for the index in
 JOB_COMPLETION_INDEX, with the image, volume claim and paths of the spec's kubernetes section.
@@ -185,8 +190,9 @@ func newSweepTask() *cobra.Command {
 	var dir string
 	var rung, index, rank int
 	cmd := &cobra.Command{
-		Use:   "task --sweep SWEEP [--rung R] [--index I | --rank K]",
-		Short: "Run one task of a sweep (what each array element or pod runs)",
+		Use:     "task --sweep SWEEP [--rung R] [--index I | --rank K]",
+		Example: `  jedi sweep task --sweep sw --index 0`,
+		Short:   "Run one task of a sweep (what each array element or pod runs)",
 		Long: `Run one task of a sweep: 'jedi fit' into its run directory (continued from its
 checkpoint when there is one, paused at the rung's epoch when halving), then 'jedi eval', with
 its state, scores and cost recorded in SWEEP/state/NNNN.json. At rung 0 the task is --index;
@@ -259,9 +265,10 @@ func probes(dir string) ([]sweep.Probe, error) {
 func newSweepStatus() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "status SWEEP [--json]",
-		Short: "Which tasks are done, running, paused, pending or failed (with their last error line)",
-		Args:  cobra.ExactArgs(1),
+		Use:     "status SWEEP [--json]",
+		Example: `  jedi sweep status sw --json`,
+		Short:   "Which tasks are done, running, paused, pending or failed (with their last error line)",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			m, err := sweep.ReadManifest(dir)
@@ -329,8 +336,9 @@ func newSweepStatus() *cobra.Command {
 
 func newSweepCollect() *cobra.Command {
 	return &cobra.Command{
-		Use:   "collect SWEEP",
-		Short: "One table (md, csv, json), plots across the swept keys and the selected configuration",
+		Use:     "collect SWEEP",
+		Example: `  jedi sweep collect sw`,
+		Short:   "One table (md, csv, json), plots across the swept keys and the selected configuration",
 		Long: `Gather the sweep into SWEEP/table.md, table.csv (one row per task), configs.csv (one row per
 configuration: mean, sd and standard error of held-out R² over seeds and folds), table.json,
 costs.csv (CPU seconds, wall seconds and peak memory per task), a plot of held-out R² against
