@@ -59,46 +59,29 @@ func Default(M int) Config {
 	}
 }
 
-// Validate checks the configuration and returns an error naming the offending field.
+// Validate checks the configuration and returns an error naming every offending field, each on
+// its own line.
 func (c *Config) Validate() error {
-	bad := func(field string, format string, args ...any) error {
-		return fmt.Errorf("model config: %s: %s", field, fmt.Sprintf(format, args...))
-	}
-	switch {
-	case c.N < 1:
-		return bad("units", "%d, want ≥ 1", c.N)
-	case c.M < 1:
-		return bad("neurons", "%d, want ≥ 1", c.M)
-	case c.I < 0:
-		return bad("inputs", "%d, want ≥ 0", c.I)
-	case c.D < 1:
-		return bad("embedding_dim", "%d, want ≥ 1", c.D)
-	case c.Rank < 0 || c.Rank > c.N:
-		return bad("rank", "%d, want 0 (full) or 1..%d", c.Rank, c.N)
-	case !(c.Alpha > 0 && c.Alpha <= 1):
-		return bad("alpha", "%g, want 0 < alpha ≤ 1", c.Alpha)
-	case c.NoiseStd < 0:
-		return bad("noise_std", "%g, want ≥ 0", c.NoiseStd)
-	case c.EmbeddingPrior < 0:
-		return bad("embedding_prior", "%g, want ≥ 0", c.EmbeddingPrior)
-	}
+	p := strictyaml.NewProblems("model config: ")
+	p.Refuse(c.N < 1, "units", "%d, want ≥ 1", c.N)
+	p.Refuse(c.M < 1, "neurons", "%d, want ≥ 1", c.M)
+	p.Refuse(c.I < 0, "inputs", "%d, want ≥ 0", c.I)
+	p.Refuse(c.D < 1, "embedding_dim", "%d, want ≥ 1", c.D)
+	p.Refuse(c.Rank < 0 || c.Rank > c.N, "rank", "%d, want 0 (full) or 1..%d", c.Rank, c.N)
+	p.Refuse(!(c.Alpha > 0 && c.Alpha <= 1), "alpha", "%g, want 0 < alpha ≤ 1", c.Alpha)
+	p.Refuse(c.NoiseStd < 0, "noise_std", "%g, want ≥ 0", c.NoiseStd)
+	p.Refuse(c.EmbeddingPrior < 0, "embedding_prior", "%g, want ≥ 0", c.EmbeddingPrior)
 	for i, h := range c.Hidden {
-		if h < 1 {
-			return bad(fmt.Sprintf("hidden[%d]", i), "%d, want ≥ 1", h)
-		}
+		p.Refuse(h < 1, fmt.Sprintf("hidden[%d]", i), "%d, want ≥ 1", h)
 	}
 	for _, err := range []error{strictyaml.CheckOption("readout", c.Readout), strictyaml.CheckOption("loss", c.Loss), strictyaml.CheckOption("initial_state", c.InitialState)} {
 		if err != nil {
-			return fmt.Errorf("model config: %w", err)
+			p.Add(fmt.Errorf("model config: %w", err))
 		}
 	}
-	if c.Readout == Identity && c.M > c.N {
-		return bad("readout", "identity readout needs neurons (%d) ≤ units (%d)", c.M, c.N)
-	}
-	if c.InitialState == Encoder && c.EncoderBins < 1 {
-		return bad("encoder_bins", "%d, want ≥ 1", c.EncoderBins)
-	}
-	return nil
+	p.Refuse(c.Readout == Identity && c.M > c.N, "readout", "identity readout needs neurons (%d) ≤ units (%d)", c.M, c.N)
+	p.Refuse(c.InitialState == Encoder && c.EncoderBins < 1, "encoder_bins", "%d, want ≥ 1", c.EncoderBins)
+	return p.Err()
 }
 
 // LowRank reports whether W is parameterised as U Vᵀ / N.

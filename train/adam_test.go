@@ -173,13 +173,25 @@ func TestConfigValidationRefusesEveryField(t *testing.T) {
 			t.Errorf("%s: error %v, want one naming %s", field, err, name)
 		}
 	}
+	// Every wrong field is reported at once, one line each, not only the first.
+	all := Default(5)
+	for _, mutate := range cases {
+		mutate(&all)
+	}
+	err := all.Validate()
+	if err == nil {
+		t.Fatal("a config with every field wrong is accepted")
+	}
+	if lines := strings.Count(err.Error(), "\n") + 1; lines < len(cases)-2 {
+		t.Errorf("%d problems reported for %d wrong fields:\n%v", lines, len(cases), err)
+	}
 	// Closed choices list what is valid.
 	c := Default(5)
 	c.Train.Schedule = "step"
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "want one of constant, cosine") {
 		t.Errorf("schedule: %v", err)
 	}
-	_, err := ParseConfig("c.yaml", []byte("dtype: float16\n"), Default(5))
+	_, err = ParseConfig("c.yaml", []byte("dtype: float16\n"), Default(5))
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q, want one of float32, float64", "float16")) {
 		t.Errorf("dtype from YAML: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 	"github.com/jedi-neuro/jedi/model"
 )
 
@@ -50,30 +51,17 @@ func defaultAmortise() AmortiseOptions {
 	return AmortiseOptions{Hidden: []int{64}, DistillSteps: 2000, TuneSteps: 1500, LearningRate: 1e-3, FeatureNoise: 0.3}
 }
 
-func (a *AmortiseOptions) validate() error {
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("config: train.amortise.%s: %s", field, fmt.Sprintf(format, args...))
-	}
-	switch {
-	case a.Bins < 0:
-		return bad("bins", "%d, want ≥ 0 (0: no encoder)", a.Bins)
-	case a.DistillSteps < 0:
-		return bad("distill_steps", "%d, want ≥ 0", a.DistillSteps)
-	case a.TuneSteps < 0:
-		return bad("tune_steps", "%d, want ≥ 0", a.TuneSteps)
-	case a.Bins > 0 && !(a.LearningRate > 0):
-		return bad("learning_rate", "%g, want > 0", a.LearningRate)
-	case a.RefineSteps < 0:
-		return bad("refine_steps", "%d, want ≥ 0", a.RefineSteps)
-	case !(a.FeatureNoise >= 0):
-		return bad("feature_noise", "%g, want ≥ 0", a.FeatureNoise)
-	}
+func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
+	const f = "amortise."
+	p.Refuse(a.Bins < 0, f+"bins", "%d, want ≥ 0 (0: no encoder)", a.Bins)
+	p.Refuse(a.DistillSteps < 0, f+"distill_steps", "%d, want ≥ 0", a.DistillSteps)
+	p.Refuse(a.TuneSteps < 0, f+"tune_steps", "%d, want ≥ 0", a.TuneSteps)
+	p.Refuse(a.Bins > 0 && !(a.LearningRate > 0), f+"learning_rate", "%g, want > 0", a.LearningRate)
+	p.Refuse(a.RefineSteps < 0, f+"refine_steps", "%d, want ≥ 0", a.RefineSteps)
+	p.Refuse(!(a.FeatureNoise >= 0), f+"feature_noise", "%g, want ≥ 0", a.FeatureNoise)
 	for i, h := range a.Hidden {
-		if h < 1 {
-			return bad(fmt.Sprintf("hidden[%d]", i), "%d, want ≥ 1", h)
-		}
+		p.Refuse(h < 1, fmt.Sprintf(f+"hidden[%d]", i), "%d, want ≥ 1", h)
 	}
-	return nil
 }
 
 // amortiserOut is the encoder's output width: D, plus N with learned initial states.

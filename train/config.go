@@ -86,57 +86,36 @@ func Default(M int) Config {
 	}
 }
 
-// Validate checks every field and names the first wrong one.
+// Validate checks every field and names every wrong one, each on its own line.
 func (c *Config) Validate() error {
+	p := strictyaml.NewProblems("config: train.")
 	if err := strictyaml.CheckOption("dtype", c.DType); err != nil {
-		return fmt.Errorf("config: %w", err)
+		p.Add(fmt.Errorf("config: %w", err))
 	}
-	if err := c.Model.Validate(); err != nil {
-		return err
-	}
+	p.Add(c.Model.Validate())
 	o := &c.Train
-	bad := func(field, format string, args ...any) error {
-		return fmt.Errorf("config: train.%s: %s", field, fmt.Sprintf(format, args...))
+	p.Refuse(o.Epochs < 1, "epochs", "%d, want ≥ 1", o.Epochs)
+	p.Refuse(o.BatchSize < 1, "batch_size", "%d, want ≥ 1", o.BatchSize)
+	p.Refuse(!(o.LearningRate > 0), "learning_rate", "%g, want > 0", o.LearningRate)
+	p.Refuse(!(o.LocalLRScale > 0), "local_lr_scale", "%g, want > 0", o.LocalLRScale)
+	p.Refuse(!(o.Beta1 >= 0 && o.Beta1 < 1), "beta1", "%g, want 0 ≤ beta1 < 1", o.Beta1)
+	p.Refuse(!(o.Beta2 >= 0 && o.Beta2 < 1), "beta2", "%g, want 0 ≤ beta2 < 1", o.Beta2)
+	p.Refuse(!(o.Eps > 0), "eps", "%g, want > 0", o.Eps)
+	if err := strictyaml.CheckOption("schedule", o.Schedule); err != nil {
+		p.Add(fmt.Errorf("config: train.%w", err))
 	}
-	switch {
-	case o.Epochs < 1:
-		return bad("epochs", "%d, want ≥ 1", o.Epochs)
-	case o.BatchSize < 1:
-		return bad("batch_size", "%d, want ≥ 1", o.BatchSize)
-	case !(o.LearningRate > 0):
-		return bad("learning_rate", "%g, want > 0", o.LearningRate)
-	case !(o.LocalLRScale > 0):
-		return bad("local_lr_scale", "%g, want > 0", o.LocalLRScale)
-	case !(o.Beta1 >= 0 && o.Beta1 < 1):
-		return bad("beta1", "%g, want 0 ≤ beta1 < 1", o.Beta1)
-	case !(o.Beta2 >= 0 && o.Beta2 < 1):
-		return bad("beta2", "%g, want 0 ≤ beta2 < 1", o.Beta2)
-	case !(o.Eps > 0):
-		return bad("eps", "%g, want > 0", o.Eps)
-	case strictyaml.CheckOption("schedule", o.Schedule) != nil:
-		return fmt.Errorf("config: train.%w", strictyaml.CheckOption("schedule", o.Schedule))
-	case o.WarmupSteps < 0:
-		return bad("warmup_steps", "%d, want ≥ 0", o.WarmupSteps)
-	case !(o.MinLRRatio >= 0 && o.MinLRRatio <= 1):
-		return bad("min_lr_ratio", "%g, want 0..1", o.MinLRRatio)
-	case o.ClipNorm < 0:
-		return bad("clip_norm", "%g, want ≥ 0", o.ClipNorm)
-	case !(o.HeldOut >= 0 && o.HeldOut < 1):
-		return bad("heldout_fraction", "%g, want 0 ≤ f < 1", o.HeldOut)
-	case o.ValEvery < 0:
-		return bad("val_every", "%d, want ≥ 0", o.ValEvery)
-	case o.Patience < 0:
-		return bad("patience", "%d, want ≥ 0", o.Patience)
-	case o.ValInferSteps < 0:
-		return bad("val_infer_steps", "%d, want ≥ 0", o.ValInferSteps)
-	case o.InferSteps < 0:
-		return bad("infer_steps", "%d, want ≥ 0", o.InferSteps)
-	case !(o.InferLR > 0):
-		return bad("infer_lr", "%g, want > 0", o.InferLR)
-	case o.CheckpointEvery < 1:
-		return bad("checkpoint_every", "%d, want ≥ 1", o.CheckpointEvery)
-	}
-	return o.Amortise.validate()
+	p.Refuse(o.WarmupSteps < 0, "warmup_steps", "%d, want ≥ 0", o.WarmupSteps)
+	p.Refuse(!(o.MinLRRatio >= 0 && o.MinLRRatio <= 1), "min_lr_ratio", "%g, want 0..1", o.MinLRRatio)
+	p.Refuse(o.ClipNorm < 0, "clip_norm", "%g, want ≥ 0", o.ClipNorm)
+	p.Refuse(!(o.HeldOut >= 0 && o.HeldOut < 1), "heldout_fraction", "%g, want 0 ≤ f < 1", o.HeldOut)
+	p.Refuse(o.ValEvery < 0, "val_every", "%d, want ≥ 0", o.ValEvery)
+	p.Refuse(o.Patience < 0, "patience", "%d, want ≥ 0", o.Patience)
+	p.Refuse(o.ValInferSteps < 0, "val_infer_steps", "%d, want ≥ 0", o.ValInferSteps)
+	p.Refuse(o.InferSteps < 0, "infer_steps", "%d, want ≥ 0", o.InferSteps)
+	p.Refuse(!(o.InferLR > 0), "infer_lr", "%g, want > 0", o.InferLR)
+	p.Refuse(o.CheckpointEvery < 1, "checkpoint_every", "%d, want ≥ 1", o.CheckpointEvery)
+	o.Amortise.validate(p)
+	return p.Err()
 }
 
 // ParseConfig decodes YAML over base (so absent keys keep base's values), rejecting unknown
