@@ -170,8 +170,8 @@ func writeClaimsPage(o ReproduceOptions, results []*ClaimResult) (string, error)
 		if !res.Pass() {
 			verdict = "FAIL"
 		}
-		r.Metrics = append(r.Metrics, report.Metric{Name: res.Figure + ": " + res.Title, Value: fmt.Sprintf("%s (%.0f s)", verdict, res.Seconds)})
-		sec := report.Section{Title: res.Figure + " — " + res.Title, Figures: res.Figures}
+		r.Metrics = append(r.Metrics, report.Metric{Name: "paper " + res.Figure + ": " + res.Title, Value: fmt.Sprintf("%s (%.0f s)", verdict, res.Seconds)})
+		sec := report.Section{Title: res.Title + " (the paper's " + res.Figure + ")", Figures: res.Figures}
 		if res.Err != "" {
 			sec.Text = "Could not be checked: " + res.Err
 		}
