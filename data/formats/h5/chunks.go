@@ -395,21 +395,31 @@ func (f *File) fixedArray(ctx context.Context, addr uint64, filtered bool, fn fu
 		if len(starts) == 1 {
 			cnt = n
 		}
-		b, err := r.at(s, cnt*uint64(es))
-		if err != nil {
-			return fmt.Errorf("fixed array data block at offset %d: %w", dblk, err)
+		if err := entries(r, s, cnt, es, filtered, lo, fn, "fixed array", dblk); err != nil {
+			return err
 		}
-		for i := uint64(0); i < cnt; i++ {
-			ch, err := entry(r, b[i*uint64(es):(i+1)*uint64(es)], s+i*uint64(es), filtered)
-			if err != nil {
-				return err
-			}
-			if ch.addr == undef || ch.addr == 0 {
-				continue
-			}
-			if err := fn(lo+i, ch); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// entries decodes the cnt chunk entries of es bytes each at address at, and calls fn with each
+// allocated one (an address neither undefined nor 0) and its index, first + its position. A
+// failed read names the index kind and the data block's address, block.
+func entries(r *reader, at, cnt uint64, es int, filtered bool, first uint64, fn func(uint64, chunk) error, kind string, block uint64) error {
+	b, err := r.at(at, cnt*uint64(es))
+	if err != nil {
+		return fmt.Errorf("%s data block at offset %d: %w", kind, block, err)
+	}
+	for i := uint64(0); i < cnt; i++ {
+		ch, err := entry(r, b[i*uint64(es):(i+1)*uint64(es)], at+i*uint64(es), filtered)
+		if err != nil {
+			return err
+		}
+		if ch.addr == undef || ch.addr == 0 {
+			continue
+		}
+		if err := fn(first+i, ch); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -541,21 +551,8 @@ func (f *File) extArray(ctx context.Context, d *dataset, cbytes uint64, filtered
 			if len(starts) == 1 {
 				cnt = n
 			}
-			b, err := r.at(s, cnt*uint64(es))
-			if err != nil {
-				return fmt.Errorf("extensible array data block at offset %d: %w", a, err)
-			}
-			for i := uint64(0); i < cnt; i++ {
-				ch, err := entry(r, b[i*uint64(es):(i+1)*uint64(es)], s+i*uint64(es), filtered)
-				if err != nil {
-					return err
-				}
-				if ch.addr == undef || ch.addr == 0 {
-					continue
-				}
-				if err := emit(first+uint64(p)*page+i, ch); err != nil {
-					return err
-				}
+			if err := entries(r, s, cnt, es, filtered, first+uint64(p)*page, emit, "extensible array", a); err != nil {
+				return err
 			}
 		}
 		return nil
