@@ -153,10 +153,11 @@ func (f *File) decodeVarLen(ctx context.Context, n *formats.Node, t *dtype, raw 
 	return nil
 }
 
-// intValue converts one integer of type t (1 to 8 bytes, either byte order) exactly up to 2^53.
-func intValue(b []byte, t *dtype) float64 {
+// rawUint assembles the bytes of b (at most 8) into an unsigned integer, in big-endian or
+// little-endian order.
+func rawUint(b []byte, bigEndian bool) uint64 {
 	var u uint64
-	if t.bigEndian {
+	if bigEndian {
 		for _, x := range b {
 			u = u<<8 | uint64(x)
 		}
@@ -165,6 +166,12 @@ func intValue(b []byte, t *dtype) float64 {
 			u = u<<8 | uint64(b[i])
 		}
 	}
+	return u
+}
+
+// intValue converts one integer of type t (1 to 8 bytes, either byte order) exactly up to 2^53.
+func intValue(b []byte, t *dtype) float64 {
+	u := rawUint(b, t.bigEndian)
 	if t.signed && len(b) < 8 && u&(1<<(8*len(b)-1)) != 0 {
 		u |= ^uint64(0) << (8 * len(b))
 	}
@@ -187,16 +194,7 @@ func floatValue(b []byte, t *dtype) float64 {
 	case t.size == 8 && t.expLoc == 52 && t.expSize == 11 && t.manSize == 52 && t.expBias == 1023:
 		return math.Float64frombits(o.Uint64(b))
 	}
-	var u uint64
-	if t.bigEndian {
-		for _, x := range b {
-			u = u<<8 | uint64(x)
-		}
-	} else {
-		for i := len(b) - 1; i >= 0; i-- {
-			u = u<<8 | uint64(b[i])
-		}
-	}
+	u := rawUint(b, t.bigEndian)
 	sign := 1.0
 	if u>>t.signLoc&1 != 0 {
 		sign = -1
