@@ -109,13 +109,7 @@ func (c *cursor) signature(sig string) {
 func (c *cursor) left() int { return len(c.b) - c.p }
 
 // uintLE reads a little-endian unsigned integer of width bytes (HDF5 metadata is little-endian).
-func uintLE(b []byte, width int) uint64 {
-	var v uint64
-	for i := width - 1; i >= 0; i-- {
-		v = v<<8 | uint64(b[i])
-	}
-	return v
-}
+func uintLE(b []byte, width int) uint64 { return rawUint(b[:width], false) }
 
 // log2 returns the position of the highest set bit of v (0 for v ≤ 1).
 func log2(v uint64) int {
