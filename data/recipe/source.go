@@ -440,9 +440,7 @@ func (s *Source) problems(at string, bad func(string, string, ...any)) {
 		bad(at+"activity", "give exactly one of activity (binned in each trial), spikes (spike times) and continuous (one recording cut into trials)")
 	}
 	if c := s.Continuous; c != nil {
-		switch c.Values {
-		case "", Counts, Rates, Continuous:
-		default:
+		if !knownValues(c.Values) {
 			bad(at+"continuous.values", "%q, want counts, rates or continuous", c.Values)
 		}
 		if c.Data == "" {
@@ -462,9 +460,7 @@ func (s *Source) problems(at string, bad func(string, string, ...any)) {
 		bad(at+"columns", "give columns or columns_from, not both")
 	}
 	if a := s.Activity; a != nil {
-		switch a.Values {
-		case "", Counts, Rates, Continuous:
-		default:
+		if !knownValues(a.Values) {
 			bad(at+"activity.values", "%q, want counts, rates or continuous", a.Values)
 		}
 		if !positive(a.BinMs) {
@@ -548,4 +544,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// knownValues reports whether v names a kind of activity values (empty: the default, counts).
+func knownValues(v string) bool {
+	switch v {
+	case "", Counts, Rates, Continuous:
+		return true
+	}
+	return false
 }
