@@ -546,7 +546,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// knownValues reports whether v names a kind of activity values (empty: the default, counts).
+// knownValues reports whether v names a kind of activity values (empty: the source's default).
 func knownValues(v string) bool {
 	switch v {
 	case "", Counts, Rates, Continuous:
