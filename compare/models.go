@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/jedi-neuro/jedi/data"
-	"github.com/jedi-neuro/jedi/pipeline"
+	"github.com/jedi-neuro/jedi/plugins/noise"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -131,7 +131,7 @@ func fitJEDI(ctx context.Context, e *env, s spec) (*Row, error) {
 		return nil, err
 	}
 	if f.Groups == nil && len(e.cfg.NoiseScales) > 0 {
-		n, err := pipeline.EmbeddingNoise(f, e.ds, e.cfg.NoiseScales, e.cfg.NoiseRepeats, e.noiseSeed)
+		n, err := noise.Analyze(f, e.ds, e.cfg.NoiseScales, e.cfg.NoiseRepeats, e.noiseSeed)
 		if err != nil {
 			return nil, err
 		}

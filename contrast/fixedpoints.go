@@ -7,12 +7,13 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/resample"
 	"github.com/jedi-neuro/jedi/data"
-	"github.com/jedi-neuro/jedi/pipeline"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
 	"github.com/jedi-neuro/jedi/train"
 )
 
 // FixedPointMeasures are measured once per group and run, on the network of the group's
-// centroid embedding (pipeline.FixedPoints): fp_count, the number of its fixed points (slow
+// centroid embedding (fixedpoints.Analyze): fp_count, the number of its fixed points (slow
 // points excluded), and fp_stable, the number of those that are stable (every Jacobian
 // eigenvalue inside the unit circle).
 var FixedPointMeasures = []string{"fp_count", "fp_stable"}
@@ -27,7 +28,7 @@ type GroupFixedPoints struct {
 // measureFixedPoints finds the fixed points of the centroid networks of groups A and B of
 // every contrast of specs (among the segments of all within the contrast's subset) and appends
 // them to run.FixedPoints. starts is the number of minimisations per network.
-func measureFixedPoints(run *Run, f *train.Fitted, ds *data.Dataset, all *pipeline.Segments, specs []Spec, starts int, seed uint64) error {
+func measureFixedPoints(run *Run, f *train.Fitted, ds *data.Dataset, all *plugin.Segments, specs []Spec, starts int, seed uint64) error {
 	var err error
 	labels := map[string][]string{}
 	for name := range ds.Labels {
@@ -36,7 +37,7 @@ func measureFixedPoints(run *Run, f *train.Fitted, ds *data.Dataset, all *pipeli
 		}
 	}
 	for _, spec := range specs {
-		sub := &pipeline.Segments{}
+		sub := &plugin.Segments{}
 		for i, s := range all.Idx {
 			l := map[string]string{}
 			for name := range labels {
@@ -47,12 +48,12 @@ func measureFixedPoints(run *Run, f *train.Fitted, ds *data.Dataset, all *pipeli
 			}
 			sub.Idx, sub.E, sub.X0 = append(sub.Idx, s), append(sub.E, all.E[i]), append(sub.X0, all.X0[i])
 		}
-		fa, err := pipeline.FixedPoints(f, ds, sub, spec.Label, pipeline.FixedPointOptions{Starts: starts, Seed: seed})
+		fa, err := fixedpoints.Analyze(f, ds, sub, spec.Label, fixedpoints.Options{Starts: starts, Seed: seed})
 		if err != nil {
 			return fmt.Errorf("%s: fixed points of %s: %w", run.Dir, spec.Name, err)
 		}
 		for _, g := range []string{spec.A, spec.B} {
-			i := slices.IndexFunc(fa.Networks, func(n pipeline.NetworkFixedPoints) bool { return n.Group == g })
+			i := slices.IndexFunc(fa.Networks, func(n fixedpoints.Network) bool { return n.Group == g })
 			if i < 0 {
 				return fmt.Errorf("%s: fixed points of %s: no network for %s = %q", run.Dir, spec.Name, spec.Label, g)
 			}

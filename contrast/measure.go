@@ -9,7 +9,7 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/spectra"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/model"
-	"github.com/jedi-neuro/jedi/pipeline"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -120,7 +120,7 @@ func Measure(f *train.Fitted, ds *data.Dataset, dir string, opt Options) (*Run, 
 	if held != nil {
 		run.R2HeldOut = held.R2
 	}
-	segs, err := pipeline.AllSegments(f, ds, held)
+	segs, err := plugin.AllSegments(f, ds, held)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}

@@ -178,7 +178,7 @@ func (o FixedPointOptions) withDefaults() FixedPointOptions {
 // the stimulus phase has a map per trial, each searched from its own segment's trajectory:
 // together their points trace how the stimulus attractor moves with θ, at the θ of every trial
 // of the data. Each map is run without noise from the teacher's state at the start of its
-// segments (up to opt.Trajectories) for the segments' lengths (as pipeline.FixedPoints runs a fitted
+// segments (up to opt.Trajectories) for the segments' lengths (as fixedpoints.Analyze runs a fitted
 // network), and states drawn from these trajectories, plus noise, start the
 // minimisations of q(x) = ½‖F_p(x) − x‖². Points of a phase closer than Find.TolUnique are
 // merged. It returns the fixed points found per phase.

@@ -1,3 +1,8 @@
+// Package pipeline orchestrates the analysis of a fitted JEDI model: the standard analysis of
+// a run (Analyze: reconstruction, embeddings, the spectra of the weights and every registered
+// analysis plug-in), its HTML report, the export, the demo and the reproduction of the paper's
+// claims, so that `jedi demo`, `jedi analyze` and `jedi report` share one implementation. The
+// analyses themselves are plug-ins (package plugin) in packages of their own (plugins/...).
 package pipeline
 
 import (
@@ -11,6 +16,10 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/plugin"
+	_ "github.com/jedi-neuro/jedi/plugins" // the shipped analyses
+	"github.com/jedi-neuro/jedi/plugins/embeddings"
+	"github.com/jedi-neuro/jedi/plugins/spectra"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -54,29 +63,18 @@ type Analysis struct {
 	R2Train, R2HeldOut float64
 	R2PerNeuronHeldOut []float64
 	Train              *train.Inferred
-	Emb                *Embeddings
-	Map                *EmbeddingMap
+	Emb                *plugin.Embeddings
+	Map                *embeddings.Map
 	PCA                [][2]float64
 	PCAExplained       []float64
 	Classification     []*embed.Classification
-	Spectra            []GroupSpectrum
+	Spectra            []spectra.GroupSpectrum
 	InferSteps         int
 
 	// Names and Results are the plug-ins that ran and what they found, in order (a plug-in
 	// that did not apply to the run has no entry).
 	Names   []string
-	Results []Result
-	// The shipped plug-ins' results (nil when not run or skipped).
-	Generalization *Generalization
-	Noise          *NoiseRobustness
-	Dynamics       *SpectralAnalysis
-	FixedPoints    *FixedPointAnalysis
-	Lyapunov       *LyapunovAnalysis
-	// SegmentFixedPoints are the fixed points of every training segment's own network, pooled
-	// by label value against the teacher's (TeacherMatch): computed with the fixed points when
-	// the data hold a teacher's fixed points for the label and the run has an embedding per
-	// segment, whose networks a centroid would average (the memory of each trial in MemoryPro).
-	SegmentFixedPoints *FixedPointAnalysis
+	Results []plugin.Result
 
 	// Provenance heads the report (Provenance); nil: made by WriteReport without the
 	// command line.
@@ -125,7 +123,7 @@ func Unlabelled(ds *data.Dataset) *data.Dataset {
 }
 
 // Analyze evaluates a fitted model on its data, maps and decodes its embeddings, computes the
-// spectra of its weights, and runs every registered plug-in that belongs in the report
+// spectra of its weights, and runs every registered plug-in (package plugin) that belongs in the report
 // (Plugin.Report), in registration order. history may be nil. Data without labels are analysed
 // as one group (Unlabelled).
 func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Options) (*Analysis, error) {
@@ -147,7 +145,7 @@ func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Opti
 		return nil, err
 	}
 	a.R2Train, a.R2HeldOut = a.Train.R2, math.NaN()
-	ctx := NewContext(f, ds, label, steps)
+	ctx := plugin.NewContext(f, ds, label, steps)
 	slog.Info("analyse: inferring held-out embeddings", "segments", len(f.HeldOut), "steps", steps)
 	if a.Emb, err = ctx.Embeddings(); err != nil {
 		return nil, err
@@ -156,15 +154,15 @@ func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Opti
 		a.R2HeldOut, a.R2PerNeuronHeldOut = a.Emb.Inferred.R2, a.Emb.Inferred.R2PerNeuron
 	}
 	slog.Info("analyse: embeddings")
-	if a.Map, err = MapEmbeddings(ds, a.Emb.E, a.Emb.HeldOut, label, f.Groups != nil, opt.Folds, opt.Seed); err != nil {
+	if a.Map, err = embeddings.Analyze(ds, a.Emb.E, a.Emb.HeldOut, label, f.Groups != nil, opt.Folds, opt.Seed); err != nil {
 		return nil, err
 	}
 	a.PCA, a.PCAExplained, a.Classification = a.Map.PC, a.Map.Explained, a.Map.Full
 	slog.Info("analyse: spectra of the recurrent weights")
-	if a.Spectra, err = WeightSpectra(f, a.Emb.E, labels, opt.UnitTol); err != nil {
+	if a.Spectra, err = spectra.Weights(f, a.Emb.E, labels, opt.UnitTol); err != nil {
 		return nil, err
 	}
-	for _, p := range Plugins() {
+	for _, p := range plugin.Plugins() {
 		if !p.Report() || slices.Contains(opt.Skip, p.Name()) {
 			continue
 		}
@@ -178,72 +176,17 @@ func Analyze(f *train.Fitted, ds *data.Dataset, history []train.Record, opt Opti
 			return nil, err
 		}
 		if r != nil {
-			a.add(p.Name(), r)
+			a.Names, a.Results = append(a.Names, p.Name()), append(a.Results, r)
 		}
 	}
 	return a, nil
 }
 
-// add records the result of plug-in name, and the shipped plug-ins' in their typed fields.
-func (a *Analysis) add(name string, r Result) {
-	a.Names, a.Results = append(a.Names, name), append(a.Results, r)
-	switch r := r.(type) {
-	case *Generalization:
-		a.Generalization = r
-	case *NoiseRobustness:
-		a.Noise = r
-	case *SpectralAnalysis:
-		a.Dynamics = r
-	case *LyapunovAnalysis:
-		a.Lyapunov = r
-	case *FixedPointResult:
-		a.FixedPoints, a.SegmentFixedPoints = r.Networks, r.Segments
+// Result returns what the plug-in named name found, or nil when it did not run or did not
+// apply.
+func (a *Analysis) Result(name string) plugin.Result {
+	if i := slices.Index(a.Names, name); i >= 0 {
+		return a.Results[i]
 	}
-}
-
-// hasTeacherFixedPoints reports whether ds holds teacher_fixed_points_<v> for a value v among
-// values.
-func hasTeacherFixedPoints(ds *data.Dataset, values []string) bool {
-	for _, v := range values {
-		if _, ok := ds.Extra["teacher_fixed_points_"+v]; ok {
-			return true
-		}
-	}
-	return false
-}
-
-// generalizationObstacle says why the centroid generalization cannot or should not run, or
-// returns "".
-func generalizationObstacle(f *train.Fitted, ds *data.Dataset, label string, maxGroups int) string {
-	if len(f.HeldOut) == 0 {
-		return "no held-out segments"
-	}
-	values, _ := ds.LabelValues(label)
-	train, held := map[string]bool{}, map[string]bool{}
-	for _, s := range f.Train {
-		train[values[s]] = true
-	}
-	for _, s := range f.HeldOut {
-		held[values[s]] = true
-	}
-	if maxGroups > 0 && len(train) > maxGroups {
-		return fmt.Sprintf("%d values of %s, more than %d", len(train), label, maxGroups)
-	}
-	for v := range train {
-		if !held[v] {
-			return fmt.Sprintf("%s %q has no held-out segments", label, v)
-		}
-	}
-	for v := range held {
-		if !train[v] {
-			return fmt.Sprintf("%s %q has no training segments", label, v)
-		}
-	}
-	return ""
-}
-
-func distinct(v []string) int {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return len(slices.Compact(s))
+	return nil
 }

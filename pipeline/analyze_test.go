@@ -9,21 +9,27 @@ import (
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/toyfit"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
 )
 
 // The standard analysis with its optional parts writes one report holding every section, and
 // analysis.json holding every result.
 func TestAnalyzeReport(t *testing.T) {
-	tt := newToy(t, toyConfig(), 36, 20, 10)
+	tt := toyfit.New(t, toyfit.Config(), 36, 20, 10)
 	opt := DefaultOptions()
 	opt.Folds = 3
 	opt.Args = map[string][]string{"generalization": {"--centroid-steps", "10"}}
-	a, err := Analyze(tt.f, tt.ds, nil, opt)
+	a, err := Analyze(tt.F, tt.DS, nil, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Generalization == nil || a.Noise == nil || a.Dynamics == nil || a.FixedPoints == nil || a.Lyapunov == nil {
-		t.Fatalf("optional analyses missing: %v %v %v %v %v", a.Generalization != nil, a.Noise != nil, a.Dynamics != nil, a.FixedPoints != nil, a.Lyapunov != nil)
+	shipped := []string{"generalization", "noise", "fixedpoints", "spectra", "lyapunov"}
+	for _, name := range shipped {
+		if a.Result(name) == nil {
+			t.Fatalf("analysis %s missing: ran %v", name, a.Names)
+		}
 	}
 	if a.R2Train < 1-1e-6 {
 		t.Errorf("R² train %v: the toy's data are its own predictions", a.R2Train)
@@ -34,14 +40,16 @@ func TestAnalyzeReport(t *testing.T) {
 			t.Errorf("report lacks section %q", s)
 		}
 	}
-	var sum map[string]any
+	var sum struct {
+		Analyses map[string]any `json:"analyses"`
+	}
 	b, _ := os.ReadFile(filepath.Join(dir, "analysis.json"))
 	if err := json.Unmarshal(b, &sum); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"generalization", "noise", "dynamics", "fixed_points", "lyapunov"} {
-		if sum[k] == nil {
-			t.Errorf("analysis.json lacks %s", k)
+	for _, k := range shipped {
+		if sum.Analyses[k] == nil {
+			t.Errorf("analysis.json lacks analyses.%s", k)
 		}
 	}
 
@@ -62,14 +70,14 @@ func TestAnalyzeReport(t *testing.T) {
 	}
 
 	// Without held-out segments the generalization is skipped, not an error.
-	f := *tt.f
+	f := *tt.F
 	f.HeldOut = nil
 	opt.Skip = []string{"noise", "fixedpoints", "spectra", "lyapunov"}
-	b2, err := Analyze(&f, tt.ds, nil, opt)
+	b2, err := Analyze(&f, tt.DS, nil, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b2.Generalization != nil || b2.Noise != nil || b2.Dynamics != nil {
+	if len(b2.Names) != 0 {
 		t.Error("analyses ran that were switched off or impossible")
 	}
 }
@@ -78,14 +86,14 @@ func TestAnalyzeReport(t *testing.T) {
 // of every segment's own network against them, and the report and analysis.json show the match:
 // here the teacher's points are the student's own, so every value matches with F1 = 1.
 func TestAnalyzeTeacherFixedPoints(t *testing.T) {
-	c := toyConfig()
+	c := toyfit.Config()
 	c.Readout = "identity" // the recorded neurons are the first M units, as teacher_observed says
-	tt := newToy(t, c, 24, 20, 6)
-	segs, err := TrainingSegments(tt.f, tt.ds)
+	tt := toyfit.New(t, c, 24, 20, 6)
+	segs, err := plugin.TrainingSegments(tt.F, tt.DS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := FixedPoints(tt.f, tt.ds, segs, "cluster", FixedPointOptions{PerSegment: true, Seed: 1})
+	own, err := fixedpoints.Analyze(tt.F, tt.DS, segs, "cluster", fixedpoints.Options{PerSegment: true, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,9 +107,9 @@ func TestAnalyzeTeacherFixedPoints(t *testing.T) {
 	for i := range obs {
 		obs[i] = float64(i)
 	}
-	tt.ds.Extra["teacher_observed"] = data.Array{Shape: []int{c.M}, Data: obs}
+	tt.DS.Extra["teacher_observed"] = data.Array{Shape: []int{c.M}, Data: obs}
 	for g, x := range pts {
-		tt.ds.Extra["teacher_fixed_points_"+g] = data.Array{Shape: []int{len(x) / c.N, c.N}, Data: x}
+		tt.DS.Extra["teacher_fixed_points_"+g] = data.Array{Shape: []int{len(x) / c.N, c.N}, Data: x}
 	}
 	if len(pts) == 0 {
 		t.Fatal("the toy's segment networks have no fixed points")
@@ -110,11 +118,11 @@ func TestAnalyzeTeacherFixedPoints(t *testing.T) {
 	opt := DefaultOptions()
 	opt.Label, opt.Folds = "cluster", 3
 	opt.Skip = []string{"generalization", "noise"}
-	a, err := Analyze(tt.f, tt.ds, nil, opt)
+	a, err := Analyze(tt.F, tt.DS, nil, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sf := a.SegmentFixedPoints
+	sf := a.Result("fixedpoints").(*fixedpoints.Result).Segments
 	if sf == nil || len(sf.Teacher) != len(pts) {
 		t.Fatalf("segment fixed points %v, want a teacher match for each of %d values", sf, len(pts))
 	}
@@ -128,24 +136,28 @@ func TestAnalyzeTeacherFixedPoints(t *testing.T) {
 		t.Error("report lacks the table of the segments' networks against the teacher")
 	}
 	var sum struct {
-		Match []TeacherMatch `json:"segment_teacher_match"`
+		Analyses struct {
+			FixedPoints struct {
+				Match []fixedpoints.TeacherMatch `json:"segment_teacher_match"`
+			} `json:"fixedpoints"`
+		} `json:"analyses"`
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "analysis.json"))
 	if err := json.Unmarshal(b, &sum); err != nil {
 		t.Fatal(err)
 	}
-	if len(sum.Match) != len(pts) {
-		t.Errorf("analysis.json holds %d segment teacher matches, want %d", len(sum.Match), len(pts))
+	if m := sum.Analyses.FixedPoints.Match; len(m) != len(pts) {
+		t.Errorf("analysis.json holds %d segment teacher matches, want %d", len(m), len(pts))
 	}
 
 	// Without a teacher the pooled analysis is not run.
 	for g := range pts {
-		delete(tt.ds.Extra, "teacher_fixed_points_"+g)
+		delete(tt.DS.Extra, "teacher_fixed_points_"+g)
 	}
-	if a, err = Analyze(tt.f, tt.ds, nil, opt); err != nil {
+	if a, err = Analyze(tt.F, tt.DS, nil, opt); err != nil {
 		t.Fatal(err)
 	}
-	if a.SegmentFixedPoints != nil {
+	if a.Result("fixedpoints").(*fixedpoints.Result).Segments != nil {
 		t.Error("segment fixed points computed without a teacher")
 	}
 }
@@ -168,13 +180,13 @@ func writeReport(t *testing.T, a *Analysis) (dir, html string) {
 
 // Data without labels get a report too: every segment in one group.
 func TestAnalyzeUnlabelled(t *testing.T) {
-	tt := newToy(t, toyConfig(), 24, 20, 11)
-	ds := *tt.ds
+	tt := toyfit.New(t, toyfit.Config(), 24, 20, 11)
+	ds := *tt.DS
 	ds.Labels = nil
 	opt := DefaultOptions()
 	opt.Folds = 3
 	opt.Skip = []string{"generalization", "noise", "lyapunov"}
-	a, err := Analyze(tt.f, &ds, nil, opt)
+	a, err := Analyze(tt.F, &ds, nil, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,12 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
-
+	fpsearch "github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/memorypro"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/embeddings"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/sim"
 	"github.com/jedi-neuro/jedi/train"
@@ -135,7 +137,7 @@ func checkClaim(t *testing.T, id string) {
 // defaults with α = dt/τ = 0.2 and 150 epochs) separates the four phases in its embeddings (cross-validated
 // decoding ≥ 0.95 by the better of logistic regression and 5-NN), and the fixed points of each
 // phase's networks — the network of every trial phase, as fitted, pooled by phase — match the
-// teacher's fixed and slow points of that phase: TeacherMatch.F1 ≥ 0.8, the harmonic mean of
+// teacher's fixed and slow points of that phase: fixedpoints.TeacherMatch.F1 ≥ 0.8, the harmonic mean of
 // the fraction of the teacher's points with a fitted point within 0.2 × the size of the
 // activity (recall) and the fraction of fitted points within that radius of a teacher point
 // (precision), in the space of the recorded neurons. The teacher's points of a phase are its
@@ -170,12 +172,12 @@ func TestClaimMemoryPro(t *testing.T) {
 	ds := res.Dataset
 	t.Logf("teacher: median angle error %.2f°, %d segments", res.Score.MedianDeg, ds.S)
 	f := memoryProFit(t, ds)
-	emb, err := SegmentEmbeddings(f, ds, f.Config.Train.InferSteps)
+	emb, err := plugin.SegmentEmbeddings(f, ds, f.Config.Train.InferSteps)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("R² held-out %.4f", emb.Inferred.R2)
-	em, err := MapEmbeddings(ds, emb.E, emb.HeldOut, "phase", false, 5, 1)
+	em, err := embeddings.Analyze(ds, emb.E, emb.HeldOut, "phase", false, 5, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,11 +208,11 @@ func TestClaimMemoryPro(t *testing.T) {
 			t.Errorf("phase %s: a trial's fixed point is a median %.3f from the teacher's end state of that trial and %.3f from other trials', want under a quarter", ph, p[0], p[1])
 		}
 	}
-	segs, err := TrainingSegments(f, ds)
+	segs, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cent, err := FixedPoints(f, ds, segs, "phase", FixedPointOptions{})
+	cent, err := fixedpoints.Analyze(f, ds, segs, "phase", fixedpoints.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +268,7 @@ func TestClaimMemoryProLongResponse(t *testing.T) {
 
 // responseMatch fits a MemoryPro dataset and returns the response phase's teacher match and
 // the fraction of its trials whose teacher trajectory ends near the teacher's points.
-func responseMatch(t *testing.T, ds *data.Dataset) (TeacherMatch, float64) {
+func responseMatch(t *testing.T, ds *data.Dataset) (fixedpoints.TeacherMatch, float64) {
 	t.Helper()
 	fps, visited := memoryProFixedPoints(t, memoryProFit(t, ds), ds, teacherEnds(t, ds))
 	for _, m := range fps.Teacher {
@@ -275,7 +277,7 @@ func responseMatch(t *testing.T, ds *data.Dataset) (TeacherMatch, float64) {
 		}
 	}
 	t.Fatal("no teacher match for the response phase")
-	return TeacherMatch{}, 0
+	return fixedpoints.TeacherMatch{}, 0
 }
 
 // memoryProFit fits configs/memorypro.yaml to a MemoryPro dataset.
@@ -292,13 +294,13 @@ func memoryProFit(t *testing.T, ds *data.Dataset) *train.Fitted {
 // by phase against the teacher's and logs the match; it also returns, per phase, the fraction
 // of trials whose teacher trajectory ends near the teacher's points (teacherVisits of ends,
 // the teacher's end states from teacherEnds).
-func memoryProFixedPoints(t *testing.T, f *train.Fitted, ds *data.Dataset, ends [][]float64) (*FixedPointAnalysis, map[string]float64) {
+func memoryProFixedPoints(t *testing.T, f *train.Fitted, ds *data.Dataset, ends [][]float64) (*fixedpoints.Analysis, map[string]float64) {
 	t.Helper()
-	segs, err := TrainingSegments(f, ds)
+	segs, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fps, err := FixedPoints(f, ds, segs, "phase", FixedPointOptions{PerSegment: true})
+	fps, err := fixedpoints.Analyze(f, ds, segs, "phase", fixedpoints.Options{PerSegment: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,12 +357,12 @@ func teacherVisits(t *testing.T, ds *data.Dataset, ends [][]float64) map[string]
 		t.Fatal(err)
 	}
 	obs := ds.Extra["teacher_observed"].Data
-	r := FixedPointOptions{}.withDefaults().MatchRadius * activitySize(ds)
+	r := fixedpoints.Options{}.WithDefaults().MatchRadius * fixedpoints.ActivitySize(ds)
 	out := map[string]float64{}
 	for _, ph := range sim.MemoryProPhases() {
 		var truth, mine [][]float64
 		for _, name := range []string{"teacher_fixed_points_", "teacher_slow_points_"} {
-			pts, err := teacherPoints(ds, name+ph, obs)
+			pts, err := fixedpoints.TeacherPoints(ds, name+ph, obs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,7 +373,7 @@ func teacherVisits(t *testing.T, ds *data.Dataset, ends [][]float64) map[string]
 				mine = append(mine, ends[s])
 			}
 		}
-		c, err := fixedpoints.Cover(mine, truth, r)
+		c, err := fpsearch.Cover(mine, truth, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -383,7 +385,7 @@ func teacherVisits(t *testing.T, ds *data.Dataset, ends [][]float64) map[string]
 // pairedFixedPoints returns, per phase, the median distance from the fixed point of a segment's
 // own network to the teacher's end state of that segment, and the median distance to the end
 // states of the phase's other segments (networks with one fixed point only).
-func pairedFixedPoints(t *testing.T, fps *FixedPointAnalysis, ends [][]float64) map[string][2]float64 {
+func pairedFixedPoints(t *testing.T, fps *fixedpoints.Analysis, ends [][]float64) map[string][2]float64 {
 	t.Helper()
 	own, other := map[string][]float64{}, map[string][]float64{}
 	for _, n := range fps.Networks {

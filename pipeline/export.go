@@ -12,6 +12,7 @@ import (
 	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/internal/version"
 	"github.com/jedi-neuro/jedi/model"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -74,7 +75,7 @@ func NewExport(f *train.Fitted, ds *data.Dataset, inferSteps int) (*Export, erro
 		}
 		x.R2HeldOut = held.R2
 	}
-	segs, err := AllSegments(f, ds, held)
+	segs, err := plugin.AllSegments(f, ds, held)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jedi-neuro/jedi/internal/npy"
+	"github.com/jedi-neuro/jedi/internal/toyfit"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -14,8 +15,8 @@ import (
 // C tanh(x_t) + c, and both agree with the training engine's own evaluation (a separate,
 // batched implementation) on the training and the held-out segments.
 func TestExport(t *testing.T) {
-	tt := newToy(t, toyConfig(), 16, 12, 12)
-	f, ds := tt.f, tt.ds
+	tt := toyfit.New(t, toyfit.Config(), 16, 12, 12)
+	f, ds := tt.F, tt.DS
 	x, err := NewExport(f, ds, 5)
 	if err != nil {
 		t.Fatal(err)

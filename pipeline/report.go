@@ -8,37 +8,23 @@ import (
 	"strings"
 
 	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/embeddings"
 	"github.com/jedi-neuro/jedi/report"
 )
 
 // Summary is the machine-readable result of the standard analysis, written as analysis.json.
 type Summary struct {
-	Label          string                  `json:"label"`
-	R2Train        float64                 `json:"r2_train"`
-	R2HeldOut      *float64                `json:"r2_heldout"`
-	InferSteps     int                     `json:"infer_steps"`
-	PCAExplained   []float64               `json:"pca_explained"`
-	Classification []ClassificationSummary `json:"classification"`
-	Spectra        []SpectrumSummary       `json:"spectra"`
-	// The optional analyses, absent when not run (their own files in analysis/ hold the arrays).
-	Generalization *Generalization     `json:"generalization,omitempty"`
-	Noise          *NoiseRobustness    `json:"noise,omitempty"`
-	Dynamics       *SpectralAnalysis   `json:"dynamics,omitempty"`
-	FixedPoints    *FixedPointAnalysis `json:"fixed_points,omitempty"`
-	Lyapunov       *LyapunovAnalysis   `json:"lyapunov,omitempty"`
-	// SegmentTeacherMatch is the teacher match of every segment's network, pooled by value
-	// (Analysis.SegmentFixedPoints; its points are in analysis/segments/fixedpoints.json).
-	SegmentTeacherMatch []TeacherMatch `json:"segment_teacher_match,omitempty"`
-	// Analyses holds the results of the other registered plug-ins, by name.
-	Analyses map[string]Result `json:"analyses,omitempty"`
-}
-
-// ClassificationSummary is one cross-validated decoding of the label from the embeddings.
-type ClassificationSummary struct {
-	Method     string  `json:"method"`
-	Accuracy   float64 `json:"accuracy"`
-	AccuracySD float64 `json:"accuracy_sd"`
-	Chance     float64 `json:"chance"`
+	Label          string                      `json:"label"`
+	R2Train        float64                     `json:"r2_train"`
+	R2HeldOut      *float64                    `json:"r2_heldout"`
+	InferSteps     int                         `json:"infer_steps"`
+	PCAExplained   []float64                   `json:"pca_explained"`
+	Classification []embeddings.Classification `json:"classification"`
+	Spectra        []SpectrumSummary           `json:"spectra"`
+	// Analyses holds what every registered plug-in that ran found, by its name (their own
+	// files in analysis/ hold the arrays).
+	Analyses map[string]plugin.Result `json:"analyses,omitempty"`
 }
 
 // SpectrumSummary summarises one label value's pooled eigenvalues.
@@ -57,25 +43,17 @@ func (a *Analysis) Summarize() Summary {
 		v := a.R2HeldOut
 		s.R2HeldOut = &v
 	}
-	for _, c := range a.Classification {
-		s.Classification = append(s.Classification, ClassificationSummary{c.Method.String(), c.Accuracy, c.AccuracySD, c.Chance})
+	if a.Map != nil && len(a.Map.Classification) > 0 {
+		s.Classification = a.Map.Classification
 	}
 	for _, g := range a.Spectra {
 		s.Spectra = append(s.Spectra, SpectrumSummary{g.Group, g.Summary.Radius, g.Summary.ImagStd, g.Summary.MaxAbsImag, g.Summary.NearUnit})
 	}
-	s.Generalization, s.Noise, s.Dynamics, s.FixedPoints, s.Lyapunov = a.Generalization, a.Noise, a.Dynamics, a.FixedPoints, a.Lyapunov
-	if a.SegmentFixedPoints != nil {
-		s.SegmentTeacherMatch = a.SegmentFixedPoints.Teacher
-	}
 	for i, r := range a.Results {
-		switch r.(type) {
-		case *Generalization, *NoiseRobustness, *SpectralAnalysis, *LyapunovAnalysis, *FixedPointResult:
-		default:
-			if s.Analyses == nil {
-				s.Analyses = map[string]Result{}
-			}
-			s.Analyses[a.Names[i]] = r
+		if s.Analyses == nil {
+			s.Analyses = map[string]plugin.Result{}
 		}
+		s.Analyses[a.Names[i]] = r
 	}
 	return s
 }
@@ -92,7 +70,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	if r.Provenance == nil {
 		r.Provenance = Provenance(a.Data, nil)
 	}
-	pal := Palette(a.Data, a.Label)
+	pal := plugin.Palette(a.Data, a.Label)
 	f := a.Fitted
 	r.Metrics = []report.Metric{
 		{Name: "R² training segments", Value: fmt.Sprintf("%.4f", a.R2Train)},
@@ -149,7 +127,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	for s, v := range a.Labels {
 		groups[s] = v
 	}
-	ttl := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", 100*at(a.PCAExplained, 0), 100*at(a.PCAExplained, 1))
+	ttl := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", report.Percent(a.PCAExplained, 0), report.Percent(a.PCAExplained, 1))
 	if _, err := fd.draw("embeddings_pca", func(p string) error { return report.Scatter2D(p, ttl, "PC 1", "PC 2", a.PCA, groups, pal) }); err != nil {
 		return "", err
 	}
@@ -159,7 +137,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	if len(a.Classification) > 0 {
 		c := a.Classification[0]
 		if _, err := fd.draw("confusion", func(p string) error {
-			return report.Heatmap(p, "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, confusionFractions(c),
+			return report.Heatmap(p, "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, embeddings.ConfusionFractions(c),
 				report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1})
 		}); err != nil {
 			return "", err
@@ -171,7 +149,7 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	// Spectra of W: here only when the spectra plug-in did not run, which shows them (of the
 	// training segments) with the Jacobians' in one table, so that the report holds one figure
 	// and one number per quantity.
-	if a.Dynamics == nil {
+	if a.Result("spectra") == nil {
 		sec, err := a.weightSpectraSection(fd, pal)
 		if err != nil {
 			return "", err
@@ -291,15 +269,9 @@ func dataSummary(a *Analysis) string {
 	if ds.I > 0 {
 		fmt.Fprintf(&b, "; %d input channels (not seen by JEDI)", ds.I)
 	}
-	fmt.Fprintf(&b, "; %d values of label %q", distinct(a.Labels), a.Label)
+	groups, _, _ := ds.GroupIndex(a.Label)
+	fmt.Fprintf(&b, "; %d values of label %q", len(groups), a.Label)
 	return b.String()
-}
-
-func at(x []float64, i int) float64 {
-	if i < len(x) {
-		return x[i]
-	}
-	return 0
 }
 
 func fmtNaN(v float64) string {

@@ -13,6 +13,12 @@ import (
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/memorypro"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/embeddings"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
+	"github.com/jedi-neuro/jedi/plugins/generalization"
+	"github.com/jedi-neuro/jedi/plugins/noise"
+	"github.com/jedi-neuro/jedi/plugins/spectra"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/sim"
 	"github.com/jedi-neuro/jedi/train"
@@ -242,19 +248,19 @@ func claimMultitask(ctx context.Context, o ReproduceOptions, dir string) ([]Chec
 	if err != nil {
 		return nil, nil, err
 	}
-	emb, err := SegmentEmbeddings(f, ds, cfg.Train.InferSteps)
+	emb, err := plugin.SegmentEmbeddings(f, ds, cfg.Train.InferSteps)
 	if err != nil {
 		return nil, nil, err
 	}
-	em, err := MapEmbeddings(ds, emb.E, emb.HeldOut, "task", false, 5, 1)
+	em, err := embeddings.Analyze(ds, emb.E, emb.HeldOut, "task", false, 5, 1)
 	if err != nil {
 		return nil, nil, err
 	}
-	g, err := CentroidGeneralization(f, ds, "task", cfg.Train.InferSteps)
+	g, err := generalization.Analyze(f, ds, "task", cfg.Train.InferSteps)
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := EmbeddingNoise(f, ds, nil, repeats, 1)
+	n, err := noise.Analyze(f, ds, nil, repeats, 1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -297,11 +303,11 @@ func claimSinusoid(ctx context.Context, o ReproduceOptions, dir string) ([]Check
 	if err != nil {
 		return nil, nil, err
 	}
-	segs, err := TrainingSegments(f, ds)
+	segs, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		return nil, nil, err
 	}
-	sp, err := Spectra(f, ds, segs, "frequency", nil, SpectraOptions{})
+	sp, err := spectra.Analyze(f, ds, segs, "frequency", nil, spectra.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -331,11 +337,11 @@ func claimMemoryPro(ctx context.Context, o ReproduceOptions, dir string) ([]Chec
 	if err != nil {
 		return nil, nil, err
 	}
-	emb, err := SegmentEmbeddings(f, ds, f.Config.Train.InferSteps)
+	emb, err := plugin.SegmentEmbeddings(f, ds, f.Config.Train.InferSteps)
 	if err != nil {
 		return nil, nil, err
 	}
-	em, err := MapEmbeddings(ds, emb.E, emb.HeldOut, "phase", false, 5, 1)
+	em, err := embeddings.Analyze(ds, emb.E, emb.HeldOut, "phase", false, 5, 1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -344,11 +350,11 @@ func claimMemoryPro(ctx context.Context, o ReproduceOptions, dir string) ([]Chec
 		best = max(best, c.Accuracy)
 	}
 	checks := []Check{{Name: "phase decoded from the embeddings (better of logistic and 5-NN)", Paper: "embeddings order by phase", Value: best, Want: "≥ 0.95", Pass: best >= 0.95}}
-	segs, err := TrainingSegments(f, ds)
+	segs, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		return nil, nil, err
 	}
-	fps, err := FixedPoints(f, ds, segs, "phase", FixedPointOptions{PerSegment: true})
+	fps, err := fixedpoints.Analyze(f, ds, segs, "phase", fixedpoints.Options{PerSegment: true})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,43 +8,51 @@ import (
 
 	"github.com/sbinet/npyio/npz"
 
+	"github.com/jedi-neuro/jedi/internal/toyfit"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/embeddings"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
+	"github.com/jedi-neuro/jedi/plugins/generalization"
+	"github.com/jedi-neuro/jedi/plugins/lyapunov"
+	"github.com/jedi-neuro/jedi/plugins/noise"
+	"github.com/jedi-neuro/jedi/plugins/spectra"
 	"github.com/jedi-neuro/jedi/report"
 )
 
 // Every analysis writes its JSON, its arrays (readable as .npz) and its figures in PNG and SVG.
 func TestWriteAnalyses(t *testing.T) {
-	tt := newToy(t, toyConfig(), 24, 20, 9)
-	f, ds := tt.f, tt.ds
-	segs, err := TrainingSegments(f, ds)
+	tt := toyfit.New(t, toyfit.Config(), 24, 20, 9)
+	f, ds := tt.F, tt.DS
+	segs, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	emb, err := SegmentEmbeddings(f, ds, 5)
+	emb, err := plugin.SegmentEmbeddings(f, ds, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	em, err := MapEmbeddings(ds, emb.E, emb.HeldOut, "cluster", false, 3, 1)
+	em, err := embeddings.Analyze(ds, emb.E, emb.HeldOut, "cluster", false, 3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, err := CentroidGeneralization(f, ds, "cluster", 5)
+	gen, err := generalization.Analyze(f, ds, "cluster", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	noise, err := EmbeddingNoise(f, ds, []float64{0, 1}, 2, 1)
+	nc, err := noise.Analyze(f, ds, []float64{0, 1}, 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fps, err := FixedPoints(f, ds, segs, "cluster", FixedPointOptions{Starts: 16})
+	fps, err := fixedpoints.Analyze(f, ds, segs, "cluster", fixedpoints.Options{Starts: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := Spectra(f, ds, segs, "cluster", fps, SpectraOptions{})
+	sp, err := spectra.Analyze(f, ds, segs, "cluster", fps, spectra.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ly, err := Lyapunov(f, ds, segs, "cluster", LyapunovOptions{K: 3, Steps: 50, Transient: 10})
+	ly, err := lyapunov.Analyze(f, ds, segs, "cluster", lyapunov.Options{K: 3, Steps: 50, Transient: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +66,7 @@ func TestWriteAnalyses(t *testing.T) {
 	}{
 		{"embeddings", em, []string{"pc", "values", "heldout"}, 2},
 		{"generalization", gen, []string{"r2", "centroids", "groups"}, 1},
-		{"noise", noise, []string{"scales", "r2_mean", "r2_sd"}, 1},
+		{"noise", nc, []string{"scales", "r2_mean", "r2_sd"}, 1},
 		{"fixedpoints", fps, []string{"trajectory_pc", "points_0", "observed_2"}, 1},
 		{"spectra", sp, []string{"groups", "weights_0_real", "trajectory_2_imag", "fixedpoints_1_real"}, 3},
 		{"lyapunov", ly, []string{"exponents", "sd", "groups"}, 2},

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jedi-neuro/jedi/pipeline"
+	"github.com/jedi-neuro/jedi/plugins/embeddings"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -273,7 +273,7 @@ func readDecode(path string) (map[string]float64, error) {
 		return nil, err
 	}
 	var em struct {
-		Classification []pipeline.ClassificationSummary `json:"classification"`
+		Classification []embeddings.Classification `json:"classification"`
 	}
 	if err := json.Unmarshal(b, &em); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -10,18 +10,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jedi-neuro/jedi/pipeline"
+	"github.com/jedi-neuro/jedi/plugin"
 )
 
 // newAnalyze returns `jedi analyze` with one sub-command per registered analysis plug-in
-// (pipeline.Plugins): the flags every verb shares, then the plug-in's own.
+// (plugin.Plugins): the flags every verb shares, then the plug-in's own.
 func newAnalyze() *cobra.Command {
-	plugins := pipeline.Plugins()
+	plugins := plugin.Plugins()
 	var list strings.Builder
 	for _, p := range plugins {
 		fmt.Fprintf(&list, "  %-15s %s\n", p.Name(), p.Short())
 	}
 	cmd := &cobra.Command{
-		Use:   "analyze " + strings.Join(pipeline.Names(), "|") + " --run RUNDIR [--data FILE] [--label NAME] [--out DIR]",
+		Use:   "analyze " + strings.Join(plugin.Names(), "|") + " --run RUNDIR [--data FILE] [--label NAME] [--out DIR]",
 		Short: "One analysis of a fitted run: JSON, npz and PNG/SVG figures in --out (default RUNDIR/analysis)",
 		Example: `  jedi analyze spectra --run run
   jedi analyze fixedpoints --run run --label phase --per-segment`,
@@ -40,7 +41,7 @@ uses.
 }
 
 // analyzeCommand returns the verb of plug-in p.
-func analyzeCommand(p pipeline.Plugin) *cobra.Command {
+func analyzeCommand(p plugin.Plugin) *cobra.Command {
 	var run, dataPath, label, out string
 	var steps int
 	cmd := &cobra.Command{
@@ -63,7 +64,7 @@ func analyzeCommand(p pipeline.Plugin) *cobra.Command {
 			if fl := cmd.Flags().Lookup("steps"); fl == nil || !fl.Changed {
 				steps = f.Config.Train.InferSteps
 			}
-			res, err := pipeline.NewContext(f, ds, label, steps).Run(p)
+			res, err := plugin.NewContext(f, ds, label, steps).Run(p)
 			if err != nil {
 				return err
 			}
@@ -86,7 +87,7 @@ func analyzeCommand(p pipeline.Plugin) *cobra.Command {
 	cmd.Flags().StringVar(&dataPath, "data", "", "dataset (default: the one recorded in RUNDIR/run.json)")
 	cmd.Flags().StringVar(&label, "label", "", "label to group by (default: task, else the first)")
 	cmd.Flags().StringVar(&out, "out", "", "output directory (default: RUNDIR/analysis)")
-	if _, ok := p.(pipeline.HeldOutInference); ok {
+	if _, ok := p.(plugin.HeldOutInference); ok {
 		cmd.Flags().IntVar(&steps, "steps", 0, "Adam steps of the inference of held-out segments (default: the config's train.infer_steps)")
 	}
 	cmd.MarkFlagRequired("run")

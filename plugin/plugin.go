@@ -1,4 +1,9 @@
-package pipeline
+// Package plugin is the interface between the analyses of a fitted run and what runs them:
+// the Plugin and Result interfaces, their registry, and the Context a plug-in runs on (the
+// fitted model, its data, the segments with their embeddings and initial states). The shipped
+// analyses live in packages of their own under plugins/; `jedi analyze`, `jedi report` and the
+// demo (package pipeline) run whatever is registered.
+package plugin
 
 import (
 	"fmt"
@@ -64,11 +69,11 @@ var registry []func() Plugin
 func Register(newPlugin func() Plugin) {
 	name := newPlugin().Name()
 	if name == "" {
-		panic("pipeline: Register: a plug-in without a name")
+		panic("plugin: Register: a plug-in without a name")
 	}
 	for _, p := range Plugins() {
 		if p.Name() == name {
-			panic(fmt.Sprintf("pipeline: Register: plug-in %q registered twice", name))
+			panic(fmt.Sprintf("plugin: Register: plug-in %q registered twice", name))
 		}
 	}
 	registry = append(registry, newPlugin)

@@ -1,4 +1,4 @@
-package pipeline
+package lyapunov
 
 import (
 	"math"
@@ -8,22 +8,25 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/jedi-neuro/jedi/internal/toyfit"
 	"github.com/jedi-neuro/jedi/model"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
 )
 
 // The exponents of an affine map x ↦ A x + b are log |λ_i(A)|; A is upper triangular and not
 // normal, so the tangent basis must really be re-orthonormalised to find them.
 func TestLyapunov(t *testing.T) {
-	tt := newToy(t, toyConfig(), 24, 20, 8)
-	segs, err := TrainingSegments(tt.f, tt.ds)
+	tt := toyfit.New(t, toyfit.Config(), 24, 20, 8)
+	segs, err := plugin.TrainingSegments(tt.F, tt.DS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fps, err := FixedPoints(tt.f, tt.ds, segs, "cluster", FixedPointOptions{Starts: 32})
+	fps, err := fixedpoints.Analyze(tt.F, tt.DS, segs, "cluster", fixedpoints.Options{Starts: 32})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Lyapunov(tt.f, tt.ds, segs, "cluster", LyapunovOptions{K: 4, Steps: 400, Transient: 100, Starts: 2})
+	a, err := Analyze(tt.F, tt.DS, segs, "cluster", Options{K: 4, Steps: 400, Transient: 100, Starts: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,17 +38,17 @@ func TestLyapunov(t *testing.T) {
 			t.Fatalf("group %s: %d exponents from %d starts", g.Group, len(g.Exponents), g.Starts)
 		}
 		for k := range g.Exponents {
-			if math.Abs(g.Exponents[k]-g.PerStep[k]/tt.ds.Dt) > 1e-9 {
+			if math.Abs(g.Exponents[k]-g.PerStep[k]/tt.DS.Dt) > 1e-9 {
 				t.Errorf("per second %v is not per step %v / dt", g.Exponents[k], g.PerStep[k])
 			}
 		}
 		// The toy networks settle on a stable fixed point (TestFixedPoints), where the exponents
 		// are the log-moduli of the eigenvalues of the Jacobian there, largest first.
-		fp := fps.Networks[slices.IndexFunc(fps.Networks, func(n NetworkFixedPoints) bool { return n.Group == g.Group })]
+		fp := fps.Networks[slices.IndexFunc(fps.Networks, func(n fixedpoints.Network) bool { return n.Group == g.Group })]
 		if len(fp.Points) != 1 {
 			t.Fatalf("group %s: %d fixed points, the test expects one", g.Group, len(fp.Points))
 		}
-		net, _ := tt.f.Network(fp.Embedding)
+		net, _ := tt.F.Network(fp.Embedding)
 		var J mat.Dense
 		net.Jacobian(&J, fp.Points[0].X)
 		eigs, _ := model.Eigenvalues(&J)
@@ -56,7 +59,7 @@ func TestLyapunov(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Lyapunov(tt.f, tt.ds, segs, "cluster", LyapunovOptions{K: 99}); err == nil {
+	if _, err := Analyze(tt.F, tt.DS, segs, "cluster", Options{K: 99}); err == nil {
 		t.Error("more exponents than units: no error")
 	}
 }

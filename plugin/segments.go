@@ -1,8 +1,10 @@
-package pipeline
+package plugin
 
 import (
 	"fmt"
 	"slices"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/model"
@@ -64,6 +66,32 @@ func AllSegments(f *train.Fitted, ds *data.Dataset, held *train.Inferred) (*Segm
 	return &Segments{Idx: append(append([]int(nil), s.Idx...), h.Idx...), E: append(s.E, h.E...), X0: append(s.X0, h.X0...)}, nil
 }
 
+// Matrix returns the embeddings as a len(Idx)×D matrix, row i that of segment Idx[i].
+func (s *Segments) Matrix() *mat.Dense {
+	if len(s.E) == 0 {
+		return &mat.Dense{}
+	}
+	M := mat.NewDense(len(s.E), len(s.E[0]), nil)
+	for i, e := range s.E {
+		M.SetRow(i, e)
+	}
+	return M
+}
+
+// Centroid returns the mean of the embeddings of the segments at positions idx of s.
+func (s *Segments) Centroid(idx []int) []float64 {
+	out := make([]float64, len(s.E[idx[0]]))
+	for _, i := range idx {
+		for j, v := range s.E[i] {
+			out[j] += v
+		}
+	}
+	for j := range out {
+		out[j] /= float64(len(idx))
+	}
+	return out
+}
+
 // Groups returns the values of label among the segments of s, in the order of ds.GroupIndex,
 // and the members of each: the positions i in s of the segments with that value.
 func (s *Segments) Groups(ds *data.Dataset, label string) (groups []string, members [][]int, err error) {
@@ -71,7 +99,7 @@ func (s *Segments) Groups(ds *data.Dataset, label string) (groups []string, memb
 	if err != nil {
 		return nil, nil, err
 	}
-	return groupsOf(ds, label, values)
+	return GroupsOf(ds, label, values)
 }
 
 // Labels returns the value of label name of every segment of s.
@@ -117,4 +145,27 @@ func InitialStates(f *train.Fitted, ds *data.Dataset, idx []int, x0 []float64) (
 		}
 	}
 	return out, nil
+}
+
+// GroupsOf returns the values of label among the given per-segment values, in the order of
+// ds.GroupIndex (sorted, numerically for numeric labels), and the members of each: the
+// positions i of values with values[i] = groups[g].
+func GroupsOf(ds *data.Dataset, label string, values []string) (groups []string, members [][]int, err error) {
+	all, _, err := ds.GroupIndex(label)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, g := range all {
+		var m []int
+		for i, v := range values {
+			if v == g {
+				m = append(m, i)
+			}
+		}
+		if m != nil {
+			groups = append(groups, g)
+			members = append(members, m)
+		}
+	}
+	return groups, members, nil
 }

@@ -1,4 +1,7 @@
-package pipeline
+// Package generalization is the analysis plug-in "generalization": the centroid generalization
+// matrix, the R² of each label value's held-out segments when the network runs from each
+// value's centroid embedding.
+package generalization
 
 import (
 	"fmt"
@@ -11,13 +14,14 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// Generalization is the centroid generalization matrix of a fitted model: how well the network
+// Matrix is the centroid generalization matrix of a fitted model: how well the network
 // of each label value's centroid embedding reconstructs the held-out segments of each value.
-type Generalization struct {
+type Matrix struct {
 	Label string `json:"label"`
 	// Groups are the label values in the order of data.Dataset.GroupIndex (numeric for numbers); they name the rows and the columns of R2.
 	Groups []string `json:"groups"`
@@ -41,12 +45,12 @@ type Generalization struct {
 	Meaning    string `json:"meaning"`
 }
 
-// CentroidGeneralization computes the centroid generalization matrix of f on ds for label: for
+// Analyze computes the centroid generalization matrix of f on ds for label: for
 // each pair of values (i, j), the R² of train.InferInitial on the held-out segments of value j
 // with every embedding fixed to the centroid of value i, inferring only the initial states
 // (`steps` Adam steps; none for the encoder or zero initial states). Every value needs training
 // and held-out segments. It costs G² inferences of the held-out segments of one value.
-func CentroidGeneralization(f *train.Fitted, ds *data.Dataset, label string, steps int) (*Generalization, error) {
+func Analyze(f *train.Fitted, ds *data.Dataset, label string, steps int) (*Matrix, error) {
 	if len(f.HeldOut) == 0 {
 		return nil, fmt.Errorf("centroid generalization: the run has no held-out segments")
 	}
@@ -54,7 +58,7 @@ func CentroidGeneralization(f *train.Fitted, ds *data.Dataset, label string, ste
 	if err != nil {
 		return nil, err
 	}
-	tr, err := TrainingSegments(f, ds)
+	tr, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		return nil, err
 	}
@@ -63,12 +67,12 @@ func CentroidGeneralization(f *train.Fitted, ds *data.Dataset, label string, ste
 	if err != nil {
 		return nil, err
 	}
-	textOrder, textC, err := embed.Centroids(rows(tr.E), trainLabels)
+	textOrder, textC, err := embed.Centroids(tr.Matrix(), trainLabels)
 	if err != nil {
 		return nil, err
 	}
 	// Rows and columns in the dataset's order of the label's values (numeric for numbers).
-	groups, _, err := groupsOf(ds, label, trainLabels)
+	groups, _, err := plugin.GroupsOf(ds, label, trainLabels)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +84,7 @@ func CentroidGeneralization(f *train.Fitted, ds *data.Dataset, label string, ste
 	for i, s := range f.HeldOut {
 		heldLabels[i] = all[s]
 	}
-	g := &Generalization{Label: label, Groups: groups, InferSteps: steps,
+	g := &Matrix{Label: label, Groups: groups, InferSteps: steps,
 		TrainCount: count(groups, trainLabels), HeldOutCount: count(groups, heldLabels),
 		Meaning: "r2[i][j]: R² of the held-out segments whose " + label + " is groups[j], reconstructed with their embedding fixed to the centroid of the training embeddings of groups[i] and only their initial state inferred (θ frozen)"}
 	for i := range groups {
@@ -127,18 +131,6 @@ func count(groups, labels []string) []int {
 	return n
 }
 
-// rows stacks equal-length vectors into a matrix.
-func rows(x [][]float64) *mat.Dense {
-	if len(x) == 0 {
-		return &mat.Dense{}
-	}
-	M := mat.NewDense(len(x), len(x[0]), nil)
-	for i, r := range x {
-		M.SetRow(i, r)
-	}
-	return M
-}
-
 // denseRows copies a matrix into a slice of rows.
 func denseRows(M mat.Matrix) [][]float64 {
 	r, _ := M.Dims()
@@ -152,7 +144,7 @@ func denseRows(M mat.Matrix) [][]float64 {
 // Write saves the matrix in dir as generalization.json, generalization.npz (r2 [G,G],
 // centroids [G,D], groups [G]) and the heatmap generalization.png / .svg, and returns the
 // figure for a report.
-func (g *Generalization) Write(dir string) ([]report.Figure, error) {
+func (g *Matrix) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteJSON(filepath.Join(dir, "generalization.json"), g); err != nil {
 		return nil, err
 	}
@@ -170,27 +162,4 @@ func (g *Generalization) Write(dir string) ([]report.Figure, error) {
 		return nil, err
 	}
 	return []report.Figure{{Caption: fmt.Sprintf("R² of the held-out segments of each %s (columns) with the embedding fixed to each value's centroid (rows); initial states inferred. Diagonal dominant: %v.", g.Label, g.Dominant), Path: png}}, nil
-}
-
-// groupsOf returns the values of label among the given per-segment values, in the order of
-// ds.GroupIndex (sorted, numerically for numeric labels), and the members of each: the
-// positions i of values with values[i] = groups[g].
-func groupsOf(ds *data.Dataset, label string, values []string) (groups []string, members [][]int, err error) {
-	all, _, err := ds.GroupIndex(label)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, g := range all {
-		var m []int
-		for i, v := range values {
-			if v == g {
-				m = append(m, i)
-			}
-		}
-		if m != nil {
-			groups = append(groups, g)
-			members = append(members, m)
-		}
-	}
-	return groups, members, nil
 }

@@ -1,10 +1,11 @@
-package pipeline
+package plugin
 
 import (
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/jedi-neuro/jedi/internal/toyfit"
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -26,13 +27,13 @@ func TestNetworkRunMatchesPredict(t *testing.T) {
 		{"poisson, identity", "identity", "learned", 0},
 	} {
 		t.Run(v.name, func(t *testing.T) {
-			c := toyConfig()
+			c := toyfit.Config()
 			c.Readout, c.InitialState, c.Rank = model.ReadoutKind(v.readout), model.InitialState(v.x), v.rank
 			if strings.HasPrefix(v.name, "poisson") {
 				c.Loss = model.Poisson
 			}
-			tt := newToy(t, c, 12, 25, 1)
-			f, ds := tt.f, tt.ds
+			tt := toyfit.New(t, c, 12, 25, 1)
+			f, ds := tt.F, tt.DS
 			segs, err := TrainingSegments(f, ds)
 			if err != nil {
 				t.Fatal(err)
@@ -70,11 +71,11 @@ func TestNetworkRunMatchesPredict(t *testing.T) {
 }
 
 func TestInitialStatesErrors(t *testing.T) {
-	tt := newToy(t, toyConfig(), 6, 10, 3)
-	if _, err := InitialStates(tt.f, tt.ds, []int{0, 1}, make([]float64, 5)); err == nil {
+	tt := toyfit.New(t, toyfit.Config(), 6, 10, 3)
+	if _, err := InitialStates(tt.F, tt.DS, []int{0, 1}, make([]float64, 5)); err == nil {
 		t.Error("learned initial states of the wrong length: no error")
 	}
-	if _, err := tt.f.Network([]float64{1}); err == nil {
+	if _, err := tt.F.Network([]float64{1}); err == nil {
 		t.Error("embedding of the wrong dimension: no error")
 	}
 }

@@ -1,4 +1,4 @@
-package pipeline
+package spectra
 
 import (
 	"math"
@@ -6,23 +6,26 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/jedi-neuro/jedi/analysis/spectra"
+	eig "github.com/jedi-neuro/jedi/analysis/spectra"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/toyfit"
 	"github.com/jedi-neuro/jedi/model"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
 )
 
 func TestSpectra(t *testing.T) {
-	tt := newToy(t, toyConfig(), 24, 20, 7)
-	f, ds := tt.f, tt.ds
-	segs, err := TrainingSegments(f, ds)
+	tt := toyfit.New(t, toyfit.Config(), 24, 20, 7)
+	f, ds := tt.F, tt.DS
+	segs, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fps, err := FixedPoints(f, ds, segs, "cluster", FixedPointOptions{Starts: 32})
+	fps, err := fixedpoints.Analyze(f, ds, segs, "cluster", fixedpoints.Options{Starts: 32})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := Spectra(f, ds, segs, "cluster", fps, SpectraOptions{Stride: 3})
+	a, err := Analyze(f, ds, segs, "cluster", fps, Options{Stride: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +52,7 @@ func TestSpectra(t *testing.T) {
 			x := slices.Clone(segs.X0[i])
 			for step := range ds.Lengths[segs.Idx[i]] {
 				if step%3 == 0 {
-					eigs, _ := model.Eigenvalues(denseJacobian(W, 0.2, x))
+					eigs, _ := model.Eigenvalues(toyfit.DenseJacobian(W, 0.2, x))
 					for _, l := range eigs {
 						if cmplx.Abs(l-0.8) > 1e-9 {
 							want = append(want, l)
@@ -71,22 +74,22 @@ func TestSpectra(t *testing.T) {
 			t.Errorf("group %d: %d matrices, %d eigenvalues; want %d × 7 states, %d eigenvalues", g, st.Matrices, st.Count, members, len(want))
 			continue
 		}
-		ref, _ := spectra.Summarize(want, 0.05)
+		ref, _ := eig.Summarize(want, 0.05)
 		if math.Abs(ref.Radius-st.Radius) > 1e-9 || math.Abs(ref.ImagStd-st.ImagStd) > 1e-9 || ref.NearUnit != st.NearUnit {
 			t.Errorf("group %s: summary %+v, recomputed %+v", st.Group, st, ref)
 		}
 	}
-	ws, _ := WeightSpectra(f, rows(segs.E), labels, 0.05)
+	ws, _ := Weights(f, segs.Matrix(), labels, 0.05)
 	for _, w := range ws {
 		i := slices.IndexFunc(a.Weights, func(s SpectrumStats) bool { return s.Group == w.Group })
 		if i < 0 || a.Weights[i].Radius != w.Summary.Radius || len(a.Weights[i].Eigs) != len(w.Eigs) {
-			t.Errorf("weight spectrum of %s differs from WeightSpectra", w.Group)
+			t.Errorf("weight spectrum of %s differs from Weights", w.Group)
 		}
 	}
 	if a.Trends != nil {
 		t.Errorf("trends for a text label: %v", a.Trends)
 	}
-	if _, err := Spectra(f, ds, segs, "cluster", nil, SpectraOptions{Stride: -1}); err == nil {
+	if _, err := Analyze(f, ds, segs, "cluster", nil, Options{Stride: -1}); err == nil {
 		t.Error("negative stride: no error")
 	}
 }
@@ -95,7 +98,7 @@ func TestSpectra(t *testing.T) {
 func TestTrends(t *testing.T) {
 	ds := data.New(4, 1, 1, 0.01)
 	ds.Labels["f"] = data.Label{Kind: data.FloatLabel, Values: []string{"1", "2", "10", "5"}}
-	a := &SpectralAnalysis{Weights: []SpectrumStats{
+	a := &Analysis{Weights: []SpectrumStats{
 		{Group: "1", ImagStd: 0.1, Radius: 4}, {Group: "2", ImagStd: 0.2, Radius: 3},
 		{Group: "5", ImagStd: 0.5, Radius: 2}, {Group: "10", ImagStd: 0.4, Radius: 1}}}
 	tr, err := trends(ds, "f", a)

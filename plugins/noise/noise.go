@@ -1,4 +1,7 @@
-package pipeline
+// Package noise is the analysis plug-in "noise": the reconstruction R² of the training segments
+// as Gaussian noise of k standard deviations of each embedding dimension is added to their
+// embeddings.
+package noise
 
 import (
 	"fmt"
@@ -11,13 +14,14 @@ import (
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/model"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// NoiseRobustness is how the reconstruction degrades as Gaussian noise is added to the
+// Curve is how the reconstruction degrades as Gaussian noise is added to the
 // embeddings.
-type NoiseRobustness struct {
+type Curve struct {
 	// Scales are the noise levels k; R2Mean[i] and R2SD[i] the mean and standard deviation over
 	// Repeats draws of the R² at level Scales[i].
 	Scales  []float64 `json:"scales"`
@@ -31,21 +35,21 @@ type NoiseRobustness struct {
 	Meaning     string    `json:"meaning"`
 }
 
-// EmbeddingNoise measures the robustness of f's reconstruction of its training segments to noise
+// Analyze measures the robustness of f's reconstruction of its training segments to noise
 // in their embeddings (embed.NoiseCurve): at each scale k, every trained embedding e_s gets
 // ẽ_sj = e_sj + k σ_j ξ_sj, ξ ~ N(0, 1), σ_j the standard deviation of dimension j over the
 // training segments, and the segments are predicted (train.Predict, no optimisation) from ẽ_s
 // and their trained initial states. Repeats draws per scale (≥ 1), seeded. Scales nil uses
 // embed.DefaultNoiseScales (0, 0.25, …, 2).
-func EmbeddingNoise(f *train.Fitted, ds *data.Dataset, scales []float64, repeats int, seed uint64) (*NoiseRobustness, error) {
+func Analyze(f *train.Fitted, ds *data.Dataset, scales []float64, repeats int, seed uint64) (*Curve, error) {
 	if scales == nil {
 		scales = embed.DefaultNoiseScales()
 	}
-	tr, err := TrainingSegments(f, ds)
+	tr, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		return nil, err
 	}
-	X := rows(tr.E)
+	X := tr.Matrix()
 	var x0 []float64
 	if f.Config.Model.InitialState == model.Learned {
 		x0 = f.X0
@@ -60,7 +64,7 @@ func EmbeddingNoise(f *train.Fitted, ds *data.Dataset, scales []float64, repeats
 	if err != nil {
 		return nil, err
 	}
-	n := &NoiseRobustness{Scales: scales, R2Mean: mean, R2SD: sd, Repeats: repeats, Seed: seed, Segments: len(tr.Idx),
+	n := &Curve{Scales: scales, R2Mean: mean, R2SD: sd, Repeats: repeats, Seed: seed, Segments: len(tr.Idx),
 		Meaning: "r2_mean[i]: mean over repeats of the R² of the training segments predicted with their trained initial states and embeddings e + k σ ξ (k = scales[i], σ each dimension's std over segments, ξ ~ N(0, I))"}
 	for j := range f.Config.Model.D {
 		n.EmbeddingSD = append(n.EmbeddingSD, stat.StdDev(mat.Col(nil, j, X), nil))
@@ -70,7 +74,7 @@ func EmbeddingNoise(f *train.Fitted, ds *data.Dataset, scales []float64, repeats
 
 // Write saves the curve in dir as noise.json, noise.npz (scales, r2_mean, r2_sd) and the plot
 // noise.png / .svg, and returns the figure for a report.
-func (n *NoiseRobustness) Write(dir string) ([]report.Figure, error) {
+func (n *Curve) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteJSON(filepath.Join(dir, "noise.json"), n); err != nil {
 		return nil, err
 	}

@@ -1,8 +1,12 @@
-package pipeline
+// Package embeddings is the analysis plug-in "embeddings": the principal-component map of the
+// context embeddings of a fitted run and the cross-validated decoding of a label from them
+// (analysis/embed does the maths).
+package embeddings
 
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/gonum/mat"
@@ -10,12 +14,13 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/report"
 )
 
-// EmbeddingMap is the 2-D principal-component map of the segment embeddings and how well a
+// Map is the 2-D principal-component map of the segment embeddings and how well a
 // label can be decoded from them.
-type EmbeddingMap struct {
+type Map struct {
 	Label string `json:"label"`
 	pal   *report.Palette
 	// Values are the label's value per segment, HeldOut marks the segments whose embedding was
@@ -28,7 +33,7 @@ type EmbeddingMap struct {
 	// Classification is the stratified cross-validated decoding of the label (logistic
 	// regression, then 5-nearest neighbours), with its chance level (the majority class's
 	// frequency); empty when the label has one value or the embeddings are tied.
-	Classification []ClassificationSummary `json:"classification"`
+	Classification []Classification `json:"classification"`
 	// Full holds the complete classification results (confusion matrices, per-class accuracy).
 	Full  []*embed.Classification `json:"-"`
 	Folds int                     `json:"folds"`
@@ -38,12 +43,12 @@ type EmbeddingMap struct {
 	numeric bool
 }
 
-// MapEmbeddings projects the embeddings E (S×D, one row per dataset segment) on their first two
+// Analyze projects the embeddings E (S×D, one row per dataset segment) on their first two
 // principal components and decodes label from them with `folds`-fold stratified
 // cross-validation (embed.Classify, seeded) — unless tied is true (embeddings shared per label
 // value, where decoding would be circular), the label has a single value, or it has more than
 // S/2 values (a continuous label such as a per-trial frequency, with no classes to learn).
-func MapEmbeddings(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string, tied bool, folds int, seed uint64) (*EmbeddingMap, error) {
+func Analyze(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string, tied bool, folds int, seed uint64) (*Map, error) {
 	values, err := ds.LabelValues(label)
 	if err != nil {
 		return nil, err
@@ -57,8 +62,8 @@ func MapEmbeddings(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string,
 	if err != nil {
 		return nil, err
 	}
-	em := &EmbeddingMap{Label: label, Values: values, HeldOut: heldOut, Explained: explained, Folds: folds, Seed: seed,
-		Classification: []ClassificationSummary{}, numeric: ds.Labels[label].Kind != data.StringLabel}
+	em := &Map{Label: label, Values: values, HeldOut: heldOut, Explained: explained, Folds: folds, Seed: seed,
+		Classification: []Classification{}, numeric: ds.Labels[label].Kind != data.StringLabel}
 	for s := range values {
 		p := [2]float64{scores.At(s, 0), 0}
 		if k > 1 {
@@ -73,10 +78,10 @@ func MapEmbeddings(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string,
 				return nil, fmt.Errorf("classify %s by %s: %w", label, m, err)
 			}
 			em.Full = append(em.Full, c)
-			em.Classification = append(em.Classification, ClassificationSummary{c.Method.String(), c.Accuracy, c.AccuracySD, c.Chance})
+			em.Classification = append(em.Classification, Classification{c.Method.String(), c.Accuracy, c.AccuracySD, c.Chance})
 		}
 	}
-	em.pal = Palette(ds, label)
+	em.pal = plugin.Palette(ds, label)
 	return em, nil
 }
 
@@ -84,7 +89,7 @@ func MapEmbeddings(ds *data.Dataset, E *mat.Dense, heldOut []bool, label string,
 // heldout [S] as 0/1) and the plot embeddings_pca.png / .svg (plus the confusion matrix
 // confusion.png / .svg when the label was decoded into at most 30 classes), and returns the
 // figures for a report.
-func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
+func (em *Map) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteJSON(filepath.Join(dir, "embeddings.json"), em); err != nil {
 		return nil, err
 	}
@@ -100,7 +105,7 @@ func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteNPZ(filepath.Join(dir, "embeddings.npz"), output.Array{Name: "pc", Shape: ps, Data: pd}, output.Array{Name: "values", Shape: nil, Data: em.Values}, output.Array{Name: "heldout", Shape: nil, Data: held}); err != nil {
 		return nil, err
 	}
-	title := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", 100*at(em.Explained, 0), 100*at(em.Explained, 1))
+	title := fmt.Sprintf("Embeddings, PCA (%.0f%% + %.0f%% of variance)", report.Percent(em.Explained, 0), report.Percent(em.Explained, 1))
 	png, err := output.Figure(dir, "embeddings_pca", func(path string) error {
 		if em.numeric && distinct(em.Values) > 12 {
 			v := make([]float64, len(em.Values))
@@ -121,7 +126,7 @@ func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
 	if len(em.Full) > 0 && len(em.Full[0].Classes) <= 30 {
 		c := em.Full[0]
 		png, err := output.Figure(dir, "confusion", func(path string) error {
-			return report.Heatmap(path, "Decoding "+em.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, confusionFractions(c),
+			return report.Heatmap(path, "Decoding "+em.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, ConfusionFractions(c),
 				report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1})
 		})
 		if err != nil {
@@ -132,8 +137,8 @@ func (em *EmbeddingMap) Write(dir string) ([]report.Figure, error) {
 	return figs, nil
 }
 
-// confusionFractions normalises each row of a confusion matrix to fractions of its class.
-func confusionFractions(c *embed.Classification) [][]float64 {
+// ConfusionFractions normalises each row of a confusion matrix to fractions of its class.
+func ConfusionFractions(c *embed.Classification) [][]float64 {
 	M := make([][]float64, len(c.Confusion))
 	for i, row := range c.Confusion {
 		n := 0
@@ -146,4 +151,18 @@ func confusionFractions(c *embed.Classification) [][]float64 {
 		}
 	}
 	return M
+}
+
+func distinct(v []string) int {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return len(slices.Compact(s))
+}
+
+// Classification is one cross-validated decoding of the label from the embeddings.
+type Classification struct {
+	Method     string  `json:"method"`
+	Accuracy   float64 `json:"accuracy"`
+	AccuracySD float64 `json:"accuracy_sd"`
+	Chance     float64 `json:"chance"`
 }

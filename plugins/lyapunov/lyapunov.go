@@ -1,4 +1,7 @@
-package pipeline
+// Package lyapunov is the analysis plug-in "lyapunov": the largest Lyapunov exponents of each
+// label value's centroid network by the QR method (analysis/lyapunov), through the network's
+// Jacobian–vector product.
+package lyapunov
 
 import (
 	"fmt"
@@ -6,15 +9,16 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
-	"github.com/jedi-neuro/jedi/analysis/lyapunov"
+	lyap "github.com/jedi-neuro/jedi/analysis/lyapunov"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// LyapunovOptions configure Lyapunov. The zero value gives the documented defaults.
-type LyapunovOptions struct {
+// Options configure Lyapunov. The zero value gives the documented defaults.
+type Options struct {
 	// K is the number of exponents, the largest K (default min(10, N)).
 	K int
 	// Steps is the number of QR steps averaged, after Transient steps that align the tangent
@@ -25,7 +29,7 @@ type LyapunovOptions struct {
 	Starts int
 }
 
-func (o LyapunovOptions) withDefaults(n int) (LyapunovOptions, error) {
+func (o Options) withDefaults(n int) (Options, error) {
 	if o.K == 0 {
 		o.K = min(10, n)
 	}
@@ -44,8 +48,8 @@ func (o LyapunovOptions) withDefaults(n int) (LyapunovOptions, error) {
 	return o, nil
 }
 
-// GroupLyapunov is the Lyapunov spectrum of the network of one label value.
-type GroupLyapunov struct {
+// Group is the Lyapunov spectrum of the network of one label value.
+type Group struct {
 	Group     string    `json:"group"`
 	Embedding []float64 `json:"embedding"`
 	// Exponents are the K largest exponents in 1/s (per step / dt), the mean over Starts start
@@ -56,16 +60,16 @@ type GroupLyapunov struct {
 	Starts    int       `json:"starts"`
 }
 
-// LyapunovAnalysis is the Lyapunov spectra of a fitted model's networks, by label value.
-type LyapunovAnalysis struct {
+// Analysis is the Lyapunov spectra of a fitted model's networks, by label value.
+type Analysis struct {
 	Label     string `json:"label"`
 	pal       *report.Palette
-	Dt        float64         `json:"dt"`
-	K         int             `json:"k"`
-	Steps     int             `json:"steps"`
-	Transient int             `json:"transient"`
-	Groups    []GroupLyapunov `json:"groups"`
-	Meaning   string          `json:"meaning"`
+	Dt        float64 `json:"dt"`
+	K         int     `json:"k"`
+	Steps     int     `json:"steps"`
+	Transient int     `json:"transient"`
+	Groups    []Group `json:"groups"`
+	Meaning   string  `json:"meaning"`
 }
 
 // Lyapunov estimates the K largest Lyapunov exponents of the autonomous network of each value
@@ -77,7 +81,7 @@ type LyapunovAnalysis struct {
 //
 // over T = opt.Steps steps after opt.Transient unrecorded ones. A positive λ_1 is chaos; all
 // negative, a stable fixed point; λ_1 ≈ 0, a limit cycle or a marginal direction.
-func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, opt LyapunovOptions) (*LyapunovAnalysis, error) {
+func Analyze(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, label string, opt Options) (*Analysis, error) {
 	opt, err := opt.withDefaults(f.Config.Model.N)
 	if err != nil {
 		return nil, err
@@ -86,10 +90,10 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 	if err != nil {
 		return nil, err
 	}
-	a := &LyapunovAnalysis{Label: label, pal: Palette(ds, label), Dt: ds.Dt, K: opt.K, Steps: opt.Steps, Transient: opt.Transient,
+	a := &Analysis{Label: label, pal: plugin.Palette(ds, label), Dt: ds.Dt, K: opt.K, Steps: opt.Steps, Transient: opt.Transient,
 		Meaning: "exponents_per_second[i]: the i-th largest Lyapunov exponent of the autonomous network of the centroid embedding, by the QR method, mean over start states on its trajectories (per step divided by dt)"}
 	for gi, g := range groups {
-		e := meanRows(segs.E, members[gi])
+		e := segs.Centroid(members[gi])
 		net, err := f.Network(e)
 		if err != nil {
 			return nil, err
@@ -98,7 +102,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 		per := make([][]float64, opt.K)
 		for _, i := range starts {
 			traj := net.Run(segs.X0[i], ds.Lengths[segs.Idx[i]])
-			l, err := lyapunov.Spectrum(net, traj[len(traj)-1], opt.Steps, opt.Transient, opt.K)
+			l, err := lyap.Spectrum(net, traj[len(traj)-1], opt.Steps, opt.Transient, opt.K)
 			if err != nil {
 				return nil, fmt.Errorf("lyapunov exponents of %s %q: %w", label, g, err)
 			}
@@ -106,7 +110,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 				per[k] = append(per[k], v)
 			}
 		}
-		gl := GroupLyapunov{Group: g, Embedding: e, Starts: len(starts)}
+		gl := Group{Group: g, Embedding: e, Starts: len(starts)}
 		for k := range per {
 			m := stat.Mean(per[k], nil)
 			sd := 0.0
@@ -125,7 +129,7 @@ func Lyapunov(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, o
 // Write saves the spectra in dir as lyapunov.json, lyapunov.npz (exponents [G, K] in 1/s, sd
 // [G, K], groups [G]) and the plots lyapunov.png / .svg (largest exponent per value, bars) and
 // lyapunov_spectrum.png / .svg (all K per value), and returns the figures for a report.
-func (a *LyapunovAnalysis) Write(dir string) ([]report.Figure, error) {
+func (a *Analysis) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteJSON(filepath.Join(dir, "lyapunov.json"), a); err != nil {
 		return nil, err
 	}

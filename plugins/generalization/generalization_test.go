@@ -1,10 +1,11 @@
-package pipeline
+package generalization
 
 import (
 	"math"
 	"slices"
 	"testing"
 
+	"github.com/jedi-neuro/jedi/internal/toyfit"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -12,10 +13,10 @@ import (
 // explains them best. Every entry is recomputed independently: the centroid as the mean of the
 // true embeddings of the cluster's training segments, scored by train.InferInitial.
 func TestCentroidGeneralization(t *testing.T) {
-	tt := newToy(t, toyConfig(), 48, 30, 4)
-	f, ds := tt.f, tt.ds
+	tt := toyfit.New(t, toyfit.Config(), 48, 30, 4)
+	f, ds := tt.F, tt.DS
 	const steps = 20
-	g, err := CentroidGeneralization(f, ds, "cluster", steps)
+	g, err := Analyze(f, ds, "cluster", steps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,12 +64,12 @@ func TestCentroidGeneralization(t *testing.T) {
 			}
 		}
 	}
-	if _, err := CentroidGeneralization(f, ds, "nonesuch", steps); err == nil {
+	if _, err := Analyze(f, ds, "nonesuch", steps); err == nil {
 		t.Error("unknown label: no error")
 	}
 	noHeld := *f
 	noHeld.HeldOut = nil
-	if _, err := CentroidGeneralization(&noHeld, ds, "cluster", steps); err == nil {
+	if _, err := Analyze(&noHeld, ds, "cluster", steps); err == nil {
 		t.Error("no held-out segments: no error")
 	}
 }

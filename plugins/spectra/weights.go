@@ -1,11 +1,11 @@
-package pipeline
+package spectra
 
 import (
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/jedi-neuro/jedi/analysis/spectra"
+	eig "github.com/jedi-neuro/jedi/analysis/spectra"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -14,14 +14,14 @@ import (
 type GroupSpectrum struct {
 	Group   string
 	Eigs    []complex128
-	Summary spectra.Summary
+	Summary eig.Summary
 }
 
-// WeightSpectra computes the eigenvalues of W_s = h_θ(e_s) for every row of E and pools them by
+// Weights computes the eigenvalues of W_s = h_θ(e_s) for every row of E and pools them by
 // labels (one per row), groups in first-seen order. tol is the distance to |λ| = 1 counted as
 // "near the unit circle" in the summaries. For low-rank W = U Vᵀ / N only the R eigenvalues
 // that can be non-zero are kept (model.Network.WeightEigenvalues).
-func WeightSpectra(f *train.Fitted, E *mat.Dense, labels []string, tol float64) ([]GroupSpectrum, error) {
+func Weights(f *train.Fitted, E *mat.Dense, labels []string, tol float64) ([]GroupSpectrum, error) {
 	var out []GroupSpectrum
 	var err error
 	for s := range labels {
@@ -41,7 +41,7 @@ func WeightSpectra(f *train.Fitted, E *mat.Dense, labels []string, tol float64) 
 		out[i].Eigs = append(out[i].Eigs, eigs...)
 	}
 	for i := range out {
-		if out[i].Summary, err = spectra.Summarize(out[i].Eigs, tol); err != nil {
+		if out[i].Summary, err = eig.Summarize(out[i].Eigs, tol); err != nil {
 			return nil, err
 		}
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package fixedpoints
 
 import (
 	"math"
@@ -6,22 +6,24 @@ import (
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/toyfit"
+	"github.com/jedi-neuro/jedi/plugin"
 )
 
 // Every point found is a fixed point of the network, checked with a step written out here;
 // teacher fixed points equal to the student's own (identity readout: the student's first M
 // units are the recorded neurons) match with score 1, and displaced ones score less.
 func TestFixedPoints(t *testing.T) {
-	c := toyConfig()
+	c := toyfit.Config()
 	c.Readout = "identity"
-	tt := newToy(t, c, 24, 30, 6)
-	f, ds := tt.f, tt.ds
-	segs, err := TrainingSegments(f, ds)
+	tt := toyfit.New(t, c, 24, 30, 6)
+	f, ds := tt.F, tt.DS
+	segs, err := plugin.TrainingSegments(f, ds)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := FixedPointOptions{Starts: 64, Seed: 3}
-	a, err := FixedPoints(f, ds, segs, "cluster", opt)
+	opt := Options{Starts: 64, Seed: 3}
+	a, err := Analyze(f, ds, segs, "cluster", opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +95,7 @@ func TestFixedPoints(t *testing.T) {
 		ds.Extra["teacher_fixed_points_"+nf.Group] = data.Array{Shape: []int{len(nf.Points), c.N}, Data: x}
 		ds.Extra["teacher_fixed_points_"+nf.Group+"_stable"] = data.Array{Shape: []int{len(nf.Points)}, Data: stable}
 	}
-	b, err := FixedPoints(f, ds, segs, "cluster", opt)
+	b, err := Analyze(f, ds, segs, "cluster", opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,15 +135,15 @@ func TestFixedPoints(t *testing.T) {
 		shifted[i] += 0.5
 	}
 	ds.Extra["teacher_fixed_points_"+g.Group] = data.Array{Shape: tp.Shape, Data: shifted}
-	d, err := FixedPoints(f, ds, segs, "cluster", opt)
+	d, err := Analyze(f, ds, segs, "cluster", opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := d.Teacher[0]; !(m.Score < 0.99 && m.MeanDistance > 0.01) {
 		t.Errorf("displaced teacher points still match: %+v", m)
 	}
-	far := FixedPointOptions{Starts: opt.Starts, Seed: opt.Seed, MatchRadius: 1e-3}
-	if d, err = FixedPoints(f, ds, segs, "cluster", far); err != nil {
+	far := Options{Starts: opt.Starts, Seed: opt.Seed, MatchRadius: 1e-3}
+	if d, err = Analyze(f, ds, segs, "cluster", far); err != nil {
 		t.Fatal(err)
 	}
 	if m := d.Teacher[0]; m.Recall != 0 || m.F1 != 0 {
@@ -159,7 +161,7 @@ func TestFixedPoints(t *testing.T) {
 		slow[i] += 5
 	}
 	ds.Extra["teacher_slow_points_"+g.Group] = data.Array{Shape: tp.Shape, Data: slow}
-	if d, err = FixedPoints(f, ds, segs, "cluster", opt); err != nil {
+	if d, err = Analyze(f, ds, segs, "cluster", opt); err != nil {
 		t.Fatal(err)
 	}
 	if m := d.Teacher[0]; m.Recall != 0.5 || m.Precision != 1 || m.TeacherSlow != 1 || m.Score < 1-1e-12 {
@@ -169,7 +171,7 @@ func TestFixedPoints(t *testing.T) {
 
 	// Per segment: one network per training segment, and the points of a value's networks
 	// pooled in its teacher match.
-	ps, err := FixedPoints(f, ds, segs, "cluster", FixedPointOptions{Starts: 16, PerSegment: true})
+	ps, err := Analyze(f, ds, segs, "cluster", Options{Starts: 16, PerSegment: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +196,7 @@ func TestFixedPoints(t *testing.T) {
 // placed exactly on a trajectory state lands on that state's coordinates.
 func TestFixedPointProjection(t *testing.T) {
 	ys := [][]float64{{1, 0, 2}, {0, 1, 0}, {2, 2, 1}, {-1, 0.5, 3}, {0.3, -2, 1}}
-	a := &FixedPointAnalysis{Networks: []NetworkFixedPoints{{Points: []FixedPoint{{Observed: ys[3]}}}},
+	a := &Analysis{Networks: []Network{{Points: []Point{{Observed: ys[3]}}}},
 		Teacher: []TeacherMatch{{fixedY: [][]float64{ys[1]}, slowY: [][]float64{ys[4], ys[0]}}}}
 	groups := []string{"a", "a", "b", "b", "b"}
 	if err := a.project(ys, groups); err != nil {

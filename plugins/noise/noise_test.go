@@ -1,15 +1,17 @@
-package pipeline
+package noise
 
 import (
 	"math"
 	"testing"
+
+	"github.com/jedi-neuro/jedi/internal/toyfit"
 )
 
 // At k = 0 the curve is the training R² (1: the toy's data are its own predictions); noise
 // lowers it on average, more as k grows, with a spread across draws.
 func TestEmbeddingNoise(t *testing.T) {
-	tt := newToy(t, toyConfig(), 30, 25, 5)
-	n, err := EmbeddingNoise(tt.f, tt.ds, []float64{0, 0.5, 2}, 4, 1)
+	tt := toyfit.New(t, toyfit.Config(), 30, 25, 5)
+	n, err := Analyze(tt.F, tt.DS, []float64{0, 0.5, 2}, 4, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,11 +25,11 @@ func TestEmbeddingNoise(t *testing.T) {
 	if !(n.R2SD[1] > 0 && n.R2SD[2] > 0) {
 		t.Errorf("no spread across draws: %v", n.R2SD)
 	}
-	if len(n.EmbeddingSD) != 2 || n.Segments != len(tt.f.Train) {
+	if len(n.EmbeddingSD) != 2 || n.Segments != len(tt.F.Train) {
 		t.Errorf("embedding sd %v, %d segments", n.EmbeddingSD, n.Segments)
 	}
 	// The same seed gives the same curve.
-	m, err := EmbeddingNoise(tt.f, tt.ds, []float64{0, 0.5, 2}, 4, 1)
+	m, err := Analyze(tt.F, tt.DS, []float64{0, 0.5, 2}, 4, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +39,7 @@ func TestEmbeddingNoise(t *testing.T) {
 			break
 		}
 	}
-	if _, err := EmbeddingNoise(tt.f, tt.ds, []float64{-1}, 2, 1); err == nil {
+	if _, err := Analyze(tt.F, tt.DS, []float64{-1}, 2, 1); err == nil {
 		t.Error("negative noise scale: no error")
 	}
 }

@@ -1,8 +1,4 @@
-// Package pipeline runs the analyses of a fitted JEDI model and assembles their figures and
-// the HTML report: the layer between the CLI verbs and the library packages (train,
-// analysis, report), so that `jedi demo`, `jedi analyze` and `jedi report` share one
-// implementation.
-package pipeline
+package plugin
 
 import (
 	"fmt"

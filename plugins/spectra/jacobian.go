@@ -1,4 +1,8 @@
-package pipeline
+// Package spectra is the analysis plug-in "spectra": the eigenvalues of each segment's
+// recurrent weights W_s and of the discrete-time Jacobian of its network along its trajectory
+// and at the fixed points of each label value's centroid network, summarised per label value
+// (analysis/spectra).
+package spectra
 
 import (
 	"fmt"
@@ -9,15 +13,17 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/jedi-neuro/jedi/analysis/spectra"
+	eig "github.com/jedi-neuro/jedi/analysis/spectra"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// SpectraOptions configure Spectra. The zero value gives the documented defaults.
-type SpectraOptions struct {
+// Options configure Spectra. The zero value gives the documented defaults.
+type Options struct {
 	// UnitTol is the distance to |λ| = 1 counted as near the unit circle (default 0.05).
 	UnitTol float64
 	// Stride: the Jacobian is taken at every Stride-th state of each trajectory (default 1
@@ -53,10 +59,10 @@ type Trend struct {
 	Rho       float64 `json:"spearman_rho"`
 }
 
-// SpectralAnalysis holds the spectra of a fitted model's networks, by label value: of the
+// Analysis holds the spectra of a fitted model's networks, by label value: of the
 // recurrent weights W_s, of the discrete-time Jacobian along the segments' trajectories, and of
 // the Jacobian at the fixed points of each value's network.
-type SpectralAnalysis struct {
+type Analysis struct {
 	Label   string `json:"label"`
 	pal     *report.Palette
 	UnitTol float64 `json:"unit_tol"`
@@ -79,16 +85,16 @@ type SpectralAnalysis struct {
 }
 
 // Spectra computes, for every value of label among segs, the eigenvalues of
-//   - each segment's recurrent weights W_s = h_θ(e_s) (see WeightSpectra);
+//   - each segment's recurrent weights W_s = h_θ(e_s) (see Weights);
 //   - the discrete-time Jacobian J = (1 − α) I + α W_s diag(1 − tanh²(x_t)) along the segment's
 //     trajectory x_t, the network of e_s run from its initial state without noise or input for
 //     the segment's length (every opt.Stride-th state, at most opt.MaxSegments segments per
 //     value; see model.Network.JacobianEigenvalues for what low rank keeps);
 //   - the Jacobian at the fixed points in fps (nil: none), pooled per value;
 //
-// each pooled per value and summarised (spectra.Summarize). For a numeric label with at least
+// each pooled per value and summarised (eig.Summarize). For a numeric label with at least
 // three values it also returns the Spearman correlation of the value with each summary.
-func Spectra(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, fps *FixedPointAnalysis, opt SpectraOptions) (*SpectralAnalysis, error) {
+func Analyze(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, label string, fps *fixedpoints.Analysis, opt Options) (*Analysis, error) {
 	c := f.Config.Model
 	if opt.UnitTol == 0 {
 		opt.UnitTol = 0.05
@@ -109,14 +115,14 @@ func Spectra(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, fp
 	if err != nil {
 		return nil, err
 	}
-	groups, members, err := groupsOf(ds, label, values)
+	groups, members, err := plugin.GroupsOf(ds, label, values)
 	if err != nil {
 		return nil, err
 	}
-	a := &SpectralAnalysis{Label: label, pal: Palette(ds, label), UnitTol: opt.UnitTol, LowRank: c.LowRank(), Rank: c.Rank,
+	a := &Analysis{Label: label, pal: plugin.Palette(ds, label), UnitTol: opt.UnitTol, LowRank: c.LowRank(), Rank: c.Rank,
 		TrivialJacobian: 1 - c.Alpha, Stride: opt.Stride, MaxSegments: opt.MaxSegments,
 		Meaning: "eigenvalues per label value of W_s (weights), of J = (1−α)I + α W_s diag(1−tanh²x) along each segment's noiseless autonomous trajectory (trajectory_jacobian) and at the fixed points of each value's network (fixed_point_jacobian); low rank keeps only the R informative eigenvalues of each matrix"}
-	ws, err := WeightSpectra(f, rows(segs.E), values, opt.UnitTol)
+	ws, err := Weights(f, segs.Matrix(), values, opt.UnitTol)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +178,7 @@ func Spectra(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, fp
 
 // trajectoryEigs returns the pooled Jacobian eigenvalues along the trajectories of segments
 // use (positions in segs), and the number of Jacobians, computed over GOMAXPROCS goroutines.
-func trajectoryEigs(f *train.Fitted, ds *data.Dataset, segs *Segments, use []int, stride int) ([]complex128, int, error) {
+func trajectoryEigs(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, use []int, stride int) ([]complex128, int, error) {
 	out := make([][][]complex128, len(use))
 	errs := make([]error, len(use))
 	var wg sync.WaitGroup
@@ -222,7 +228,7 @@ func trajectoryEigs(f *train.Fitted, ds *data.Dataset, segs *Segments, use []int
 }
 
 func stats(g string, eigs []complex128, matrices int, tol float64) (SpectrumStats, error) {
-	s, err := spectra.Summarize(eigs, tol)
+	s, err := eig.Summarize(eigs, tol)
 	if err != nil {
 		return SpectrumStats{}, fmt.Errorf("spectra of %q: %w", g, err)
 	}
@@ -231,7 +237,7 @@ func stats(g string, eigs []complex128, matrices int, tol float64) (SpectrumStat
 }
 
 // trends correlates each summary with the label's value when the label is numeric.
-func trends(ds *data.Dataset, label string, a *SpectralAnalysis) ([]Trend, error) {
+func trends(ds *data.Dataset, label string, a *Analysis) ([]Trend, error) {
 	if ds.Labels[label].Kind == data.StringLabel || len(a.Weights) < 3 {
 		return nil, nil
 	}
@@ -264,7 +270,7 @@ func trends(ds *data.Dataset, label string, a *SpectralAnalysis) ([]Trend, error
 			for i, s := range kind.s {
 				y[i] = st.get(s)
 			}
-			rho, err := spectra.Spearman(x, y)
+			rho, err := eig.Spearman(x, y)
 			if err != nil {
 				return nil, err
 			}
@@ -275,7 +281,7 @@ func trends(ds *data.Dataset, label string, a *SpectralAnalysis) ([]Trend, error
 }
 
 // Trend returns the Spearman ρ of spectrum kind and statistic (NaN when not computed).
-func (a *SpectralAnalysis) Trend(spectrum, statistic string) float64 {
+func (a *Analysis) Trend(spectrum, statistic string) float64 {
 	for _, t := range a.Trends {
 		if t.Spectrum == spectrum && t.Statistic == statistic {
 			return t.Rho
@@ -287,7 +293,7 @@ func (a *SpectralAnalysis) Trend(spectrum, statistic string) float64 {
 // Write saves the analysis in dir as spectra.json, spectra.npz (for kind k ∈ weights,
 // trajectory, fixedpoints and value index g: k_<g>_real, k_<g>_imag; groups) and eigenvalue plots
 // spectra_<kind>.png / .svg with the unit circle, and returns the figures for a report.
-func (a *SpectralAnalysis) Write(dir string) ([]report.Figure, error) {
+func (a *Analysis) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteJSON(filepath.Join(dir, "spectra.json"), a); err != nil {
 		return nil, err
 	}
@@ -332,7 +338,7 @@ func (a *SpectralAnalysis) Write(dir string) ([]report.Figure, error) {
 }
 
 // Table returns the summaries as a report table.
-func (a *SpectralAnalysis) Table() report.Table {
+func (a *Analysis) Table() report.Table {
 	t := report.Table{Caption: "Spectral summaries per " + a.Label + fmt.Sprintf(" (near: ||λ| − 1| ≤ %g)", a.UnitTol),
 		Header: []string{a.Label, "spectrum", "radius", "std Im λ", "max |Im λ|", "near |λ|=1", "outside"}}
 	for _, kind := range []struct {

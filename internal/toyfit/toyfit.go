@@ -1,4 +1,6 @@
-package pipeline
+// Package toyfit builds, for the tests of the analyses, a hand-made fitted model that is its
+// own teacher, so that what an analysis should find is known.
+package toyfit
 
 import (
 	"math"
@@ -12,28 +14,28 @@ import (
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// toy is a hand-built fitted model that is its own teacher: θ is drawn at random, every
+// Toy is a hand-built fitted model that is its own teacher: θ is drawn at random, every
 // segment has a known embedding (three clusters, one per value of label "cluster") and initial
 // state, and the data are the model's own noiseless predictions. Training segments' embeddings
 // and initial states are stored in the Fitted as if trained, so the analyses' answers are known:
 // R² = 1 on the training segments, and each cluster's centroid explains its own held-out
 // segments best.
-type toy struct {
-	f  *train.Fitted
-	ds *data.Dataset
+type Toy struct {
+	F  *train.Fitted
+	DS *data.Dataset
 	// E and X0 are the true embedding and initial state of every dataset segment.
 	E, X0 [][]float64
 }
 
-// toyConfig is the architecture of the toy models: N = 12 units, M = 6 neurons, D = 2, rank 2.
-func toyConfig() model.Config {
+// Config is the architecture of the toy models: N = 12 units, M = 6 neurons, D = 2, rank 2.
+func Config() model.Config {
 	return model.Config{N: 12, M: 6, D: 2, Rank: 2, Hidden: []int{8}, Alpha: 0.2,
 		Readout: "linear", Loss: "gaussian", InitialState: "learned", EncoderBins: 3}
 }
 
-// newToy builds the toy model of architecture c with S segments of T bins; segment s belongs to
+// New builds the toy model of architecture c with S segments of T bins; segment s belongs to
 // cluster s mod 3 and is held out when s mod 4 = 3.
-func newToy(t *testing.T, c model.Config, S, T int, seed uint64) *toy {
+func New(t testing.TB, c model.Config, S, T int, seed uint64) *Toy {
 	t.Helper()
 	m, err := model.New(c)
 	if err != nil {
@@ -59,7 +61,7 @@ func newToy(t *testing.T, c model.Config, S, T int, seed uint64) *toy {
 	cfg.DType, cfg.Model = "float64", c
 	cfg.Train.BatchSize, cfg.Train.InferSteps, cfg.Train.InferLR = 8, 40, 0.05
 	f := &train.Fitted{Config: cfg, Theta: theta}
-	tt := &toy{f: f, ds: data.New(S, T, c.M, 0.01)}
+	tt := &Toy{F: f, DS: data.New(S, T, c.M, 0.01)}
 	centres := [][2]float64{{1.5, 0}, {-0.75, 1.3}, {-0.75, -1.3}}
 	names := []string{"a", "b", "c"}
 	cluster := make([]string, S)
@@ -84,23 +86,23 @@ func newToy(t *testing.T, c model.Config, S, T int, seed uint64) *toy {
 			f.X0 = append(f.X0, x0...)
 		}
 	}
-	tt.ds.Labels["cluster"] = data.Label{Kind: data.StringLabel, Values: cluster}
+	tt.DS.Labels["cluster"] = data.Label{Kind: data.StringLabel, Values: cluster}
 	if c.InitialState != model.Learned {
 		X0 = nil
 	}
-	p, err := train.Predict(f, tt.ds, all, E, X0)
+	p, err := train.Predict(f, tt.DS, all, E, X0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// With the encoder the data (predicted from the states encoded from zero activity) are not
 	// the model's prediction from their own first bins; the tests that use it compare with
 	// train.Predict on these data instead.
-	copy(tt.ds.Activity, p.Prediction)
+	copy(tt.DS.Activity, p.Prediction)
 	return tt
 }
 
-// denseJacobian is J = (1 − α) I + α W diag(1 − tanh²(x)), written out entry by entry.
-func denseJacobian(W *mat.Dense, alpha float64, x []float64) *mat.Dense {
+// DenseJacobian is J = (1 − α) I + α W diag(1 − tanh²(x)), written out entry by entry.
+func DenseJacobian(W *mat.Dense, alpha float64, x []float64) *mat.Dense {
 	n := len(x)
 	J := mat.NewDense(n, n, nil)
 	for i := range n {

@@ -1,25 +1,27 @@
-package pipeline
+package embeddings
 
 import (
 	"strconv"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/toyfit"
+	"github.com/jedi-neuro/jedi/plugin"
 )
 
 // The toy's clusters are well apart, so the cluster is decoded from the embeddings almost
 // perfectly; a label with a value per segment is not decoded at all.
 func TestMapEmbeddings(t *testing.T) {
-	tt := newToy(t, toyConfig(), 36, 20, 11)
-	emb, err := SegmentEmbeddings(tt.f, tt.ds, 20)
+	tt := toyfit.New(t, toyfit.Config(), 36, 20, 11)
+	emb, err := plugin.SegmentEmbeddings(tt.F, tt.DS, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	em, err := MapEmbeddings(tt.ds, emb.E, emb.HeldOut, "cluster", false, 3, 1)
+	em, err := Analyze(tt.DS, emb.E, emb.HeldOut, "cluster", false, 3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(em.PC) != tt.ds.S || len(em.Explained) != 2 || len(em.Classification) != 2 {
+	if len(em.PC) != tt.DS.S || len(em.Explained) != 2 || len(em.Classification) != 2 {
 		t.Fatalf("%d points, %d axes, %d classifications", len(em.PC), len(em.Explained), len(em.Classification))
 	}
 	for _, c := range em.Classification {
@@ -27,15 +29,15 @@ func TestMapEmbeddings(t *testing.T) {
 			t.Errorf("%s: accuracy %.3f (want ≥ 0.9), chance %.3f (want 1/3)", c.Method, c.Accuracy, c.Chance)
 		}
 	}
-	if tied, _ := MapEmbeddings(tt.ds, emb.E, emb.HeldOut, "cluster", true, 3, 1); len(tied.Classification) != 0 {
+	if tied, _ := Analyze(tt.DS, emb.E, emb.HeldOut, "cluster", true, 3, 1); len(tied.Classification) != 0 {
 		t.Error("tied embeddings decoded")
 	}
-	v := make([]string, tt.ds.S)
+	v := make([]string, tt.DS.S)
 	for s := range v {
 		v[s] = strconv.Itoa(s)
 	}
-	tt.ds.Labels["trial"] = data.Label{Kind: data.IntLabel, Values: v}
-	cont, err := MapEmbeddings(tt.ds, emb.E, emb.HeldOut, "trial", false, 3, 1)
+	tt.DS.Labels["trial"] = data.Label{Kind: data.IntLabel, Values: v}
+	cont, err := Analyze(tt.DS, emb.E, emb.HeldOut, "trial", false, 3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

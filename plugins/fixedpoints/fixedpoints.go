@@ -1,4 +1,9 @@
-package pipeline
+// Package fixedpoints is the analysis plug-in "fixedpoints": the fixed points of the network of
+// each label value (or of each segment) of a fitted run, found by minimising q(x) = ½‖F(x) −
+// x‖² from states on its trajectories (analysis/fixedpoints), classified by their Jacobian's
+// eigenvalues, projected on the principal axes of the predicted activity and, when the data
+// hold a teacher's fixed points, matched against them.
+package fixedpoints
 
 import (
 	"fmt"
@@ -8,17 +13,20 @@ import (
 	"path/filepath"
 	"slices"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/jedi-neuro/jedi/analysis/embed"
-	"github.com/jedi-neuro/jedi/analysis/fixedpoints"
+	fpsearch "github.com/jedi-neuro/jedi/analysis/fixedpoints"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/model"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// FixedPointOptions configure FixedPoints. The zero value gives the documented defaults.
-type FixedPointOptions struct {
+// Options configure FixedPoints. The zero value gives the documented defaults.
+type Options struct {
 	// PerSegment analyses the network of every segment (its own embedding) instead of one
 	// network per label value (the centroid of the value's embeddings).
 	PerSegment bool
@@ -33,7 +41,7 @@ type FixedPointOptions struct {
 	// Seed drives the starts.
 	Seed uint64
 	// Find configures the minimisation (zero value: the fixedpoints defaults).
-	Find fixedpoints.Options
+	Find fpsearch.Options
 	// MatchRadius is the radius of the coverage comparison with the teacher's points
 	// (TeacherMatch.Recall, Precision, F1) as a fraction of the size of the recorded activity,
 	// the RMS distance of its bins from their mean, √(Σ_j Var y_j) (default 0.2). On the
@@ -43,7 +51,7 @@ type FixedPointOptions struct {
 	MatchRadius float64
 }
 
-func (o FixedPointOptions) withDefaults() FixedPointOptions {
+func (o Options) WithDefaults() Options {
 	if o.Starts == 0 {
 		o.Starts = 256
 	}
@@ -59,8 +67,8 @@ func (o FixedPointOptions) withDefaults() FixedPointOptions {
 	return o
 }
 
-// FixedPoint is one fixed (or slow) point of a fitted network.
-type FixedPoint struct {
+// Point is one fixed (or slow) point of a fitted network.
+type Point struct {
 	// X is the state x* (length N), Observed the predicted rates ŷ* = C tanh(x*) + c of the
 	// recorded neurons (length M), PC its coordinates on the first two principal axes of the
 	// predicted activity.
@@ -83,18 +91,18 @@ type FixedPoint struct {
 	Radius   float64      `json:"spectral_radius"`
 }
 
-// NetworkFixedPoints are the fixed points of one network.
-type NetworkFixedPoints struct {
+// Network are the fixed points of one network.
+type Network struct {
 	// Group is the label value; Segment the dataset segment whose embedding generated the
 	// network, or −1 for the centroid of the value's embeddings.
 	Group     string    `json:"group"`
 	Segment   int       `json:"segment"`
 	Embedding []float64 `json:"embedding"`
 	// Trajectories is the number of trajectories the starts were sampled from.
-	Trajectories int               `json:"trajectories"`
-	Points       []FixedPoint      `json:"points"`
-	Outliers     int               `json:"outliers"`
-	Stats        fixedpoints.Stats `json:"stats"`
+	Trajectories int            `json:"trajectories"`
+	Points       []Point        `json:"points"`
+	Outliers     int            `json:"outliers"`
+	Stats        fpsearch.Stats `json:"stats"`
 }
 
 // TeacherMatch compares the fixed points of a label value's networks — one network, the
@@ -109,7 +117,7 @@ type TeacherMatch struct {
 	TeacherSlow   int `json:"teacher_slow_points"`
 	Found         int `json:"found_points"`
 	// Score, MeanDistance, Chamfer, CountDiff, ClassAgreement and Spread are those of
-	// fixedpoints.Match of the fixed points.
+	// fpsearch.Match of the fixed points.
 	Score          float64 `json:"score"`
 	MeanDistance   float64 `json:"mean_distance"`
 	Chamfer        float64 `json:"chamfer"`
@@ -117,10 +125,10 @@ type TeacherMatch struct {
 	ClassAgreement float64 `json:"class_agreement"`
 	// StabilityAgreement is the fraction of pairs where the student's point is stable exactly
 	// when the teacher's is, from teacher_fixed_points_<value>_stable (NaN without it).
-	StabilityAgreement float64            `json:"stability_agreement"`
-	Spread             float64            `json:"spread"`
-	Pairs              []fixedpoints.Pair `json:"pairs"`
-	// Radius, Recall, Precision and F1 are fixedpoints.Cover of the teacher's fixed and slow
+	StabilityAgreement float64         `json:"stability_agreement"`
+	Spread             float64         `json:"spread"`
+	Pairs              []fpsearch.Pair `json:"pairs"`
+	// Radius, Recall, Precision and F1 are fpsearch.Cover of the teacher's fixed and slow
 	// points by every point found (slow ones included), at the radius RadiusFraction (the
 	// option MatchRadius) × the size of the recorded activity.
 	RadiusFraction float64 `json:"radius_fraction"`
@@ -173,14 +181,14 @@ const teacherMeaning = "Both sets are compared as rates of the recorded neurons:
 	"chamfer: symmetric Chamfer distance; class_agreement: fraction of pairs of equal class where both classes are known; " +
 	"stability_agreement: fraction of pairs where the student's point is stable exactly when the teacher's is (teacher_fixed_points_<value>_stable; null without it)."
 
-// FixedPointAnalysis is the fixed points of the networks of a fitted model, by label value.
-type FixedPointAnalysis struct {
+// Analysis is the fixed points of the networks of a fitted model, by label value.
+type Analysis struct {
 	Label string `json:"label"`
 	pal   *report.Palette
 	// Space says what the principal axes are computed on.
-	Space     string               `json:"pca_space"`
-	Explained []float64            `json:"pca_explained"`
-	Networks  []NetworkFixedPoints `json:"networks"`
+	Space     string    `json:"pca_space"`
+	Explained []float64 `json:"pca_explained"`
+	Networks  []Network `json:"networks"`
 	// Teacher holds, when the dataset has ground-truth fixed points, the match of each label
 	// value's points with the teacher's.
 	Teacher []TeacherMatch `json:"teacher_match,omitempty"`
@@ -192,8 +200,15 @@ type FixedPointAnalysis struct {
 	// trajectory are consecutive, in time order).
 	TrajectoryRun []int `json:"-"`
 	// segs and perSegment are what the analysis ran on, so that the spectra can reuse it.
-	segs       *Segments
+	segs       *plugin.Segments
 	perSegment bool
+}
+
+// OfCentroids reports whether a holds the points of the label values' centroid networks of
+// exactly segs (not every segment's network), so that a later analysis of the same segments
+// can reuse them instead of searching again.
+func (a *Analysis) OfCentroids(segs *plugin.Segments) bool {
+	return a.segs == segs && !a.perSegment
 }
 
 // FixedPoints finds the fixed points of the networks of a fitted model, following the
@@ -211,8 +226,8 @@ type FixedPointAnalysis struct {
 // recorded as the dataset's neurons), and optionally teacher_slow_points_<value> [K', N_teacher],
 // the points of each value's networks, pooled, are matched against them in the space of the
 // recorded neurons (TeacherMatch).
-func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string, opt FixedPointOptions) (*FixedPointAnalysis, error) {
-	opt = opt.withDefaults()
+func Analyze(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, label string, opt Options) (*Analysis, error) {
+	opt = opt.WithDefaults()
 	if opt.Starts < 1 || opt.Trajectories < 1 || !(opt.Noise >= 0) || math.IsInf(opt.Noise, 0) {
 		return nil, fmt.Errorf("fixed points: starts %d, trajectories %d, noise %v: want ≥ 1, ≥ 1 and finite ≥ 0", opt.Starts, opt.Trajectories, opt.Noise)
 	}
@@ -220,8 +235,8 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 	if err != nil {
 		return nil, err
 	}
-	res := &FixedPointAnalysis{Label: label, Space: space(f), segs: segs, perSegment: opt.PerSegment, pal: Palette(ds, label)}
-	size := activitySize(ds)
+	res := &Analysis{Label: label, Space: space(f), segs: segs, perSegment: opt.PerSegment, pal: plugin.Palette(ds, label)}
+	size := ActivitySize(ds)
 	var trajY [][]float64
 	var trajGroup []string
 	var trajRun []int
@@ -238,10 +253,10 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				jobs = append(jobs, job{segs.Idx[i], segs.E[i], []int{i}})
 			}
 		} else {
-			jobs = append(jobs, job{-1, meanRows(segs.E, members[gi]), members[gi]})
+			jobs = append(jobs, job{-1, segs.Centroid(members[gi]), members[gi]})
 		}
 		// pooled holds the points of the value's networks in the space of the recorded neurons.
-		var pooled []fixedpoints.Point
+		var pooled []fpsearch.Point
 		for ji, jb := range jobs {
 			net, err := f.Network(jb.e)
 			if err != nil {
@@ -259,22 +274,22 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				}
 				run++
 			}
-			starts, err := fixedpoints.Starts(traj, opt.Starts, opt.Noise*fixedpoints.Spread(traj), opt.Seed+uint64(1000*gi+ji))
+			starts, err := fpsearch.Starts(traj, opt.Starts, opt.Noise*fpsearch.Spread(traj), opt.Seed+uint64(1000*gi+ji))
 			if err != nil {
 				return nil, err
 			}
-			found, err := fixedpoints.Find(net, starts, opt.Find)
+			found, err := fpsearch.Find(net, starts, opt.Find)
 			if err != nil {
 				return nil, fmt.Errorf("fixed points of %s %q: %w", label, g, err)
 			}
-			nf := NetworkFixedPoints{Group: g, Segment: jb.seg, Embedding: jb.e, Trajectories: len(runs),
-				Outliers: len(found.Outliers), Stats: found.Stats, Points: []FixedPoint{}}
+			nf := Network{Group: g, Segment: jb.seg, Embedding: jb.e, Trajectories: len(runs),
+				Outliers: len(found.Outliers), Stats: found.Stats, Points: []Point{}}
 			for _, p := range found.Points {
 				eigs, err := net.JacobianEigenvalues(p.X)
 				if err != nil {
 					return nil, err
 				}
-				fp := FixedPoint{X: p.X, Observed: net.Observe(p.X), Q: p.Q, Slow: p.Slow, Count: p.Count,
+				fp := Point{X: p.X, Observed: net.Observe(p.X), Q: p.Q, Slow: p.Slow, Count: p.Count,
 					Class: p.Class.String(), Unstable: p.NumUnstable, Marginal: p.NumMarginal, Jacobian: eigs}
 				if net.LowRank() {
 					fp.Radius = net.TrivialEigenvalue() // the N − R eigenvalues left out
@@ -285,7 +300,7 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 				nf.Points = append(nf.Points, fp)
 			}
 			for i, p := range found.Points {
-				pooled = append(pooled, fixedpoints.Point{X: nf.Points[i].Observed, Slow: p.Slow, Class: p.Class})
+				pooled = append(pooled, fpsearch.Point{X: nf.Points[i].Observed, Slow: p.Slow, Class: p.Class})
 			}
 			slog.Debug("fixed points", "label", label, "group", g, "segment", jb.seg, "points", len(nf.Points), "converged", found.Stats.Converged)
 			res.Networks = append(res.Networks, nf)
@@ -308,13 +323,16 @@ func FixedPoints(f *train.Fitted, ds *data.Dataset, segs *Segments, label string
 
 // project computes the principal axes of the trajectories' predicted activity and places the
 // trajectories and the fixed points on the first two.
-func (a *FixedPointAnalysis) project(trajY [][]float64, trajGroup []string) error {
+func (a *Analysis) project(trajY [][]float64, trajGroup []string) error {
 	if len(trajY) < 2 {
 		return fmt.Errorf("fixed points: %d trajectory states, too few for principal axes", len(trajY))
 	}
 	M := len(trajY[0])
 	k := min(2, M)
-	Y := rows(trajY)
+	Y := mat.NewDense(len(trajY), M, nil)
+	for i, y := range trajY {
+		Y.SetRow(i, y)
+	}
 	scores, axes, explained, err := embed.PCA(Y, k)
 	if err != nil {
 		return fmt.Errorf("fixed points: principal axes of the predicted activity: %w", err)
@@ -365,7 +383,7 @@ func (a *FixedPointAnalysis) project(trajY [][]float64, trajGroup []string) erro
 // matchTeacher scores pts, the points of a value's networks as predicted rates of the recorded
 // neurons, against the dataset's ground-truth fixed (and slow) points of value g, with the
 // coverage radius fraction × size, or returns nil when there are none.
-func matchTeacher(ds *data.Dataset, g string, pts []fixedpoints.Point, fraction, size float64) (*TeacherMatch, error) {
+func matchTeacher(ds *data.Dataset, g string, pts []fpsearch.Point, fraction, size float64) (*TeacherMatch, error) {
 	if _, ok := ds.Extra["teacher_fixed_points_"+g]; !ok {
 		return nil, nil
 	}
@@ -373,21 +391,21 @@ func matchTeacher(ds *data.Dataset, g string, pts []fixedpoints.Point, fraction,
 	if !ok || len(obs.Data) != ds.M {
 		return nil, fmt.Errorf("%s: teacher_observed: want the %d units recorded as the dataset's neurons (present: %v)", ds.Source, ds.M, ok)
 	}
-	fixed, err := teacherPoints(ds, "teacher_fixed_points_"+g, obs.Data)
+	fixed, err := TeacherPoints(ds, "teacher_fixed_points_"+g, obs.Data)
 	if err != nil {
 		return nil, err
 	}
 	var slow [][]float64
 	if _, ok := ds.Extra["teacher_slow_points_"+g]; ok {
-		if slow, err = teacherPoints(ds, "teacher_slow_points_"+g, obs.Data); err != nil {
+		if slow, err = TeacherPoints(ds, "teacher_slow_points_"+g, obs.Data); err != nil {
 			return nil, err
 		}
 	}
-	var truth []fixedpoints.Point
+	var truth []fpsearch.Point
 	for _, y := range fixed {
-		truth = append(truth, fixedpoints.Point{X: y})
+		truth = append(truth, fpsearch.Point{X: y})
 	}
-	var student []fixedpoints.Point
+	var student []fpsearch.Point
 	var all [][]float64
 	for _, p := range pts {
 		all = append(all, p.X)
@@ -395,11 +413,11 @@ func matchTeacher(ds *data.Dataset, g string, pts []fixedpoints.Point, fraction,
 			student = append(student, p)
 		}
 	}
-	s, err := fixedpoints.Match(student, truth, nil)
+	s, err := fpsearch.Match(student, truth, nil)
 	if err != nil {
 		return nil, fmt.Errorf("teacher fixed points of %q: %w", g, err)
 	}
-	cov, err := fixedpoints.Cover(all, append(slices.Clip(fixed), slow...), fraction*size)
+	cov, err := fpsearch.Cover(all, append(slices.Clip(fixed), slow...), fraction*size)
 	if err != nil {
 		return nil, fmt.Errorf("teacher fixed points of %q: %w", g, err)
 	}
@@ -415,7 +433,7 @@ func matchTeacher(ds *data.Dataset, g string, pts []fixedpoints.Point, fraction,
 	if st, ok := ds.Extra["teacher_fixed_points_"+g+"_stable"]; ok && len(st.Data) == K && len(s.Pairs) > 0 {
 		agree := 0
 		for _, p := range s.Pairs {
-			if (student[p.Found].Class == fixedpoints.Stable) == (st.Data[p.Truth] == 1) {
+			if (student[p.Found].Class == fpsearch.Stable) == (st.Data[p.Truth] == 1) {
 				agree++
 			}
 		}
@@ -424,9 +442,9 @@ func matchTeacher(ds *data.Dataset, g string, pts []fixedpoints.Point, fraction,
 	return m, nil
 }
 
-// teacherPoints returns the points of ds.Extra[name] [K, N_teacher] as the rates tanh(x) of the
+// TeacherPoints returns the points of ds.Extra[name] [K, N_teacher] as the rates tanh(x) of the
 // teacher's units listed in observed, the recorded neurons.
-func teacherPoints(ds *data.Dataset, name string, observed []float64) ([][]float64, error) {
+func TeacherPoints(ds *data.Dataset, name string, observed []float64) ([][]float64, error) {
 	tp := ds.Extra[name]
 	if len(tp.Shape) != 2 || tp.Shape[0] < 1 {
 		return nil, fmt.Errorf("%s: %s has shape %v, want [K ≥ 1, N]", ds.Source, name, tp.Shape)
@@ -448,9 +466,9 @@ func teacherPoints(ds *data.Dataset, name string, observed []float64) ([][]float
 	return out, nil
 }
 
-// activitySize returns the RMS distance of the recorded activity's bins from their mean,
+// ActivitySize returns the RMS distance of the recorded activity's bins from their mean,
 // √(Σ_j Var y_j) over the valid bins of every segment.
-func activitySize(ds *data.Dataset) float64 {
+func ActivitySize(ds *data.Dataset) float64 {
 	var bins [][]float64
 	for s := range ds.S {
 		y := ds.Segment(s)
@@ -458,13 +476,13 @@ func activitySize(ds *data.Dataset) float64 {
 			bins = append(bins, y[t:t+ds.M])
 		}
 	}
-	return fixedpoints.Spread(bins) * math.Sqrt(float64(ds.M))
+	return fpsearch.Spread(bins) * math.Sqrt(float64(ds.M))
 }
 
 // Write saves the analysis in dir as fixedpoints.json, fixedpoints.npz (for network n:
 // points_<n> [K, N], observed_<n> [K, M], pc_<n> [K, 2]; trajectory_pc [P, 2]) and the plot
 // fixedpoints.png / .svg, and returns the figure for a report.
-func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
+func (a *Analysis) Write(dir string) ([]report.Figure, error) {
 	if err := output.WriteJSON(filepath.Join(dir, "fixedpoints.json"), a); err != nil {
 		return nil, err
 	}
@@ -523,8 +541,8 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 		}
 	}
 	png, err := output.Figure(dir, "fixedpoints", func(path string) error {
-		return report.Trajectories(path, "Fixed points and trajectories", fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
-			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), trajs, marks, a.pal)
+		return report.Trajectories(path, "Fixed points and trajectories", fmt.Sprintf("PC 1 (%.0f%%)", report.Percent(a.Explained, 0)),
+			fmt.Sprintf("PC 2 (%.0f%%)", report.Percent(a.Explained, 1)), trajs, marks, a.pal)
 	})
 	if err != nil {
 		return nil, err
@@ -547,25 +565,11 @@ func (a *FixedPointAnalysis) Write(dir string) ([]report.Figure, error) {
 		}
 	}
 	png, err = output.Figure(dir, "fixedpoints_teacher", func(path string) error {
-		return report.ScatterPanels(path, fmt.Sprintf("PC 1 (%.0f%%)", 100*at(a.Explained, 0)),
-			fmt.Sprintf("PC 2 (%.0f%%)", 100*at(a.Explained, 1)), []report.Panel{teacher, fitted}, a.pal)
+		return report.ScatterPanels(path, fmt.Sprintf("PC 1 (%.0f%%)", report.Percent(a.Explained, 0)),
+			fmt.Sprintf("PC 2 (%.0f%%)", report.Percent(a.Explained, 1)), []report.Panel{teacher, fitted}, a.pal)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return append(figs, report.Figure{Caption: fmt.Sprintf("The teacher's fixed and slow points (left) and the fixed points of the fitted networks (right), by %s, as rates of the recorded neurons on the same principal axes", a.Label), Path: png}), nil
-}
-
-// meanRows returns the mean of the rows x[i], i ∈ idx.
-func meanRows(x [][]float64, idx []int) []float64 {
-	m := make([]float64, len(x[idx[0]]))
-	for _, i := range idx {
-		for j, v := range x[i] {
-			m[j] += v
-		}
-	}
-	for j := range m {
-		m[j] /= float64(len(idx))
-	}
-	return m
 }

@@ -1,4 +1,4 @@
-package pipeline
+package plugin
 
 import (
 	"github.com/jedi-neuro/jedi/data"
