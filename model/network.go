@@ -21,7 +21,8 @@ import (
 // recurrence in batches (a test holds them to each other), and the analyses, the inference
 // of dynamics and the synthetic teachers of the same family evaluate it through this type.
 //
-// Its Jacobian with respect to x is
+// The input u it runs with (Input) is part of the network of a segment: for a constant u the
+// map F(x) = F(x, u) is autonomous, with the bias B + In u. Its Jacobian with respect to x is
 //
 //	J(x) = (1 − α) I + α W D(x),   D(x) = diag(1 − tanh²(x)).
 //
@@ -39,6 +40,14 @@ type Network struct {
 	B []float64
 	// In is the N×I input matrix (nil: an autonomous network, I = 0).
 	In *mat.Dense
+	// Input is the input u the network runs with (nil: none, the network with its inputs
+	// silent): k rows of I values, flattened. Row t enters the step from x_t to x_{t+1} (Run),
+	// and the last row is held after the k-th step. One row (an input constant in time, such as
+	// the one-hot context of the context-as-input baseline) makes Step the autonomous map
+	// F(x) = F(x, u) whose fixed points, Jacobians and Lyapunov exponents the analyses compute;
+	// a series (a segment whose input varies in time, TimeVarying) drives Run, and Step holds
+	// its last row. WithInput sets it.
+	Input []float64
 	// Alpha is dt/τ.
 	Alpha float64
 	// Readout maps states to the predicted activity of the recorded neurons; nil for networks
@@ -136,6 +145,17 @@ func (n *Network) Validate() error {
 			return err
 		}
 	}
+	if n.Input != nil {
+		I := n.Inputs()
+		if I == 0 || len(n.Input) == 0 || len(n.Input)%I != 0 {
+			return fmt.Errorf("network: %d input values for %d input channels, want a positive multiple", len(n.Input), I)
+		}
+		for i, v := range n.Input {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("network: input %d of bin %d = %v", i%I, i/I, v)
+			}
+		}
+	}
 	if !(n.Alpha > 0 && n.Alpha <= 1) {
 		return fmt.Errorf("network: alpha = %v, want 0 < alpha ≤ 1", n.Alpha)
 	}
@@ -168,10 +188,61 @@ func (n *Network) Dense() *mat.Dense {
 	return &w
 }
 
-// Step sets dst = F(x) = (1 − α) x + α (W tanh(x) + B), the step without input: for a network
-// with inputs, the dynamics it has when they are silent. This is the map that fixed points,
-// Jacobians and Lyapunov exponents analyse.
-func (n *Network) Step(dst, x []float64) { n.StepInput(dst, x, nil) }
+// Step sets dst = F(x) = (1 − α) x + α (W tanh(x) + B + In u), u the network's Input (its last
+// row; no input term when Input is nil). This is the map that fixed points, Jacobians and
+// Lyapunov exponents analyse.
+func (n *Network) Step(dst, x []float64) { n.StepInput(dst, x, n.inputAt(math.MaxInt)) }
+
+// WithInput returns a copy of n (sharing its weights) that runs with input u, k rows of I
+// values for k ≥ 1 bins (see Input); rows all equal are kept as one, the constant input that
+// makes Step the segment's autonomous map. It returns an error when u is not a positive multiple
+// of I values or not finite.
+func (n *Network) WithInput(u []float64) (*Network, error) {
+	I := n.Inputs()
+	if I == 0 || len(u) == 0 || len(u)%I != 0 {
+		return nil, fmt.Errorf("network: %d input values for %d input channels, want a positive multiple", len(u), I)
+	}
+	c := *n
+	c.Input = append([]float64(nil), u...)
+	if constantRows(u, I) {
+		c.Input = c.Input[:I:I]
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// TimeVarying reports whether the network's Input is a series of more than one distinct row:
+// then only Run follows it, and the network has no autonomous map of its own.
+func (n *Network) TimeVarying() bool {
+	I := n.Inputs()
+	return I > 0 && len(n.Input) > I && !constantRows(n.Input, I)
+}
+
+// inputAt returns the input row that enters step t → t+1: row t of Input, its last row past its
+// end, nil without input.
+func (n *Network) inputAt(t int) []float64 {
+	I := n.Inputs()
+	if n.Input == nil || I == 0 {
+		return nil
+	}
+	k := len(n.Input) / I
+	t = min(t, k-1)
+	return n.Input[t*I : (t+1)*I]
+}
+
+// constantRows reports whether the rows of u (I values each) are all equal.
+func constantRows(u []float64, I int) bool {
+	for t := I; t < len(u); t += I {
+		for k := range I {
+			if u[t+k] != u[k] {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // StepInput sets dst = F(x, u) = (1 − α) x + α (W tanh(x) + B + In u); u is nil (no input, as
 // Step) or of length I. dst and x have length N and do not alias.
@@ -218,7 +289,8 @@ func (n *Network) StepInput(dst, x, u []float64) {
 	}
 }
 
-// Run returns the autonomous trajectory x_0 … x_{steps−1} from x0 (steps ≥ 1).
+// Run returns the trajectory x_0 … x_{steps−1} from x0 (steps ≥ 1), driven by Input (row t
+// entering the step from x_t) when it is set.
 func (n *Network) Run(x0 []float64, steps int) [][]float64 {
 	N := n.Dim()
 	buf := make([]float64, steps*N)
@@ -229,7 +301,7 @@ func (n *Network) Run(x0 []float64, steps int) [][]float64 {
 			copy(out[t], x0)
 			continue
 		}
-		n.Step(out[t], out[t-1])
+		n.StepInput(out[t], out[t-1], n.inputAt(t-1))
 	}
 	return out
 }

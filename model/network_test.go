@@ -148,3 +148,75 @@ func TestNetworkValidate(t *testing.T) {
 		t.Errorf("valid network: %v", err)
 	}
 }
+
+// A constant input is the bias B + In u of an autonomous network, written out here by hand; a
+// series drives Run bin by bin and Step holds its last row.
+func TestNetworkInput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	full, _, _ := testNetworks(rng)
+	n, I := full.Dim(), full.Inputs()
+	u := []float64{0.7, -1.3}
+	c, err := full.WithInput(slices.Concat(u, u, u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Input) != I || c.TimeVarying() {
+		t.Fatalf("three equal rows kept as %d values, time varying %v: want one row", len(c.Input), c.TimeVarying())
+	}
+	folded := &Network{W: full.W, B: slices.Clone(full.B), Alpha: full.Alpha}
+	for i := range n {
+		folded.B[i] += full.In.At(i, 0)*u[0] + full.In.At(i, 1)*u[1]
+	}
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	got, want := c.Run(x, 6), folded.Run(x, 6)
+	for k := range got {
+		for i := range n {
+			if math.Abs(got[k][i]-want[k][i]) > 1e-12 {
+				t.Fatalf("step %d unit %d: %v with input, %v with the input folded into the bias", k, i, got[k][i], want[k][i])
+			}
+		}
+	}
+	if full.Step(x, got[4]); math.Abs(x[0]-want[5][0]) < 1e-9 {
+		t.Error("the network without Input ran with the input")
+	}
+
+	series := []float64{1, 0, 0, 1, -1, 2}
+	d, err := full.WithInput(series)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.TimeVarying() {
+		t.Error("three different rows not time varying")
+	}
+	traj := d.Run(got[0], 5)
+	xt := slices.Clone(got[0])
+	next := make([]float64, n)
+	for k := 1; k < 5; k++ {
+		row := min(k-1, 2)
+		full.StepInput(next, xt, series[row*I:(row+1)*I])
+		xt, next = next, xt
+		for i := range n {
+			if traj[k][i] != xt[i] {
+				t.Fatalf("bin %d unit %d: Run %v, StepInput with row %d %v", k, i, traj[k][i], row, xt[i])
+			}
+		}
+	}
+	d.Step(next, xt)
+	full.StepInput(x, xt, series[4:6])
+	if !slices.Equal(next, x) {
+		t.Error("Step does not hold the series' last row")
+	}
+
+	for _, bad := range [][]float64{{1}, {1, 2, 3}, {math.NaN(), 0}, nil} {
+		if _, err := full.WithInput(bad); err == nil {
+			t.Errorf("input %v accepted", bad)
+		}
+	}
+	noIn := &Network{W: full.W, Alpha: full.Alpha}
+	if _, err := noIn.WithInput(u); err == nil {
+		t.Error("input accepted by a network without inputs")
+	}
+}

@@ -105,7 +105,7 @@ func NewExport(f *train.Fitted, ds *data.Dataset, inferSteps int) (*Export, erro
 		if i < 0 {
 			return nil, fmt.Errorf("export: segment %d is neither a training nor a held-out segment of the run", s)
 		}
-		net, err := f.Network(segs.E[i])
+		net, err := segs.Network(f, segs.E[i], i)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,9 @@ type Segments struct {
 	Idx []int
 	// E[i] is segment Idx[i]'s embedding (length D), X0[i] its initial state (length N).
 	E, X0 [][]float64
+	// In[i] is segment Idx[i]'s input, its bins × I values, for a model that takes inputs
+	// (nil otherwise): part of the network the segment runs (Network).
+	In [][]float64
 }
 
 // TrainingSegments returns the training segments of f with their trained embeddings (their tied
@@ -33,6 +36,9 @@ func TrainingSegments(f *train.Fitted, ds *data.Dataset) (*Segments, error) {
 		s.E = append(s.E, slices.Clone(f.Embedding(g)))
 	}
 	var err error
+	if s.In, err = inputs(f, ds, s.Idx); err != nil {
+		return nil, err
+	}
 	s.X0, err = InitialStates(f, ds, f.Train, f.X0)
 	return s, err
 }
@@ -49,6 +55,9 @@ func InferredSegments(f *train.Fitted, ds *data.Dataset, inf *train.Inferred) (*
 		s.E = append(s.E, slices.Clone(inf.Embeddings[i*D:(i+1)*D]))
 	}
 	var err error
+	if s.In, err = inputs(f, ds, s.Idx); err != nil {
+		return nil, err
+	}
 	s.X0, err = InitialStates(f, ds, inf.Segments, inf.X0)
 	return s, err
 }
@@ -63,7 +72,59 @@ func AllSegments(f *train.Fitted, ds *data.Dataset, held *train.Inferred) (*Segm
 	if err != nil {
 		return nil, err
 	}
-	return &Segments{Idx: append(append([]int(nil), s.Idx...), h.Idx...), E: append(s.E, h.E...), X0: append(s.X0, h.X0...)}, nil
+	out := &Segments{Idx: append(append([]int(nil), s.Idx...), h.Idx...), E: append(s.E, h.E...), X0: append(s.X0, h.X0...)}
+	if s.In != nil {
+		out.In = append(s.In, h.In...)
+	}
+	return out, nil
+}
+
+// inputs returns the input of each dataset segment in idx (copies) when f's model takes inputs,
+// else nil.
+func inputs(f *train.Fitted, ds *data.Dataset, idx []int) ([][]float64, error) {
+	I := f.Config.Model.I
+	if I == 0 {
+		return nil, nil
+	}
+	if ds.I != I {
+		return nil, fmt.Errorf("%s: the model takes %d inputs, the data have %d input channels", ds.Source, I, ds.I)
+	}
+	out := make([][]float64, len(idx))
+	for i, s := range idx {
+		if s < 0 || s >= ds.S {
+			return nil, fmt.Errorf("%s: segment %d of %d", ds.Source, s, ds.S)
+		}
+		out[i] = slices.Clone(ds.SegmentInputs(s))
+	}
+	return out, nil
+}
+
+// Network returns the network that the segments at positions idx of s run with embedding e:
+// f.Network(e), driven, for a model that takes inputs, by the segments' input
+// (model.Network.WithInput: a constant input makes it the autonomous map of the segment, a
+// series drives its trajectory). Segments pooled into one network (a label value's centroid)
+// must share their input; the error names the first two that differ.
+func (s *Segments) Network(f *train.Fitted, e []float64, idx ...int) (*model.Network, error) {
+	net, err := f.Network(e)
+	if err != nil || net.Inputs() == 0 {
+		return net, err
+	}
+	if len(idx) == 0 || len(s.In) != len(s.Idx) {
+		return nil, fmt.Errorf("network of embedding %v: the model takes %d inputs and no segment gives them", e, net.Inputs())
+	}
+	var first *model.Network
+	for k, i := range idx {
+		c, err := net.WithInput(s.In[i])
+		if err != nil {
+			return nil, fmt.Errorf("input of segment %d: %w", s.Idx[i], err)
+		}
+		if k == 0 {
+			first = c
+		} else if !slices.Equal(c.Input, first.Input) {
+			return nil, fmt.Errorf("segments %d and %d have different inputs: one network of both has none of its own", s.Idx[idx[0]], s.Idx[i])
+		}
+	}
+	return first, nil
 }
 
 // Matrix returns the embeddings as a len(Idx)×D matrix, row i that of segment Idx[i].

@@ -25,6 +25,8 @@ func TestNetworkRunMatchesPredict(t *testing.T) {
 		{"zero x0", "linear", "zero", 2},
 		{"poisson", "linear", "learned", 2},
 		{"poisson, identity", "identity", "learned", 0},
+		{"context input", "linear", "learned", 2},
+		{"input series", "linear", "learned", 0},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			c := toyfit.Config()
@@ -32,8 +34,18 @@ func TestNetworkRunMatchesPredict(t *testing.T) {
 			if strings.HasPrefix(v.name, "poisson") {
 				c.Loss = model.Poisson
 			}
+			inputs := strings.HasPrefix(v.name, "context") || strings.HasPrefix(v.name, "input")
+			if inputs {
+				c.I = 3
+			}
 			tt := toyfit.New(t, c, 12, 25, 1)
 			f, ds := tt.F, tt.DS
+			if v.name == "input series" {
+				// An input that varies in time on top of the one-hot.
+				for i := range ds.Inputs {
+					ds.Inputs[i] += math.Sin(0.3 * float64(i))
+				}
+			}
 			segs, err := TrainingSegments(f, ds)
 			if err != nil {
 				t.Fatal(err)
@@ -50,21 +62,36 @@ func TestNetworkRunMatchesPredict(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var worst float64
+			// worst is the largest difference from the pass of the segments' networks, and
+			// without the input the largest of the networks with their inputs left out.
+			var worst, without float64
 			for i := range segs.Idx {
-				net, err := f.Network(segs.E[i])
+				net, err := segs.Network(f, segs.E[i], i)
 				if err != nil {
 					t.Fatal(err)
 				}
+				if inputs != (net.Input != nil) || (v.name == "input series") != net.TimeVarying() {
+					t.Fatalf("segment %d: input %v, time varying %v", segs.Idx[i], net.Input != nil, net.TimeVarying())
+				}
+				bare, err := f.Network(segs.E[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				xb := bare.Run(segs.X0[i], ds.T)
 				for tb, x := range net.Run(segs.X0[i], ds.T) {
-					y := net.Observe(x)
+					y, yb := net.Observe(x), bare.Observe(xb[tb])
 					for m, v := range y {
-						worst = math.Max(worst, math.Abs(v-p.Prediction[(i*ds.T+tb)*ds.M+m]))
+						want := p.Prediction[(i*ds.T+tb)*ds.M+m]
+						worst = math.Max(worst, math.Abs(v-want))
+						without = math.Max(without, math.Abs(yb[m]-want))
 					}
 				}
 			}
 			if worst > 1e-10 {
 				t.Errorf("simulated readout differs from train.Predict by up to %g", worst)
+			}
+			if inputs && without < 1e-2 {
+				t.Errorf("the networks without their input differ from train.Predict by only %g: the test cannot tell", without)
 			}
 		})
 	}

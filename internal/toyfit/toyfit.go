@@ -34,7 +34,8 @@ func Config() model.Config {
 }
 
 // New builds the toy model of architecture c with S segments of T bins; segment s belongs to
-// cluster s mod 3 and is held out when s mod 4 = 3.
+// cluster s mod 3 and is held out when s mod 4 = 3. With inputs (c.I > 0) every segment
+// receives its cluster's one-hot.
 func New(t testing.TB, c model.Config, S, T int, seed uint64) *Toy {
 	t.Helper()
 	m, err := model.New(c)
@@ -87,6 +88,16 @@ func New(t testing.TB, c model.Config, S, T int, seed uint64) *Toy {
 		}
 	}
 	tt.DS.Labels["cluster"] = data.Label{Kind: data.StringLabel, Values: cluster}
+	if c.I > 0 {
+		// A model with inputs receives its cluster one-hot (channel cluster mod I), constant
+		// in time: the context-as-input baseline.
+		tt.DS.I, tt.DS.Inputs = c.I, make([]float64, S*T*c.I)
+		for s := range S {
+			for b := range T {
+				tt.DS.Inputs[(s*T+b)*c.I+(s%3)%c.I] = 1
+			}
+		}
+	}
 	if c.InitialState != model.Learned {
 		X0 = nil
 	}

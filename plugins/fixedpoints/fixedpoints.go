@@ -258,9 +258,12 @@ func Analyze(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, label str
 		// pooled holds the points of the value's networks in the space of the recorded neurons.
 		var pooled []fpsearch.Point
 		for ji, jb := range jobs {
-			net, err := f.Network(jb.e)
+			net, err := segs.Network(f, jb.e, jb.runs...)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("fixed points of %s %q: %w", label, g, err)
+			}
+			if net.TimeVarying() {
+				return nil, fmt.Errorf("fixed points of %s %q: the input of segment %d varies in time, and a driven network has no fixed points of its own", label, g, segs.Idx[jb.runs[0]])
 			}
 			runs := jb.runs[:min(len(jb.runs), opt.Trajectories)]
 			var traj [][]float64

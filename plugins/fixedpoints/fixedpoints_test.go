@@ -216,3 +216,64 @@ func TestFixedPointProjection(t *testing.T) {
 	same("teacher slow point on state 4", m.SlowPC[0], a.TrajectoryPC[4])
 	same("teacher slow point on state 0", m.SlowPC[1], a.TrajectoryPC[0])
 }
+
+// The fixed points of a model with inputs (the context-as-input baseline) are those of the
+// network the fitted model runs, its cluster's one-hot in the drive (written out here as
+// b + In u), not those of the network with the input left out; an input that varies in time
+// is refused.
+func TestFixedPointsWithInput(t *testing.T) {
+	c := toyfit.Config()
+	c.I = 3
+	tt := toyfit.New(t, c, 24, 30, 6)
+	f, ds := tt.F, tt.DS
+	segs, err := plugin.TrainingSegments(f, ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(f, ds, segs, "cluster", Options{Starts: 32, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, _ := ds.LabelValues("cluster")
+	points := 0
+	for _, nf := range a.Networks {
+		net, err := f.Network(nf.Embedding)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := slices.Index(values, nf.Group)
+		u := ds.SegmentInputs(s)[:c.I]
+		W, alpha := net.Dense(), net.Alpha
+		for _, p := range nf.Points {
+			var with, without float64
+			for i, xi := range p.X {
+				drive := net.B[i]
+				for j, xj := range p.X {
+					drive += W.At(i, j) * math.Tanh(xj)
+				}
+				in := 0.0
+				for k, uk := range u {
+					in += net.In.At(i, k) * uk
+				}
+				with += math.Pow(alpha*(drive+in-xi), 2)
+				without += math.Pow(alpha*(drive-xi), 2)
+			}
+			if math.Sqrt(with) > 1e-4 || math.Sqrt(without) < 1e-3 {
+				t.Errorf("group %s: ‖F(x*, u) − x*‖ = %g, without the input %g", nf.Group, math.Sqrt(with), math.Sqrt(without))
+			}
+			points++
+		}
+	}
+	if points == 0 {
+		t.Fatal("no fixed points found")
+	}
+	for i := range ds.Inputs {
+		ds.Inputs[i] += 0.1 * float64(i%7)
+	}
+	if segs, err = plugin.TrainingSegments(f, ds); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Analyze(f, ds, segs, "cluster", Options{Starts: 8, Seed: 3}); err == nil {
+		t.Error("fixed points of a network driven by an input that varies in time: no error")
+	}
+}

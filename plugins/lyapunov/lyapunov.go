@@ -94,9 +94,12 @@ func Analyze(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, label str
 		Meaning: "exponents_per_second[i]: the i-th largest Lyapunov exponent of the autonomous network of the centroid embedding, by the QR method, mean over start states on its trajectories (per step divided by dt)"}
 	for gi, g := range groups {
 		e := segs.Centroid(members[gi])
-		net, err := f.Network(e)
+		net, err := segs.Network(f, e, members[gi]...)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("lyapunov exponents of %s %q: %w", label, g, err)
+		}
+		if net.TimeVarying() {
+			return nil, fmt.Errorf("lyapunov exponents of %s %q: the input of segment %d varies in time; the exponents here are those of an autonomous network", label, g, segs.Idx[members[gi][0]])
 		}
 		starts := members[gi][:min(opt.Starts, len(members[gi]))]
 		per := make([][]float64, opt.K)

@@ -189,7 +189,7 @@ func trajectoryEigs(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, us
 			defer wg.Done()
 			for k := range next {
 				i := use[k]
-				net, err := f.Network(segs.E[i])
+				net, err := segs.Network(f, segs.E[i], i)
 				if err != nil {
 					errs[k] = err
 					continue
