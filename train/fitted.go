@@ -34,7 +34,8 @@ type Fitted struct {
 func (f *Fitted) Model() (*model.Model, error) { return model.New(f.Config.Model) }
 
 // Network returns the rate network the fitted hypernetwork generates for embedding e (length D),
-// with the fitted readout (model.Model.Network).
+// with the fitted readout (model.Model.Network). For a model that takes inputs it has no Input:
+// the network a segment runs, with the segment's input, is plugin.Segments.Network.
 func (f *Fitted) Network(e []float64) (*model.Network, error) {
 	m, err := f.Model()
 	if err != nil {
