@@ -97,9 +97,14 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 	wtl := w.v // Wᵀ λ_{t+1}
 
 	last := lam[(L-1)*N : L*N]
+	linear := c.Cell == CellLinear
 	for i := range last {
 		ri := rs[(L-1)*N+i]
-		last[i] = drs[(L-1)*N+i] * (1 - ri*ri)
+		if linear {
+			last[i] = drs[(L-1)*N+i]
+		} else {
+			last[i] = drs[(L-1)*N+i] * (1 - ri*ri)
+		}
 	}
 	for t := L - 2; t >= 0; t-- {
 		next := lam[(t+1)*N : (t+2)*N]
@@ -112,7 +117,15 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 				kernels.Axpy(li*invSqrtN, o[i*N:(i+1)*N], wtl)
 			}
 		}
-		kernels.Adjoint(lam[t*N:(t+1)*N], next, rs[t*N:(t+1)*N], wtl, drs[t*N:(t+1)*N], decay, alpha)
+		if linear {
+			// φ' = 1: λ_t = (1 − α) λ_{t+1} + α Wᵀλ_{t+1} + ∂L/∂r_t.
+			cur, d := lam[t*N:(t+1)*N], drs[t*N:(t+1)*N]
+			for i := range cur {
+				cur[i] = decay*next[i] + alpha*wtl[i] + d[i]
+			}
+		} else {
+			kernels.Adjoint(lam[t*N:(t+1)*N], next, rs[t*N:(t+1)*N], wtl, drs[t*N:(t+1)*N], decay, alpha)
+		}
 	}
 	clear(lam[L*N:])
 

@@ -24,12 +24,15 @@ type Config struct {
 	// Hidden lists the widths of the hypernetwork's tanh hidden layers (the paper's 3-layer MLP
 	// is two hidden layers plus the linear output layer).
 	Hidden []int `yaml:"hidden"`
+	// Cell is φ, the network's nonlinearity: tanh (the rate network, the default; also when
+	// empty) or linear (φ = identity, a linear dynamical system).
+	Cell Cell `yaml:"cell"`
 	// Alpha is dt/τ, the Euler step of the rate dynamics.
 	Alpha float64 `yaml:"alpha"`
 	// NoiseStd is σ, the process-noise level: σ√α ξ_t, ξ_t ~ N(0, I), is added at every step
 	// while training; evaluation runs without noise.
 	NoiseStd float64 `yaml:"noise_std"`
-	// Readout is linear (ŷ = C tanh(x) + c, C learned) or identity (ŷ = tanh(x)[:M], the
+	// Readout is linear (ŷ = C φ(x) + c, C learned) or identity (ŷ = φ(x)[:M], the
 	// data-constrained RNN whose first M units are the recorded neurons; needs M ≤ N).
 	Readout ReadoutKind `yaml:"readout"`
 	// HyperBias makes the hypernetwork emit a per-context bias b_s; otherwise b is shared.
@@ -53,7 +56,7 @@ type Config struct {
 // readout, Gaussian loss, prior 1e-3, learned initial states.
 func Default(M int) Config {
 	return Config{
-		N: 128, M: M, D: 8, Rank: 4, Hidden: []int{64, 64},
+		N: 128, M: M, D: 8, Rank: 4, Hidden: []int{64, 64}, Cell: CellTanh,
 		Alpha: 0.1, Readout: Linear, Loss: Gaussian,
 		EmbeddingPrior: 1e-3, InitialState: Learned, EncoderBins: 5,
 	}
@@ -76,6 +79,11 @@ func (c *Config) Validate() error {
 	}
 	for _, err := range []error{strictyaml.CheckOption("readout", c.Readout), strictyaml.CheckOption("loss", c.Loss), strictyaml.CheckOption("initial_state", c.InitialState)} {
 		if err != nil {
+			p.Add(fmt.Errorf("model config: %w", err))
+		}
+	}
+	if c.Cell != "" {
+		if err := strictyaml.CheckOption("cell", c.Cell); err != nil {
 			p.Add(fmt.Errorf("model config: %w", err))
 		}
 	}
@@ -108,5 +116,8 @@ func (c *Config) String() string {
 	}
 	fmt.Fprintf(&b, "N=%d M=%d I=%d d=%d rank=%s hidden=%v α=%g σ=%g readout=%s loss=%s x0=%s",
 		c.N, c.M, c.I, c.D, rank, c.Hidden, c.Alpha, c.NoiseStd, c.Readout, c.Loss, c.InitialState)
+	if c.Cell == CellLinear {
+		b.WriteString(" cell=linear")
+	}
 	return b.String()
 }

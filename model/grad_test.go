@@ -38,6 +38,11 @@ func gradCases() []gradCase {
 	add("fullrank/zero/inputs/tied", func(c *Config) { c.Rank = 0; c.InitialState = "zero"; c.I = 3 }, 1, false)
 	add("lowrank/inputs/weighted", func(c *Config) { c.I = 2; c.NoiseStd = 0.2 }, 4, true)
 	add("fullrank/poisson/weighted", func(c *Config) { c.Rank = 0; c.Loss = "poisson" }, 4, false)
+	add("lowrank/linearcell/inputs", func(c *Config) { c.Cell = CellLinear; c.I = 2; c.NoiseStd = 0.2 }, 4, true)
+	add("fullrank/linearcell/identity/encoder", func(c *Config) {
+		c.Cell, c.Rank, c.Readout, c.InitialState = CellLinear, 0, "identity", "encoder"
+	}, 4, false)
+	add("lowrank/linearcell/poisson/hyperbias", func(c *Config) { c.Cell = CellLinear; c.Loss = "poisson"; c.HyperBias = true }, 4, false)
 	return cases
 }
 
@@ -224,8 +229,8 @@ func TestNetworkMatchesThePass(t *testing.T) {
 				next := make([]float64, N)
 				for tt := range bt.Len[b] {
 					for i := range N {
-						if d := math.Abs(math.Tanh(x[i]) - states[(b*T+tt)*N+i]); d > 1e-12 {
-							t.Fatalf("segment %d bin %d unit %d: Network state %.15g, pass %.15g", b, tt, i, math.Tanh(x[i]), states[(b*T+tt)*N+i])
+						if d := math.Abs(c.Cell.Phi(x[i]) - states[(b*T+tt)*N+i]); d > 1e-12 {
+							t.Fatalf("segment %d bin %d unit %d: Network state %.15g, pass %.15g", b, tt, i, c.Cell.Phi(x[i]), states[(b*T+tt)*N+i])
 						}
 					}
 					y := net.Observe(x)

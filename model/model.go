@@ -9,8 +9,9 @@
 // and o is read as U, V ∈ R^{N×R} with W = U Vᵀ / N (low rank), or as W = O / √N (full rank),
 // followed by b_s when the hypernetwork emits the bias. The RNN runs, for t = 0 … T_s − 2,
 //
-//	x_{t+1} = (1 − α) x_t + α (W r_t + b + B u_t) + σ √α ξ_t,   r_t = tanh(x_t),
+//	x_{t+1} = (1 − α) x_t + α (W r_t + b + B u_t) + σ √α ξ_t,   r_t = φ(x_t),
 //
+// φ the cell (Config.Cell: tanh, or the identity for a linear dynamical system),
 // from x_0 (learned per segment, or encoded from the first bins), and the readout is
 // ŷ_t = C r_t + c (or ŷ_t = r_t[:M] for the identity readout), t = 0 … T_s − 1.
 // The loss of a batch is the mean over its valid (bin, neuron) entries of (ŷ − y)² (Gaussian)

@@ -9,11 +9,13 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
 
 // Network is the rate network of one context: the map
 //
-//	F(x, u) = (1 − α) x + α (W tanh(x) + B + In u),   x ∈ R^N, u ∈ R^I,
+//	F(x, u) = (1 − α) x + α (W φ(x) + B + In u),   x ∈ R^N, u ∈ R^I,
 //
 // with W = Scale · U Vᵀ kept by its N×R factors (low rank: Step, JVP and VJP cost O(N·R)) or
 // W an N×N matrix (full rank: O(N²)), and, for a network generated from a fitted model, the
@@ -24,7 +26,10 @@ import (
 // The input u it runs with (Input) is part of the network of a segment: for a constant u the
 // map F(x) = F(x, u) is autonomous, with the bias B + In u. Its Jacobian with respect to x is
 //
-//	J(x) = (1 − α) I + α W D(x),   D(x) = diag(1 − tanh²(x)).
+//	J(x) = (1 − α) I + α W D(x),   D(x) = diag(φ'(x)),
+//
+// φ = tanh (D = diag(1 − tanh²(x))) or, for the linear cell, the identity (D = I: J is the
+// same at every state).
 //
 // A Network implements analysis/dynsys.Map (Dim, Step, Jacobian) and its VJP and JVP
 // extensions; its methods are safe for concurrent use. Like gonum's matrix methods they panic on
@@ -50,6 +55,8 @@ type Network struct {
 	Input []float64
 	// Alpha is dt/τ.
 	Alpha float64
+	// Cell is φ (the empty value: tanh).
+	Cell Cell
 	// Readout maps states to the predicted activity of the recorded neurons; nil for networks
 	// that were not generated from a fitted model (teachers).
 	Readout *Readout
@@ -159,6 +166,11 @@ func (n *Network) Validate() error {
 	if !(n.Alpha > 0 && n.Alpha <= 1) {
 		return fmt.Errorf("network: alpha = %v, want 0 < alpha ≤ 1", n.Alpha)
 	}
+	if n.Cell != "" {
+		if err := strictyaml.CheckOption("cell", n.Cell); err != nil {
+			return fmt.Errorf("network: %w", err)
+		}
+	}
 	if n.Readout != nil {
 		return n.Readout.validate(N)
 	}
@@ -188,7 +200,7 @@ func (n *Network) Dense() *mat.Dense {
 	return &w
 }
 
-// Step sets dst = F(x) = (1 − α) x + α (W tanh(x) + B + In u), u the network's Input (its last
+// Step sets dst = F(x) = (1 − α) x + α (W φ(x) + B + In u), u the network's Input (its last
 // row; no input term when Input is nil). This is the map that fixed points, Jacobians and
 // Lyapunov exponents analyse.
 func (n *Network) Step(dst, x []float64) { n.StepInput(dst, x, n.inputAt(math.MaxInt)) }
@@ -244,7 +256,7 @@ func constantRows(u []float64, I int) bool {
 	return true
 }
 
-// StepInput sets dst = F(x, u) = (1 − α) x + α (W tanh(x) + B + In u); u is nil (no input, as
+// StepInput sets dst = F(x, u) = (1 − α) x + α (W φ(x) + B + In u); u is nil (no input, as
 // Step) or of length I. dst and x have length N and do not alias.
 func (n *Network) StepInput(dst, x, u []float64) {
 	N := n.Dim()
@@ -258,9 +270,9 @@ func (n *Network) StepInput(dst, x, u []float64) {
 	p := getScratch(N + n.Rank())
 	phi := (*p)[:N]
 	for j, v := range x {
-		phi[j] = math.Tanh(v)
+		phi[j] = n.Cell.Phi(v)
 	}
-	// dst holds W tanh(x) first.
+	// dst holds W φ(x) first.
 	if n.U != nil {
 		z := (*p)[N:]
 		blas64.Gemv(blas.Trans, 1, n.V.RawMatrix(), vec(phi), 0, vec(z))
@@ -306,7 +318,7 @@ func (n *Network) Run(x0 []float64, steps int) [][]float64 {
 	return out
 }
 
-// Jacobian sets J = (1 − α) I + α W D(x), D(x) = diag(1 − tanh²(x)). J must be N×N or empty, in
+// Jacobian sets J = (1 − α) I + α W D(x), D(x) = diag(φ'(x)). J must be N×N or empty, in
 // which case it is resized.
 func (n *Network) Jacobian(J *mat.Dense, x []float64) {
 	N := n.Dim()
@@ -318,8 +330,7 @@ func (n *Network) Jacobian(J *mat.Dense, x []float64) {
 	}
 	gain := make([]float64, N)
 	for j, v := range x {
-		t := math.Tanh(v)
-		gain[j] = n.Alpha * (1 - t*t)
+		gain[j] = n.Alpha * n.Cell.Slope(n.Cell.Phi(v))
 	}
 	if n.U != nil {
 		// Scaling the rows of V by α·Scale·D turns U (scaled V)ᵀ into the coupling term.
@@ -355,8 +366,7 @@ func (n *Network) JVP(dst, x, v []float64) {
 	p := getScratch(N + n.Rank())
 	dv := (*p)[:N]
 	for i, xi := range x {
-		t := math.Tanh(xi)
-		dv[i] = (1 - t*t) * v[i]
+		dv[i] = n.Cell.Slope(n.Cell.Phi(xi)) * v[i]
 	}
 	if n.U != nil {
 		z := (*p)[N:]
@@ -387,8 +397,7 @@ func (n *Network) VJP(dst, x, v []float64) {
 	}
 	a := 1 - n.Alpha
 	for i, xi := range x {
-		t := math.Tanh(xi)
-		dst[i] = a*v[i] + (1-t*t)*dst[i]
+		dst[i] = a*v[i] + n.Cell.Slope(n.Cell.Phi(xi))*dst[i]
 	}
 }
 
@@ -423,8 +432,7 @@ func (n *Network) JacobianEigenvalues(x []float64) ([]complex128, error) {
 	_, R := n.U.Dims()
 	dv := mat.NewDense(N, R, nil)
 	for i, v := range x {
-		th := math.Tanh(v)
-		g := (1 - th*th) * n.Scale
+		g := n.Cell.Slope(n.Cell.Phi(v)) * n.Scale
 		for r, vr := range n.V.RawRowView(i) {
 			dv.Set(i, r, g*vr)
 		}

@@ -220,3 +220,76 @@ func TestNetworkInput(t *testing.T) {
 		t.Error("input accepted by a network without inputs")
 	}
 }
+
+// The linear cell (φ = identity) is a linear dynamical system: its Jacobian is (1 − α) I + α W
+// at every state, by finite differences of Step, and its eigenvalues are 1 − α + α λ(W) with
+// λ(W) from gonum's eigendecomposition of the explicit W, for low and full rank alike.
+func TestNetworkLinearCell(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	full, low, _ := testNetworks(rng)
+	full.Cell, low.Cell = CellLinear, CellLinear
+	for name, net := range map[string]*Network{"full": full, "low": low} {
+		if err := net.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		n := net.Dim()
+		W := net.Dense()
+		var eig mat.Eigen
+		if !eig.Factorize(W, mat.EigenNone) {
+			t.Fatal("eigendecomposition failed")
+		}
+		var want []complex128
+		for _, l := range eig.Values(nil) {
+			if cmplx.Abs(l) > 1e-9 || !net.LowRank() {
+				want = append(want, complex(1-net.Alpha, 0)+complex(net.Alpha, 0)*l)
+			}
+		}
+		for trial := range 2 {
+			x := make([]float64, n)
+			for i := range x {
+				x[i] = 3 * rng.NormFloat64()
+			}
+			got, err := net.JacobianEigenvalues(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%s: %d eigenvalues, want %d", name, len(got), len(want))
+			}
+			for _, w := range want {
+				best := math.Inf(1)
+				for _, g := range got {
+					best = math.Min(best, cmplx.Abs(g-w))
+				}
+				if best > 1e-9 {
+					t.Errorf("%s, state %d: eigenvalue %v of (1 − α) I + α W missing from %v", name, trial, w, got)
+				}
+			}
+			var J mat.Dense
+			net.Jacobian(&J, x)
+			const h = 1e-5
+			fp, fm := make([]float64, n), make([]float64, n)
+			for j := range n {
+				xp, xm := slices.Clone(x), slices.Clone(x)
+				xp[j] += h
+				xm[j] -= h
+				net.Step(fp, xp)
+				net.Step(fm, xm)
+				for i := range n {
+					wantJ := net.Alpha * W.At(i, j)
+					if i == j {
+						wantJ += 1 - net.Alpha
+					}
+					if fd := (fp[i] - fm[i]) / (2 * h); math.Abs(J.At(i, j)-wantJ) > 1e-12 || math.Abs(fd-wantJ) > 1e-7 {
+						t.Errorf("%s: J[%d,%d] = %v, finite difference %v, (1 − α) δ + α W = %v", name, i, j, J.At(i, j), fd, wantJ)
+					}
+				}
+			}
+		}
+	}
+	bad := *full
+	bad.Cell = "relu"
+	if err := bad.Validate(); err == nil {
+		t.Error("cell relu accepted")
+	}
+}

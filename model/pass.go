@@ -23,8 +23,8 @@ type Pass[T Float] struct {
 	out []T
 	// x0 holds the initial states used, B×N; enc the encoder's input, B×(K·M).
 	x0, enc []T
-	// r holds r_t = tanh(x_t), B×T×N, zero past each segment's length; z holds
-	// z_t = Vᵀ r_t / N (low rank), B×T×R.
+	// r holds r_t = φ(x_t) (tanh, or x_t for the linear cell), B×T×N, zero past each
+	// segment's length; z holds z_t = Vᵀ r_t / N (low rank), B×T×R.
 	r, z []T
 	// ut, vt hold each segment's Uᵀ and Vᵀ (B×R×N) for low rank.
 	ut, vt []T
@@ -291,7 +291,11 @@ func (p *Pass[T]) runSegment(w *worker[T], b int, bt *Batch[T], shared []T) {
 	rs := p.r[b*nt*N : (b+1)*nt*N]
 	for t := 0; t < L; t++ {
 		r := rs[t*N : (t+1)*N]
-		kernels.Tanh(r, x)
+		if c.Cell == CellLinear {
+			copy(r, x)
+		} else {
+			kernels.Tanh(r, x)
+		}
 		if t == L-1 {
 			break
 		}
@@ -417,5 +421,5 @@ func (p *Pass[T]) Yhat() []T {
 	return out
 }
 
-// States returns r_t = tanh(x_t) of the last Forward, B×T×N (zero past each length).
+// States returns r_t = φ(x_t) of the last Forward, B×T×N (zero past each length).
 func (p *Pass[T]) States() []T { return p.r[:p.b*p.t*p.m.Cfg.N] }

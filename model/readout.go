@@ -12,10 +12,10 @@ import (
 // Readout is the model's observation function: the predicted activity of the M recorded
 // neurons at a state x,
 //
-//	ŷ = link(C tanh(x) + c)      (linear readout),
-//	ŷ = link(tanh(x)[:M])        (identity readout, the data-constrained RNN),
+//	ŷ = link(C φ(x) + c)      (linear readout),
+//	ŷ = link(φ(x)[:M])        (identity readout, the data-constrained RNN),
 //
-// where link is the identity for the Gaussian loss and the rate softplus(·) + 10⁻⁶ for the
+// where φ is the network's cell (tanh, or the identity for the linear cell) and link is the identity for the Gaussian loss and the rate softplus(·) + 10⁻⁶ for the
 // Poisson loss: what the model predicts is what its loss compares with the data. Training's
 // Pass.Yhat applies the same link (Rate), so a Poisson model's fixed points and trajectories
 // are read out as the rates it was fitted to, not as pre-link values.
@@ -27,6 +27,8 @@ type Readout struct {
 	Bias []float64
 	// Poisson applies the softplus link.
 	Poisson bool
+	// Cell is φ (the empty value: tanh).
+	Cell Cell
 }
 
 // Readout returns the readout of model m with parameters θ (values copied).
@@ -35,7 +37,7 @@ func (m *Model) Readout(theta []float64) (*Readout, error) {
 		return nil, fmt.Errorf("model: θ has %d values, want %d", len(theta), m.Layout.Size)
 	}
 	c := &m.Cfg
-	r := &Readout{M: c.M, Poisson: c.Loss == Poisson}
+	r := &Readout{M: c.M, Poisson: c.Loss == Poisson, Cell: c.Cell}
 	if c.Readout == Linear {
 		r.C = mat.NewDense(c.M, c.N, append([]float64(nil), View(theta, &m.Layout, m.Layout.ReadW)...))
 		r.Bias = append([]float64(nil), View(theta, &m.Layout, m.Layout.ReadB)...)
@@ -66,7 +68,7 @@ func (r *Readout) Observe(y, x []float64) {
 	}
 	if r.C == nil {
 		for i := range y {
-			y[i] = math.Tanh(x[i])
+			y[i] = r.Cell.Phi(x[i])
 		}
 	} else {
 		_, N := r.C.Dims()
@@ -74,7 +76,7 @@ func (r *Readout) Observe(y, x []float64) {
 		p := getScratch(N)
 		phi := *p
 		for j, v := range x {
-			phi[j] = math.Tanh(v)
+			phi[j] = r.Cell.Phi(v)
 		}
 		c := r.C.RawMatrix()
 		for i := range y {
@@ -140,7 +142,7 @@ func (m *Model) Network(theta, e []float64) (*Network, error) {
 	}
 	c := &m.Cfg
 	N := c.N
-	n := &Network{Alpha: c.Alpha}
+	n := &Network{Alpha: c.Alpha, Cell: c.Cell}
 	if c.LowRank() {
 		nr := N * c.Rank
 		n.U = mat.NewDense(N, c.Rank, append([]float64(nil), o[:nr]...))

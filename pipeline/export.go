@@ -36,10 +36,16 @@ type Export struct {
 	// Latent [S, T, N] and Prediction [S, T, M], NaN past each segment's length; Activity [S, T,
 	// M] is the data.
 	Latent, Prediction, Activity []float64
-	// ReadoutC [M, N], ReadoutBias [M]: ŷ = link(C tanh(x) + c); an identity readout is C = the
+	// ReadoutC [M, N], ReadoutBias [M]: ŷ = link(C φ(x) + c); an identity readout is C = the
 	// first M rows of the identity and c = 0. Link is "identity" or "softplus".
 	ReadoutC, ReadoutBias []float64
 	Link                  string
+	// Cell names φ: "tanh", or "linear" for φ = identity.
+	Cell string
+	// For a model with I > 0 inputs, InputWeights [N, I] is the input matrix B and Inputs
+	// [S, T, I] the data's inputs: u_t enters the step from x_t to x_{t+1} as α B u_t.
+	I                    int
+	InputWeights, Inputs []float64
 	// Labels by name, one value per segment, as text.
 	Labels map[string][]string
 	// Config is the run's configuration as YAML text; Version the jedi that wrote it.
@@ -87,6 +93,13 @@ func NewExport(f *train.Fitted, ds *data.Dataset, inferSteps int) (*Export, erro
 		pos[s] = i
 	}
 	S, T, M, N, D, R := ds.S, ds.T, ds.M, c.N, c.D, c.Rank
+	x.Cell = string(model.CellTanh)
+	if c.Cell != "" {
+		x.Cell = string(c.Cell)
+	}
+	if c.I > 0 {
+		x.I, x.Inputs = c.I, ds.Inputs
+	}
 	x.HeldOut = make([]bool, S)
 	for _, s := range f.HeldOut {
 		x.HeldOut[s] = true
@@ -124,6 +137,10 @@ func NewExport(f *train.Fitted, ds *data.Dataset, inferSteps int) (*Export, erro
 		}
 		if x.ReadoutC == nil {
 			x.ReadoutC, x.ReadoutBias, x.Link = readoutArrays(net.Readout, N)
+			if net.In != nil {
+				x.InputWeights = make([]float64, N*c.I)
+				copyDense(x.InputWeights, net.In)
+			}
 		}
 		for t, xt := range net.Run(segs.X0[i], ds.Lengths[s]) {
 			copy(x.Latent[(s*T+t)*N:], xt)
@@ -163,6 +180,7 @@ func (x *Export) WriteNPZ(path string) error {
 		output.Array{Name: "readout_C", Shape: []int{M, N}, Data: x.ReadoutC},
 		output.Array{Name: "readout_bias", Data: x.ReadoutBias},
 		output.Array{Name: "readout_link", Shape: []int{}, Data: []string{x.Link}},
+		output.Array{Name: "cell", Shape: []int{}, Data: []string{x.Cell}},
 		output.Array{Name: "dt", Shape: []int{}, Data: []float64{x.Dt}},
 		output.Array{Name: "alpha", Shape: []int{}, Data: []float64{x.Alpha}},
 		output.Array{Name: "r2_train", Shape: []int{}, Data: []float64{x.R2Train}},
@@ -170,6 +188,11 @@ func (x *Export) WriteNPZ(path string) error {
 		output.Array{Name: "config", Shape: []int{}, Data: []string{x.Config}},
 		output.Array{Name: "jedi", Shape: []int{}, Data: []string{x.Version}},
 	)
+	if x.I > 0 {
+		arrays = append(arrays,
+			output.Array{Name: "input_weights", Shape: []int{N, x.I}, Data: x.InputWeights},
+			output.Array{Name: "inputs", Shape: []int{S, T, x.I}, Data: x.Inputs})
+	}
 	names := make([]string, 0, len(x.Labels))
 	for n := range x.Labels {
 		names = append(names, n)

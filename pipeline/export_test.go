@@ -7,15 +7,24 @@ import (
 
 	"github.com/jedi-neuro/jedi/internal/npy"
 	"github.com/jedi-neuro/jedi/internal/toyfit"
+	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/train"
 )
 
 // The export holds what a Python user needs to recompute the model: the latent trajectory
-// follows x_{t+1} = (1 − α) x_t + α (U Vᵀ/N tanh(x_t) + b) from x0, the prediction is
-// C tanh(x_t) + c, and both agree with the training engine's own evaluation (a separate,
-// batched implementation) on the training and the held-out segments.
+// follows x_{t+1} = (1 − α) x_t + α (U Vᵀ/N φ(x_t) + b + B u_t) from x0, the prediction is
+// C φ(x_t) + c, and both agree with the training engine's own evaluation (a separate,
+// batched implementation) on the training and the held-out segments: for the rate network
+// without inputs and for a linear cell with the context as input.
 func TestExport(t *testing.T) {
-	tt := toyfit.New(t, toyfit.Config(), 16, 12, 12)
+	t.Run("tanh", func(t *testing.T) { testExport(t, toyfit.Config()) })
+	c := toyfit.Config()
+	c.Cell, c.I = model.CellLinear, 3
+	t.Run("linear, inputs", func(t *testing.T) { testExport(t, c) })
+}
+
+func testExport(t *testing.T, mc model.Config) {
+	tt := toyfit.New(t, mc, 16, 12, 12)
 	f, ds := tt.F, tt.DS
 	x, err := NewExport(f, ds, 5)
 	if err != nil {
@@ -60,6 +69,15 @@ func TestExport(t *testing.T) {
 	lat, pred := floats("latent", S, T, N), floats("prediction", S, T, M)
 	C, cb := floats("readout_C", M, N), floats("readout_bias", M)
 	alpha := floats("alpha")[0]
+	cell, err := get("cell").Strings()
+	if err != nil || len(cell) != 1 || cell[0] != string(mc.Cell) && !(mc.Cell == "" && cell[0] == "tanh") {
+		t.Fatalf("cell %q, %v; want that of %q", cell, err, mc.Cell)
+	}
+	phi := model.Cell(cell[0]).Phi
+	var B, u []float64
+	if mc.I > 0 {
+		B, u = floats("input_weights", N, mc.I), floats("inputs", S, T, mc.I)
+	}
 	scale := floats("w_scale")[0]
 	floats("embedding", S, c.D)
 	if scale != 1/float64(N) {
@@ -76,7 +94,7 @@ func TestExport(t *testing.T) {
 			for m := range M {
 				y := cb[m]
 				for j := range N {
-					y += C[m*N+j] * math.Tanh(xt[j])
+					y += C[m*N+j] * phi(xt[j])
 				}
 				worst = math.Max(worst, math.Abs(pred[(s*T+tt)*M+m]-y))
 			}
@@ -88,7 +106,10 @@ func TestExport(t *testing.T) {
 					for k := range R {
 						uv += U[(s*N+i)*R+k] * V[(s*N+j)*R+k]
 					}
-					w += scale * uv * math.Tanh(xt[j])
+					w += scale * uv * phi(xt[j])
+				}
+				for k := range mc.I {
+					w += B[i*mc.I+k] * u[(s*T+tt)*mc.I+k]
 				}
 				next[i] = (1-alpha)*xt[i] + alpha*(w+b[s*N+i])
 			}

@@ -112,6 +112,7 @@ func TestConfigValidationRefusesEveryField(t *testing.T) {
 		"model.embedding_dim":          func(c *Config) { c.Model.D = 0 },
 		"model.rank":                   func(c *Config) { c.Model.Rank = c.Model.N + 1 },
 		"model.hidden":                 func(c *Config) { c.Model.Hidden = []int{8, 0} },
+		"model.cell":                   func(c *Config) { c.Model.Cell = "relu" },
 		"model.alpha":                  func(c *Config) { c.Model.Alpha = 1.5 },
 		"model.noise_std":              func(c *Config) { c.Model.NoiseStd = -0.1 },
 		"model.readout":                func(c *Config) { c.Model.Readout = "affine" },

@@ -69,7 +69,7 @@ func (o Options) WithDefaults() Options {
 
 // Point is one fixed (or slow) point of a fitted network.
 type Point struct {
-	// X is the state x* (length N), Observed the predicted rates ŷ* = C tanh(x*) + c of the
+	// X is the state x* (length N), Observed the predicted rates ŷ* = C φ(x*) + c of the
 	// recorded neurons (length M), PC its coordinates on the first two principal axes of the
 	// predicted activity.
 	X        []float64  `json:"-"`
@@ -162,9 +162,13 @@ type CoverageAt struct {
 // the Poisson link when the model was fitted to counts (model.Readout).
 func space(f *train.Fitted) string {
 	c := f.Config.Model
-	y := "C tanh(x) + c"
+	phi := "tanh(x)"
+	if c.Cell == model.CellLinear {
+		phi = "x"
+	}
+	y := "C " + phi + " + c"
 	if c.Readout == model.Identity {
-		y = "tanh(x)[:M]"
+		y = phi + "[:M]"
 	}
 	if c.Loss == model.Poisson {
 		y = "softplus(" + y + ")"
@@ -220,7 +224,7 @@ func (a *Analysis) OfCentroids(segs *plugin.Segments) bool {
 // classified by the eigenvalues of the Jacobian.
 //
 // The points and the trajectories are projected on the first two principal axes of the
-// predicted activity of the recorded neurons, ŷ = C tanh(x) + c, pooled over the trajectories of
+// predicted activity of the recorded neurons, ŷ = C φ(x) + c, pooled over the trajectories of
 // every network: a space common to all networks and to the teacher. When ds.Extra holds
 // teacher_fixed_points_<value> [K, N_teacher] and teacher_observed [M] (the teacher's units
 // recorded as the dataset's neurons), and optionally teacher_slow_points_<value> [K', N_teacher],

@@ -86,7 +86,7 @@ type Analysis struct {
 
 // Spectra computes, for every value of label among segs, the eigenvalues of
 //   - each segment's recurrent weights W_s = h_θ(e_s) (see Weights);
-//   - the discrete-time Jacobian J = (1 − α) I + α W_s diag(1 − tanh²(x_t)) along the segment's
+//   - the discrete-time Jacobian J = (1 − α) I + α W_s diag(φ'(x_t)) along the segment's
 //     trajectory x_t, the network of e_s run from its initial state without noise or input for
 //     the segment's length (every opt.Stride-th state, at most opt.MaxSegments segments per
 //     value; see model.Network.JacobianEigenvalues for what low rank keeps);
@@ -121,7 +121,7 @@ func Analyze(f *train.Fitted, ds *data.Dataset, segs *plugin.Segments, label str
 	}
 	a := &Analysis{Label: label, pal: plugin.Palette(ds, label), UnitTol: opt.UnitTol, LowRank: c.LowRank(), Rank: c.Rank,
 		TrivialJacobian: 1 - c.Alpha, Stride: opt.Stride, MaxSegments: opt.MaxSegments,
-		Meaning: "eigenvalues per label value of W_s (weights), of J = (1−α)I + α W_s diag(1−tanh²x) along each segment's noiseless autonomous trajectory (trajectory_jacobian) and at the fixed points of each value's network (fixed_point_jacobian); low rank keeps only the R informative eigenvalues of each matrix"}
+		Meaning: "eigenvalues per label value of W_s (weights), of J = (1−α)I + α W_s diag(φ'(x)) (φ' = 1−tanh²x; 1 for a linear cell) along each segment's noiseless autonomous trajectory (trajectory_jacobian) and at the fixed points of each value's network (fixed_point_jacobian); low rank keeps only the R informative eigenvalues of each matrix"}
 	ws, err := Weights(f, segs.Matrix(), values, opt.UnitTol)
 	if err != nil {
 		return nil, err
@@ -308,7 +308,7 @@ func (a *Analysis) Write(dir string) ([]report.Figure, error) {
 		s                    []SpectrumStats
 	}{
 		{"weights", "Eigenvalues of W", "Eigenvalues of each segment's recurrent weights W_s, by " + a.Label, a.Weights},
-		{"trajectory", "Jacobian along trajectories", "Eigenvalues of the Jacobian (1−α)I + α W_s diag(1−tanh²x) along each segment's trajectory, by " + a.Label, a.Trajectory},
+		{"trajectory", "Jacobian along trajectories", "Eigenvalues of the Jacobian (1−α)I + α W_s diag(φ'(x)) along each segment's trajectory, by " + a.Label, a.Trajectory},
 		{"fixedpoints", "Jacobian at fixed points", "Eigenvalues of the Jacobian at the fixed points of each " + a.Label + "'s network", a.FixedPoints},
 	} {
 		if len(kind.s) == 0 {

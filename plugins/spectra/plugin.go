@@ -76,6 +76,6 @@ func (a *Analysis) Print(w io.Writer) {
 // Section is the spectra's part of a report.
 func (a *Analysis) Section(figs []report.Figure) (report.Section, []report.Metric) {
 	return report.Section{Title: "Jacobian spectra",
-		Text:    "The discrete-time Jacobian J = (1 − α) I + α W diag(1 − tanh² x) of each training segment's network along its noiseless trajectory, and at the fixed points of each " + a.Label + "'s centroid network.",
+		Text:    "The discrete-time Jacobian J = (1 − α) I + α W diag(φ'(x)) (φ' = 1 − tanh² x for the rate network, 1 for a linear cell) of each training segment's network along its noiseless trajectory, and at the fixed points of each " + a.Label + "'s centroid network.",
 		Figures: figs, Tables: []report.Table{a.Table()}}, nil
 }
