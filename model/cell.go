@@ -27,8 +27,23 @@ const (
 // Values lists the valid cells.
 func (Cell) Values() []Cell { return []Cell{CellTanh, CellLinear} }
 
-// UnmarshalYAML decodes and checks a cell name.
-func (c *Cell) UnmarshalYAML(n *yaml.Node) error { return strictyaml.DecodeOption(n, c, "cell") }
+// UnmarshalYAML decodes and checks a cell name; an empty one is tanh.
+func (c *Cell) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Value == "" {
+		*c = CellTanh
+		return nil
+	}
+	return strictyaml.DecodeOption(n, c, "cell")
+}
+
+// MarshalYAML writes the cell's name, tanh for the empty value, so that a configuration written
+// out says which cell it ran.
+func (c Cell) MarshalYAML() (any, error) {
+	if c == "" {
+		return string(CellTanh), nil
+	}
+	return string(c), nil
+}
 
 // Phi returns φ(x).
 func (c Cell) Phi(x float64) float64 {

@@ -5,8 +5,10 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v4"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -291,5 +293,27 @@ func TestNetworkLinearCell(t *testing.T) {
 	bad.Cell = "relu"
 	if err := bad.Validate(); err == nil {
 		t.Error("cell relu accepted")
+	}
+}
+
+// A configuration written with the empty cell says tanh, and reads back as tanh; an unknown cell
+// is refused with the valid ones listed.
+func TestCellYAML(t *testing.T) {
+	c := Default(3)
+	c.Cell = ""
+	b, err := yaml.Marshal(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "cell: tanh") {
+		t.Errorf("empty cell written as\n%s", b)
+	}
+	var back Config
+	if err := yaml.Unmarshal([]byte(strings.Replace(string(b), "cell: tanh", `cell: ""`, 1)), &back); err != nil || back.Cell != CellTanh {
+		t.Errorf(`cell: "" read as %q, %v`, back.Cell, err)
+	}
+	err = yaml.Unmarshal([]byte(strings.Replace(string(b), "cell: tanh", "cell: relu", 1)), &back)
+	if err == nil || !strings.Contains(err.Error(), "tanh, linear") {
+		t.Errorf("cell: relu: %v", err)
 	}
 }
