@@ -1,6 +1,7 @@
 package lyapunov
 
 import (
+	"cmp"
 	"math"
 	"math/cmplx"
 	"slices"
@@ -61,5 +62,50 @@ func TestLyapunov(t *testing.T) {
 	}
 	if _, err := Analyze(tt.F, tt.DS, segs, "cluster", Options{K: 99}); err == nil {
 		t.Error("more exponents than units: no error")
+	}
+}
+
+// For the linear cell with the context as input, every value's network is the linear map
+// x ↦ ((1 − α) I + α W) x + α (b + B u): its exponents are the log-moduli of the eigenvalues of
+// (1 − α) I + α W, here from gonum's eigendecomposition of the explicit W (none of the
+// hypernetwork's low-rank shortcuts), whatever the state and whatever the input.
+func TestLyapunovLinearCell(t *testing.T) {
+	c := toyfit.Config()
+	c.Cell, c.I = model.CellLinear, 3
+	tt := toyfit.New(t, c, 24, 20, 8)
+	segs, err := plugin.TrainingSegments(tt.F, tt.DS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(tt.F, tt.DS, segs, "cluster", Options{K: 4, Steps: 4000, Transient: 200, Starts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range a.Groups {
+		net, err := tt.F.Network(g.Embedding)
+		if err != nil {
+			t.Fatal(err)
+		}
+		N := net.Dim()
+		J := mat.NewDense(N, N, nil)
+		J.Scale(net.Alpha, net.Dense())
+		for i := range N {
+			J.Set(i, i, J.At(i, i)+1-net.Alpha)
+		}
+		var eig mat.Eigen
+		if !eig.Factorize(J, mat.EigenNone) {
+			t.Fatal("eigendecomposition failed")
+		}
+		var want []float64
+		for _, l := range eig.Values(nil) {
+			want = append(want, math.Log(cmplx.Abs(l)))
+		}
+		slices.SortFunc(want, func(x, y float64) int { return cmp.Compare(y, x) })
+		for k := range g.PerStep {
+			if math.Abs(g.PerStep[k]-want[k]) > 2e-4 { // the QR estimate converges as 1/Steps
+				t.Errorf("group %s: exponents per step %.6f, log-moduli of the eigenvalues of (1 − α) I + α W %.6f", g.Group, g.PerStep, want[:len(g.PerStep)])
+				break
+			}
+		}
 	}
 }
