@@ -11,8 +11,8 @@ import (
 	"github.com/jedi-neuro/jedi/train"
 )
 
-// Segments is a set of dataset segments with the embedding and initial state each is run with
-// (copies: changing them changes nothing in the fitted model).
+// Segments is a set of dataset segments with the embedding, initial state and input each is run
+// with (copies: changing them changes nothing in the fitted model).
 type Segments struct {
 	// Idx are the dataset indices.
 	Idx []int
