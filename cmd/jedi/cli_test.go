@@ -93,6 +93,27 @@ func TestExamplesAndVersion(t *testing.T) {
 	}
 }
 
+// The documented build of README.md (Install) carries the commit without the toolchain's VCS
+// stamp, which -buildvcs=false (or a tree without .git) leaves out.
+func TestVersionLinkedCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links another jedi binary")
+	}
+	bin := filepath.Join(t.TempDir(), "jedi")
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", bin,
+		"-ldflags", "-X github.com/jedi-neuro/jedi/internal/version.Commit=0123456789abcdef0123-dirty", ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "commit 0123456789ab (modified)") {
+		t.Errorf("jedi --version of a build with the commit linked in: %q", out)
+	}
+}
+
 func TestBadInputIsOneLineError(t *testing.T) {
 	dir := t.TempDir()
 	if err := data.WriteNPZ(filepath.Join(dir, "ok.npz"), data.New(2, 3, 2, 0.01)); err != nil {
