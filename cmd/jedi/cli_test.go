@@ -427,14 +427,15 @@ func TestReproduceQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"Fig. 2", "Fig. 3", "task decoded from the embeddings", "Spearman ρ(frequency, std Im λ(W_s))", "data:image/png;base64"} {
+	for _, s := range []string{"Fig. 2", "Fig. 3", "Fig. 6", "Skipped: no Riehle recordings", "task decoded from the embeddings", "Spearman ρ(frequency, std Im λ(W_s))", "data:image/png;base64"} {
 		if !strings.Contains(string(page), s) {
 			t.Errorf("index.html lacks %q", s)
 		}
 	}
 	var claims []struct {
-		ID     string `json:"id"`
-		Checks []struct {
+		ID      string `json:"id"`
+		Skipped string `json:"skipped"`
+		Checks  []struct {
 			Name  string   `json:"name"`
 			Value *float64 `json:"value"`
 		}
@@ -446,10 +447,11 @@ func TestReproduceQuick(t *testing.T) {
 	if err := json.Unmarshal(b, &claims); err != nil {
 		t.Fatal(err)
 	}
-	if len(claims) != 2 {
-		t.Fatalf("claims.json holds %d claims, want multitask and sinusoid", len(claims))
+	// The monkey claim's recordings are not beside the temporary directory: skipped, and said.
+	if len(claims) != 3 || claims[2].ID != "monkey" || claims[2].Skipped == "" || !strings.Contains(stdout, "skipped") {
+		t.Fatalf("claims.json holds %+v, want multitask, sinusoid and monkey skipped", claims)
 	}
-	for _, c := range claims {
+	for _, c := range claims[:2] {
 		if len(c.Checks) == 0 {
 			t.Errorf("claim %s has no checks", c.ID)
 		}
@@ -460,4 +462,36 @@ func TestReproduceQuick(t *testing.T) {
 		}
 	}
 	t.Log(stdout)
+}
+
+// A positional argument where a flag is meant, or a missing one, is named with the verb's usage
+// and, where the argument looks like a flag's value, that flag.
+func TestArgumentMistakes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "run"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"fit", "data.npz"}, []string{`fit: unexpected argument "data.npz"`, "usage: jedi fit --data", "did you mean --data data.npz?"}},
+		{[]string{"report", "run"}, []string{"did you mean --run run?"}},
+		{[]string{"prepare", "r.yaml"}, []string{"did you mean --recipe r.yaml?"}},
+		{[]string{"demo", "x"}, []string{`unexpected argument "x"`, "usage: jedi demo --out DIR"}},
+		{[]string{"simulate"}, []string{"simulate: accepts 1 arg(s), received 0", "multitask|sinusoid|memorypro"}},
+	} {
+		_, stderr, code := run(t, dir, tc.args...)
+		if code == 0 {
+			t.Errorf("jedi %v: exit 0", tc.args)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("jedi %v: %q lacks %q", tc.args, stderr, w)
+			}
+		}
+		if strings.Contains(stderr, "jedi: jedi ") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("jedi %v: want one line without a doubled prefix: %q", tc.args, stderr)
+		}
+	}
 }
