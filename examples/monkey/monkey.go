@@ -36,7 +36,10 @@ import (
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/data/recipe"
 	"github.com/jedi-neuro/jedi/internal/fsutil"
-	"github.com/jedi-neuro/jedi/pipeline"
+	"github.com/jedi-neuro/jedi/plugin"
+	"github.com/jedi-neuro/jedi/plugins/fixedpoints"
+	"github.com/jedi-neuro/jedi/plugins/lyapunov"
+	"github.com/jedi-neuro/jedi/plugins/spectra"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -401,19 +404,19 @@ func (s *study) spectra(f *fitted) ([]report.Figure, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	segs, err := pipeline.TrainingSegments(f.f, f.ds)
+	segs, err := plugin.TrainingSegments(f.f, f.ds)
 	if err != nil {
 		return nil, err
 	}
-	fps, err := pipeline.FixedPoints(f.f, f.ds, segs, "epoch", pipeline.FixedPointOptions{Starts: s.o.FixedPointStarts, Seed: 1})
+	fps, err := fixedpoints.Analyze(f.f, f.ds, segs, "epoch", fixedpoints.Options{Starts: s.o.FixedPointStarts, Seed: 1})
 	if err != nil {
 		return nil, err
 	}
-	sp, err := pipeline.Spectra(f.f, f.ds, segs, "epoch", fps, pipeline.SpectraOptions{UnitTol: s.o.Contrast.UnitTol})
+	sp, err := spectra.Analyze(f.f, f.ds, segs, "epoch", fps, spectra.Options{UnitTol: s.o.Contrast.UnitTol})
 	if err != nil {
 		return nil, err
 	}
-	ly, err := pipeline.Lyapunov(f.f, f.ds, segs, "epoch", pipeline.LyapunovOptions{Steps: s.o.LyapunovSteps})
+	ly, err := lyapunov.Analyze(f.f, f.ds, segs, "epoch", lyapunov.Options{Steps: s.o.LyapunovSteps})
 	if err != nil {
 		return nil, err
 	}
