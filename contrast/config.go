@@ -75,11 +75,18 @@ func DefaultConfig() Config {
 
 // ReadConfig reads a YAML configuration over the defaults and validates it.
 func ReadConfig(path string) (Config, error) {
-	c := DefaultConfig()
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return c, err
+		return DefaultConfig(), err
 	}
+	return ParseConfig(path, b)
+}
+
+// ParseConfig reads the YAML configuration b (named name in errors) over the defaults and
+// validates it.
+func ParseConfig(name string, b []byte) (Config, error) {
+	c := DefaultConfig()
+	path := name
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {

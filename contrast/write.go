@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/jedi-neuro/jedi/internal/fsutil"
+	"github.com/jedi-neuro/jedi/internal/output"
 	"github.com/jedi-neuro/jedi/report"
 )
 
@@ -31,23 +32,25 @@ var MeasureMeaning = map[string]string{
 }
 
 // Write saves the result in dir: contrast.json (every number), contrast.md (the tables) and,
-// per contrast, contrast_<i>.png (the difference of every measure, real against controls).
-func (r *Result) Write(dir string) error {
+// per contrast, contrast_<i>.png and .svg (the difference of every measure, real against
+// controls), and returns the figures.
+func (r *Result) Write(dir string) ([]report.Figure, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(r); err != nil {
-		return err
+		return nil, err
 	}
 	if err := atomic(filepath.Join(dir, "contrast.json"), b.Bytes()); err != nil {
-		return err
+		return nil, err
 	}
 	if err := atomic(filepath.Join(dir, "contrast.md"), []byte(r.Markdown())); err != nil {
-		return err
+		return nil, err
 	}
+	var figs []report.Figure
 	for i, c := range r.Contrasts {
 		var panels []report.IntervalPanel
 		for _, m := range c.Measures {
@@ -63,11 +66,28 @@ func (r *Result) Write(dir string) error {
 			}
 			panels = append(panels, pn)
 		}
-		if err := report.Intervals(filepath.Join(dir, fmt.Sprintf("contrast_%d.png", i)), 5, panels); err != nil {
-			return err
+		png, err := output.Figure(dir, fmt.Sprintf("contrast_%d", i), func(path string) error {
+			return report.Intervals(path, 5, panels)
+		})
+		if err != nil {
+			return nil, err
 		}
+		figs = append(figs, report.Figure{Path: png, Caption: c.Spec.Name + ": " + c.Spec.Label + " = " + c.Spec.A + " − " + c.Spec.B + " of every measure" + within(c.Spec.Within) +
+			", mean over runs with its interval: the real fits (black), the same fits with the labels permuted, and each control (greys)"})
 	}
-	return nil
+	return figs, nil
+}
+
+// within says in words which segments a contrast or decoding keeps ("" for all).
+func within(w map[string]string) string {
+	if len(w) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range slices.Sorted(mapKeys(w)) {
+		parts = append(parts, k+" = "+w[k])
+	}
+	return " within " + strings.Join(parts, ", ")
 }
 
 func atomic(path string, b []byte) error {
@@ -108,15 +128,7 @@ func (r *Result) Markdown() string {
 	}
 	for _, c := range r.Contrasts {
 		s := c.Spec
-		within := ""
-		if len(s.Within) > 0 {
-			var parts []string
-			for _, k := range slices.Sorted(mapKeys(s.Within)) {
-				parts = append(parts, k+" = "+s.Within[k])
-			}
-			within = " within " + strings.Join(parts, ", ")
-		}
-		fmt.Fprintf(&b, "\n### %s: %s = %s (A) against %s (B)%s\n\n", s.Name, s.Label, s.A, s.B, within)
+		fmt.Fprintf(&b, "\n### %s: %s = %s (A) against %s (B)%s\n\n", s.Name, s.Label, s.A, s.B, within(s.Within))
 		if len(c.Claims) > 0 {
 			b.WriteString("| claim | measure | expected A − B | verdict | evidence |\n|---|---|---|---|---|\n")
 			for _, cl := range c.Claims {
@@ -155,15 +167,11 @@ func (r *Result) Markdown() string {
 		}
 	}
 	if len(r.Decoding) > 0 {
-		within := ""
-		if d := r.Config.Decode; d != nil && len(d.Within) > 0 {
-			var parts []string
-			for _, k := range slices.Sorted(mapKeys(d.Within)) {
-				parts = append(parts, k+" = "+d.Within[k])
-			}
-			within = " within " + strings.Join(parts, ", ")
+		var w map[string]string
+		if r.Config.Decode != nil {
+			w = r.Config.Decode.Within
 		}
-		fmt.Fprintf(&b, "\n### Decoding labels from the embeddings%s (logistic regression, cross-validated)\n\n", within)
+		fmt.Fprintf(&b, "\n### Decoding labels from the embeddings%s (logistic regression, cross-validated)\n\n", within(w))
 		b.WriteString("| runs | label | classes | chance (most common class) | accuracy | permuted-label accuracy | p (accuracy > permuted) |\n|---|---|---|---|---|---|---|\n")
 		for _, k := range slices.Sorted(mapKeys(r.Decoding)) {
 			for _, d := range r.Decoding[k] {

@@ -118,11 +118,11 @@ func checkClaim(t *testing.T, id string) {
 		if c.ID != id {
 			continue
 		}
-		checks, _, err := c.run(context.Background(), ReproduceOptions{Seed: claimSeed(t)}, dir)
+		out, err := c.Run(context.Background(), ReproduceOptions{Seed: claimSeed(t)}, dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, ch := range checks {
+		for _, ch := range out.Checks {
 			t.Logf("%s: %.4f (criterion %s, paper: %s)", ch.Name, ch.Value, ch.Want, ch.Paper)
 			if !ch.Pass {
 				t.Errorf("%s = %.4f, claim %s", ch.Name, ch.Value, ch.Want)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jedi-neuro/jedi/configs"
@@ -32,8 +33,24 @@ type Claim struct {
 	// Figure is where the paper shows it.
 	Figure string
 	// Estimate is about how long the claim takes on 2 cores (full, quick), for the progress.
+	// A zero QuickEstimate leaves the claim out of --quick.
 	Estimate, QuickEstimate time.Duration
-	run                     func(ctx context.Context, o ReproduceOptions, dir string) ([]Check, []report.Figure, error)
+	// Unavailable, when not empty, says why the claim cannot run here (its recording is
+	// absent); the page then says it was skipped, and why.
+	Unavailable string
+	// Run checks the claim, writing its analyses into dir.
+	Run func(ctx context.Context, o ReproduceOptions, dir string) (*Outcome, error)
+}
+
+// Outcome is what a claim's Run found: its checks, its figures and, for a claim whose checks
+// need more columns than the page's check table has, its own Table (shown instead) and
+// further tables and a paragraph of text.
+type Outcome struct {
+	Checks  []Check
+	Figures []report.Figure
+	Table   *report.Table
+	Tables  []report.Table
+	Text    string
 }
 
 // Check is one number of a claim: ours, the criterion it must meet, and whether it does.
@@ -47,27 +64,40 @@ type Check struct {
 
 // ClaimResult is what Reproduce found for one claim.
 type ClaimResult struct {
-	ID      string          `json:"id"`
-	Title   string          `json:"title"`
-	Figure  string          `json:"paper_figure"`
-	Checks  []Check         `json:"checks"`
-	Figures []report.Figure `json:"-"`
-	Seconds float64         `json:"seconds"`
-	// Err says why the claim could not be checked (it then fails).
-	Err string `json:"error,omitempty"`
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	Figure  string  `json:"paper_figure"`
+	Checks  []Check `json:"checks"`
+	Seconds float64 `json:"seconds"`
+	// Err says why the claim could not be checked (it then fails); Skipped why it was not
+	// run (Claim.Unavailable).
+	Err     string `json:"error,omitempty"`
+	Skipped string `json:"skipped,omitempty"`
+	Outcome `json:"-"`
 }
 
-// Pass reports whether the claim ran and every check passed.
-func (r *ClaimResult) Pass() bool {
-	if r.Err != "" || len(r.Checks) == 0 {
-		return false
+// Verdict is "pass" when the claim ran and every check passed, "partly" when some did,
+// "skipped" when it did not run, and "FAIL" otherwise.
+func (r *ClaimResult) Verdict() string {
+	if r.Skipped != "" {
+		return "skipped"
 	}
+	if r.Err != "" || len(r.Checks) == 0 {
+		return "FAIL"
+	}
+	n := 0
 	for _, c := range r.Checks {
-		if !c.Pass {
-			return false
+		if c.Pass {
+			n++
 		}
 	}
-	return true
+	switch n {
+	case len(r.Checks):
+		return "pass"
+	case 0:
+		return "FAIL"
+	}
+	return "partly"
 }
 
 // ReproduceOptions configure Reproduce.
@@ -80,17 +110,28 @@ type ReproduceOptions struct {
 	Quick bool
 	// Only, when not empty, names the claims to run.
 	Only []string
+	// Claims are the claims to choose from (nil: Claims(), the synthetic ones; `jedi
+	// reproduce` adds the monkey claim, whose package builds on this one).
+	Claims []Claim
 }
 
-// Claims returns the paper's claims, in the order Reproduce runs them.
+// Claims returns the paper's claims on synthetic teachers, in the order Reproduce runs them.
 func Claims() []Claim {
 	return []Claim{
 		{ID: "multitask", Title: "Multi-task teacher: the task is in the embeddings", Figure: "Fig. 2",
-			Estimate: 2 * time.Minute, QuickEstimate: time.Minute, run: claimMultitask},
+			Estimate: 2 * time.Minute, QuickEstimate: time.Minute, Run: checks(claimMultitask)},
 		{ID: "sinusoid", Title: "Sinusoid teacher: eigenvalues spread along the imaginary axis with frequency", Figure: "Fig. 3",
-			Estimate: 90 * time.Second, QuickEstimate: 50 * time.Second, run: claimSinusoid},
+			Estimate: 90 * time.Second, QuickEstimate: 50 * time.Second, Run: checks(claimSinusoid)},
 		{ID: "memorypro", Title: "MemoryPro: phases in the embeddings, fixed points match the teacher's", Figure: "Fig. 5",
-			Estimate: 2 * time.Minute, run: claimMemoryPro},
+			Estimate: 2 * time.Minute, Run: checks(claimMemoryPro)},
+	}
+}
+
+// checks makes a Claim.Run of a claim that gives checks and figures only.
+func checks(run func(ctx context.Context, o ReproduceOptions, dir string) ([]Check, []report.Figure, error)) func(context.Context, ReproduceOptions, string) (*Outcome, error) {
+	return func(ctx context.Context, o ReproduceOptions, dir string) (*Outcome, error) {
+		c, f, err := run(ctx, o, dir)
+		return &Outcome{Checks: c, Figures: f}, err
 	}
 }
 
@@ -102,19 +143,35 @@ func Reproduce(ctx context.Context, o ReproduceOptions) ([]*ClaimResult, string,
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
-	var todo []Claim
-	for _, c := range Claims() {
+	all := o.Claims
+	if all == nil {
+		all = Claims()
+	}
+	var todo, skipped []Claim
+	var ids []string
+	for _, c := range all {
+		ids = append(ids, c.ID)
+		if len(o.Only) > 0 && !contains(o.Only, c.ID) {
+			continue
+		}
 		if o.Quick && c.QuickEstimate == 0 {
 			slog.Info("reproduce: left out of --quick", "claim", c.ID)
 			continue
 		}
-		if len(o.Only) > 0 && !contains(o.Only, c.ID) {
+		if c.Unavailable != "" {
+			slog.Warn("reproduce: skipped", "claim", c.ID, "why", c.Unavailable)
+			skipped = append(skipped, c)
 			continue
 		}
 		todo = append(todo, c)
 	}
-	if len(todo) == 0 {
-		return nil, "", fmt.Errorf("reproduce: no claim to run (claims: multitask, sinusoid, memorypro)")
+	for _, id := range o.Only {
+		if !contains(ids, id) {
+			return nil, "", fmt.Errorf("reproduce: no claim %q (claims: %s)", id, strings.Join(ids, ", "))
+		}
+	}
+	if len(todo)+len(skipped) == 0 {
+		return nil, "", fmt.Errorf("reproduce: no claim to run (claims: %s; --quick leaves out memorypro)", strings.Join(ids, ", "))
 	}
 	left := time.Duration(0)
 	for _, c := range todo {
@@ -131,17 +188,23 @@ func Reproduce(ctx context.Context, o ReproduceOptions) ([]*ClaimResult, string,
 			return results, "", err
 		}
 		begin := time.Now()
-		checks, figs, err := c.run(ctx, o, dir)
-		r := &ClaimResult{ID: c.ID, Title: c.Title, Figure: c.Figure, Checks: checks, Figures: figs, Seconds: time.Since(begin).Seconds()}
+		out, err := c.Run(ctx, o, dir)
+		r := &ClaimResult{ID: c.ID, Title: c.Title, Figure: c.Figure, Seconds: time.Since(begin).Seconds()}
+		if out != nil {
+			r.Outcome, r.Checks = *out, out.Checks
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return results, "", ctx.Err()
 			}
 			r.Err = err.Error()
 		}
-		slog.Info("reproduce: claim done", "claim", c.ID, "pass", r.Pass(), "seconds", fmt.Sprintf("%.0f", r.Seconds))
+		slog.Info("reproduce: claim done", "claim", c.ID, "verdict", r.Verdict(), "seconds", fmt.Sprintf("%.0f", r.Seconds))
 		results = append(results, r)
 		left -= c.estimate(o.Quick)
+	}
+	for _, c := range skipped {
+		results = append(results, &ClaimResult{ID: c.ID, Title: c.Title, Figure: c.Figure, Skipped: c.Unavailable})
 	}
 	path, err := writeClaimsPage(o, results)
 	return results, path, err
@@ -172,13 +235,16 @@ func writeClaimsPage(o ReproduceOptions, results []*ClaimResult) (string, error)
 	r := &report.Report{Title: title, Provenance: Provenance(nil, os.Args)}
 	r.Provenance = append(r.Provenance, report.Metric{Name: "seed", Value: fmt.Sprint(o.Seed)})
 	for _, res := range results {
-		verdict := "pass"
-		if !res.Pass() {
-			verdict = "FAIL"
+		v := res.Verdict()
+		if res.Skipped == "" {
+			v += fmt.Sprintf(" (%.0f s)", res.Seconds)
 		}
-		r.Metrics = append(r.Metrics, report.Metric{Name: "paper " + res.Figure + ": " + res.Title, Value: fmt.Sprintf("%s (%.0f s)", verdict, res.Seconds)})
-		sec := report.Section{Title: res.Title + " (the paper's " + res.Figure + ")", Figures: res.Figures}
-		if res.Err != "" {
+		r.Metrics = append(r.Metrics, report.Metric{Name: "paper " + res.Figure + ": " + res.Title, Value: v})
+		sec := report.Section{Title: res.Title + " (the paper's " + res.Figure + ")", Figures: res.Figures, Text: res.Text}
+		switch {
+		case res.Skipped != "":
+			sec.Text = "Skipped: " + res.Skipped
+		case res.Err != "":
 			sec.Text = "Could not be checked: " + res.Err
 		}
 		tbl := report.Table{Header: []string{"check", "paper", "ours", "criterion", "pass"}}
@@ -189,9 +255,13 @@ func writeClaimsPage(o ReproduceOptions, results []*ClaimResult) (string, error)
 			}
 			tbl.Rows = append(tbl.Rows, []string{c.Name, c.Paper, fmt.Sprintf("%.3f", c.Value), c.Want, p})
 		}
+		if res.Table != nil {
+			tbl = *res.Table
+		}
 		if len(tbl.Rows) > 0 {
 			sec.Tables = []report.Table{tbl}
 		}
+		sec.Tables = append(sec.Tables, res.Tables...)
 		r.Sections = append(r.Sections, sec)
 	}
 	if err := output.WriteJSON(filepath.Join(o.Dir, "claims.json"), results); err != nil {

@@ -18,16 +18,47 @@ type IntervalPanel struct {
 	Title        string
 	Names        []string
 	Mean, Lo, Hi []float64
+	// Palette, when not nil, colours Names as values of a label, as every figure of a report
+	// does. Otherwise the names are not label values (real fits and their controls) and are
+	// drawn in black and greys, each with its own marker, so that the report's label colours
+	// keep one meaning.
+	Palette *Palette
+}
+
+// neutralMarks are the colour and marker of name i of a panel without a palette: the first
+// (the real fits) black and filled, the others grey, each its own shape.
+var neutralMarks = []struct {
+	color color.Color
+	shape draw.GlyphDrawer
+}{
+	{color.Black, draw.CircleGlyph{}},
+	{color.Gray{Y: 110}, draw.TriangleGlyph{}},
+	{color.Gray{Y: 110}, draw.SquareGlyph{}},
+	{color.Gray{Y: 110}, draw.RingGlyph{}},
+	{color.Gray{Y: 110}, draw.CrossGlyph{}},
+	{color.Gray{Y: 110}, draw.PlusGlyph{}},
+}
+
+// mark returns the colour and marker shape of the panel's name i.
+func (pn IntervalPanel) mark(i int) (color.Color, draw.GlyphDrawer) {
+	if pn.Palette != nil {
+		return pn.Palette.Color(pn.Names[i]), pn.Palette.shape(pn.Names[i])
+	}
+	m := neutralMarks[min(i, len(neutralMarks)-1)]
+	if i >= len(neutralMarks) {
+		m.shape = glyphShapes[i%len(glyphShapes)]
+	}
+	return m.color, m.shape
 }
 
 // IntervalPanelSize is the width and height, in inches, of one panel of Intervals.
 const IntervalPanelSize = 2.6
 
 // Intervals writes a grid of panels, cols per row, each drawing its estimates as points with
-// their intervals as capped bars (colour i for name i, the same in every panel) and a dashed
-// line at 0, so that whether an interval excludes 0 reads at a glance. Each panel has its own
-// y axis (the measures differ in scale). The figure is cols × IntervalPanelSize wide and
-// rows × IntervalPanelSize high.
+// their intervals as capped bars (a name in the same colour and marker in every panel; see
+// IntervalPanel.Palette) and a dashed line at 0, so that whether an interval excludes 0 reads
+// at a glance. Each panel has its own y axis (the measures differ in scale). The figure is
+// cols × IntervalPanelSize wide and rows × IntervalPanelSize high.
 //
 // Every panel needs as many means, lows and highs as names (≥ 1), finite, with Lo ≤ Mean ≤ Hi.
 func Intervals(path string, cols int, panels []IntervalPanel) error {
@@ -54,14 +85,15 @@ func Intervals(path string, cols int, panels []IntervalPanel) error {
 			if err != nil {
 				return fmt.Errorf("report: Intervals: %w", err)
 			}
-			sc.GlyphStyle.Color = Categorical(i)
-			sc.GlyphStyle.Shape = draw.CircleGlyph{}
+			c, shape := pn.mark(i)
+			sc.GlyphStyle.Color = c
+			sc.GlyphStyle.Shape = shape
 			sc.GlyphStyle.Radius = vg.Points(3)
 			eb, err := errorBars(xy, []float64{lo}, []float64{hi - m})
 			if err != nil {
 				return fmt.Errorf("report: Intervals: %w", err)
 			}
-			eb.LineStyle.Color = Categorical(i)
+			eb.LineStyle.Color = c
 			eb.LineStyle.Width = vg.Points(1.2)
 			p.Add(eb, sc)
 		}

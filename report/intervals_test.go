@@ -1,6 +1,7 @@
 package report
 
 import (
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -32,5 +33,33 @@ func TestIntervals(t *testing.T) {
 	}
 	if err := Intervals(filepath.Join(dir, "bad.png"), 2, nil); err == nil {
 		t.Error("no panels accepted")
+	}
+}
+
+// Names that are not label values (real fits, controls) never take a label colour: black for
+// the first, greys after, each with its own marker; with a palette, label values keep theirs.
+func TestIntervalsMarks(t *testing.T) {
+	pn := IntervalPanel{Names: []string{"real", "permuted", "onehot", "shuffled"}}
+	shapes := map[any]bool{}
+	for i := range pn.Names {
+		c, shape := pn.mark(i)
+		r, g, b, _ := c.RGBA()
+		if r != g || g != b {
+			t.Errorf("%s: colour %v is not black or grey", pn.Names[i], c)
+		}
+		if (i == 0) != (r == 0) {
+			t.Errorf("%s: colour %v; want black only for the first name", pn.Names[i], c)
+		}
+		shapes[shape] = true
+	}
+	if len(shapes) != len(pn.Names) {
+		t.Errorf("%d marker shapes for %d names", len(shapes), len(pn.Names))
+	}
+	pal := NewPalette([]string{"preparation", "execution"})
+	pn = IntervalPanel{Names: []string{"execution", "preparation"}, Palette: pal}
+	for i, v := range pn.Names {
+		if c, _ := pn.mark(i); c != color.Color(pal.Color(v)) {
+			t.Errorf("%s: colour %v, want the palette's %v", v, c, pal.Color(v))
+		}
 	}
 }

@@ -93,6 +93,27 @@ func TestExamplesAndVersion(t *testing.T) {
 	}
 }
 
+// The documented build of README.md (Install) carries the commit without the toolchain's VCS
+// stamp, which -buildvcs=false (or a tree without .git) leaves out.
+func TestVersionLinkedCommit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links another jedi binary")
+	}
+	bin := filepath.Join(t.TempDir(), "jedi")
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", bin,
+		"-ldflags", "-X github.com/jedi-neuro/jedi/internal/version.Commit=0123456789abcdef0123-dirty", ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "commit 0123456789ab (modified)") {
+		t.Errorf("jedi --version of a build with the commit linked in: %q", out)
+	}
+}
+
 func TestBadInputIsOneLineError(t *testing.T) {
 	dir := t.TempDir()
 	if err := data.WriteNPZ(filepath.Join(dir, "ok.npz"), data.New(2, 3, 2, 0.01)); err != nil {
@@ -406,14 +427,15 @@ func TestReproduceQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"Fig. 2", "Fig. 3", "task decoded from the embeddings", "Spearman ρ(frequency, std Im λ(W_s))", "data:image/png;base64"} {
+	for _, s := range []string{"Fig. 2", "Fig. 3", "Fig. 6", "Skipped: no Riehle recordings", "task decoded from the embeddings", "Spearman ρ(frequency, std Im λ(W_s))", "data:image/png;base64"} {
 		if !strings.Contains(string(page), s) {
 			t.Errorf("index.html lacks %q", s)
 		}
 	}
 	var claims []struct {
-		ID     string `json:"id"`
-		Checks []struct {
+		ID      string `json:"id"`
+		Skipped string `json:"skipped"`
+		Checks  []struct {
 			Name  string   `json:"name"`
 			Value *float64 `json:"value"`
 		}
@@ -425,10 +447,11 @@ func TestReproduceQuick(t *testing.T) {
 	if err := json.Unmarshal(b, &claims); err != nil {
 		t.Fatal(err)
 	}
-	if len(claims) != 2 {
-		t.Fatalf("claims.json holds %d claims, want multitask and sinusoid", len(claims))
+	// The monkey claim's recordings are not beside the temporary directory: skipped, and said.
+	if len(claims) != 3 || claims[2].ID != "monkey" || claims[2].Skipped == "" || !strings.Contains(stdout, "skipped") {
+		t.Fatalf("claims.json holds %+v, want multitask, sinusoid and monkey skipped", claims)
 	}
-	for _, c := range claims {
+	for _, c := range claims[:2] {
 		if len(c.Checks) == 0 {
 			t.Errorf("claim %s has no checks", c.ID)
 		}
@@ -439,4 +462,36 @@ func TestReproduceQuick(t *testing.T) {
 		}
 	}
 	t.Log(stdout)
+}
+
+// A positional argument where a flag is meant, or a missing one, is named with the verb's usage
+// and, where the argument looks like a flag's value, that flag.
+func TestArgumentMistakes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "run"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"fit", "data.npz"}, []string{`fit: unexpected argument "data.npz"`, "usage: jedi fit --data", "did you mean --data data.npz?"}},
+		{[]string{"report", "run"}, []string{"did you mean --run run?"}},
+		{[]string{"prepare", "r.yaml"}, []string{"did you mean --recipe r.yaml?"}},
+		{[]string{"demo", "x"}, []string{`unexpected argument "x"`, "usage: jedi demo --out DIR"}},
+		{[]string{"simulate"}, []string{"simulate: accepts 1 arg(s), received 0", "multitask|sinusoid|memorypro"}},
+	} {
+		_, stderr, code := run(t, dir, tc.args...)
+		if code == 0 {
+			t.Errorf("jedi %v: exit 0", tc.args)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("jedi %v: %q lacks %q", tc.args, stderr, w)
+			}
+		}
+		if strings.Contains(stderr, "jedi: jedi ") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("jedi %v: want one line without a doubled prefix: %q", tc.args, stderr)
+		}
+	}
 }

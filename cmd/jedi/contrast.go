@@ -33,7 +33,7 @@ control, a verdict per claim, and the decoding of labels from the embeddings.
 comma-separated; each kind needs ≥ 2 runs (seeds, resampled pseudo-populations). Controls are,
 for instance, fits of time-shuffled spikes (jedi prepare --shuffle-spikes) and one network fed
 the context as a one-hot input (jedi prepare --inputs-onehot, model.inputs, tie_embeddings
-"@all"). Writes DIR/contrast.md, DIR/contrast.json and DIR/contrast_<i>.png. See docs/monkey.md
+"@all"). Writes DIR/contrast.md, DIR/contrast.json and DIR/contrast_<i>.png (and .svg). See docs/monkey.md
 and examples/monkey/contrast.yaml.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -87,7 +87,7 @@ and examples/monkey/contrast.yaml.`,
 			if err != nil {
 				return err
 			}
-			if err := res.Write(out); err != nil {
+			if _, err := res.Write(out); err != nil {
 				return err
 			}
 			fmt.Fprint(cmd.OutOrStdout(), res.Markdown())

@@ -129,7 +129,7 @@ worse than the mean are warned about. See docs/reliability.md.`,
 	cmd.Flags().StringVar(&dataPath, "data", "", "dataset .npz (required; with --resume, default: the one in RUNDIR/run.json)")
 	cmd.Flags().StringVar(&out, "out", "", "run directory (required)")
 	cmd.Flags().StringVar(&cfgPath, "config", "", "YAML configuration over the defaults")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (overrides the config's)")
+	cmd.Flags().Uint64Var(&seed, "seed", 0, "random seed of the split, the initialisation and the batches (default: the config's seed, 1 unless set)")
 	cmd.Flags().IntVar(&epochs, "epochs", 0, "maximum epochs (overrides the config's)")
 	cmd.Flags().BoolVar(&resume, "resume", false, "continue the interrupted fit in --out with its saved config")
 	cmd.Flags().StringVar(&splitPath, "split", "", `JSON file {"train": [...], "heldout": [...]} of segment indices replacing the seeded split`)

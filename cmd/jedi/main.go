@@ -66,5 +66,6 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "log warnings and errors only")
 	addProfiling(root)
 	root.AddCommand(newDemo(), newInspect(), newSimulate(), newFit(), newEval(), newInfer(), newReport(), newPrepare(), newAnalyze(), newCompare(), newContrast(), newBench(), newSweep(), newExport(), newReproduce())
+	explainArgs(root)
 	return root
 }

@@ -20,7 +20,7 @@ func newPrepare() *cobra.Command {
 	var seed, shuffle uint64
 	var oneHot string
 	cmd := &cobra.Command{
-		Use:   "prepare --recipe R.yaml --out data.npz | prepare --init FILE",
+		Use:   "prepare (--recipe R.yaml --out data.npz | --init FILE)",
 		Short: "Turn a recording (MATLAB, HDF5, NumPy) into a dataset by a source recipe",
 		Example: `  jedi prepare --init recording.nwb > recipe.yaml
   jedi prepare --recipe recipe.yaml --out data.npz`,
@@ -117,7 +117,7 @@ The recipe language is documented in docs/recipes.md.`,
 	cmd.Flags().StringVar(&out, "out", "", "dataset .npz to write (required)")
 	cmd.Flags().StringVar(&file, "file", "", "the recording to read instead of the recipe's file (a directory for a glob)")
 	cmd.Flags().StringVar(&initFile, "init", "", "print a commented starting recipe for this recording")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "the pool's seed for pseudo-trials (overrides pool.seed; recorded in OUT.recipe.yaml)")
+	cmd.Flags().Uint64Var(&seed, "seed", 0, "the pool's seed for pseudo-trials (default: the recipe's pool.seed; recorded in OUT.recipe.yaml)")
 	cmd.Flags().Uint64Var(&shuffle, "shuffle-spikes", 0, "control: move every spike to a uniform time within its trial, drawn with this seed (prepare.shuffle_spikes, recorded in OUT.recipe.yaml; 0 = off)")
 	cmd.Flags().StringVar(&oneHot, "inputs-onehot", "", "give the dataset inputs: the one-hot code of this label (for a baseline fitted with model.inputs; jedi itself ignores inputs)")
 	return cmd

@@ -1,0 +1,134 @@
+package monkey
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jedi-neuro/jedi/contrast"
+	"github.com/jedi-neuro/jedi/pipeline"
+)
+
+// dataDir is DataDir seen from this package's directory.
+const dataDir = "../../" + DataDir
+
+// TestQuick runs the monkey claim as `jedi reproduce --quick --only monkey` does, on the real
+// recordings: the shipped recipe, real, time-shuffled and one-hot pseudo-populations, the
+// shipped fit configuration at 60 epochs, two seeds of each, and the shipped contrasts. It
+// checks the plumbing and what the data must show even in a small study (labels, one measure
+// per segment, every contrast and decoding filled, the one-hot network's single W, the
+// verdicts on the page, the files written), not the science, which needs the full study.
+func TestQuick(t *testing.T) {
+	if err := Available(dataDir); err != nil {
+		t.Skip(err)
+	}
+	if testing.Short() {
+		t.Skip("reads 333 files and fits 6 models")
+	}
+	dir := t.TempDir()
+	results, page, err := pipeline.Reproduce(context.Background(), pipeline.ReproduceOptions{Dir: dir, Quick: true,
+		Claims: []pipeline.Claim{Claim(dataDir)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || results[0].Err != "" || results[0].Skipped != "" {
+		t.Fatalf("results %+v", results[0])
+	}
+	r := results[0]
+	cfg, err := ContrastConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Checks) != len(cfg.Contrasts[0].Claims) || r.Table == nil || len(r.Table.Rows) != len(r.Checks) {
+		t.Fatalf("%d checks, want one per claim of the paper's contrast (%d)", len(r.Checks), len(cfg.Contrasts[0].Claims))
+	}
+	// With 2 runs no sign-flip p goes below 0.5: the quick study must not claim a result.
+	for _, c := range r.Checks {
+		if c.Pass || math.IsNaN(c.Value) {
+			t.Errorf("quick check %q: %v, pass %v; want a number and no verdict", c.Name, c.Value, c.Pass)
+		}
+	}
+	if !strings.Contains(r.Text, "Quick") || len(r.Figures) < 4 {
+		t.Errorf("text %q, %d figures", r.Text, len(r.Figures))
+	}
+
+	b, err := os.ReadFile(filepath.Join(dir, "monkey", "contrast", "contrast.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res contrast.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	for kind, n := range map[string]int{contrast.Real: 2, "shuffled": 2, "onehot": 2} {
+		if len(res.Runs[kind]) != n {
+			t.Errorf("%s: %d runs, want %d", kind, len(res.Runs[kind]), n)
+		}
+	}
+	if len(res.Contrasts) != len(cfg.Contrasts) || len(res.Decoding[contrast.Real]) != len(cfg.Decode.Labels) {
+		t.Fatalf("%d contrasts and %d decodings, want %d and %d", len(res.Contrasts), len(res.Decoding[contrast.Real]), len(cfg.Contrasts), len(cfg.Decode.Labels))
+	}
+	for _, d := range res.Decoding[contrast.Real] {
+		if d.Label == "direction" && (d.Classes != 6 || math.Abs(d.Chance-1.0/6) > 0.02) {
+			t.Errorf("direction: %d classes, chance %.3f; want 6 balanced classes", d.Classes, d.Chance)
+		}
+	}
+	// The one-hot network has one W: its W measures cannot differ between epochs.
+	for _, m := range res.Contrasts[0].Measures {
+		if strings.HasPrefix(m.Measure, "w_") {
+			for _, d := range m.Controls["onehot"].PerRun {
+				if math.Abs(d) > 1e-12 { // the same values averaged over groups of other sizes
+					t.Errorf("%s: the one-hot network's W differs between epochs by %g", m.Measure, d)
+				}
+			}
+		}
+	}
+	// The recordings' timing separates the epochs' weights in every run, even at 60 epochs:
+	// execution rotates (w_imag, docs/monkey.md: −0.60 over the full study).
+	for _, m := range res.Contrasts[0].Measures {
+		if m.Measure == "w_imag" && !(m.Real.Diff.Hi < 0) {
+			t.Errorf("w_imag, preparation − execution: %+.3f [%.3f, %.3f]; want clearly negative", m.Real.Diff.Mean, m.Real.Diff.Lo, m.Real.Diff.Hi)
+		}
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Fig. 6", "the paper&#39;s claim", "execution rotational", "time-shuffled spikes"} {
+		if !strings.Contains(string(html), s) {
+			t.Errorf("the page lacks %q", s)
+		}
+	}
+	for _, f := range []string{"contrast/contrast.md", "contrast/contrast_0.svg", "spectra/spectra_weights.png", "spectra/lyapunov.json", "monkey.json", "data/real-1.npz.report.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, "monkey", f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// Without the recordings the claim does not run, and the page says why.
+func TestUnavailable(t *testing.T) {
+	dir := t.TempDir()
+	c := Claim(filepath.Join(dir, "nowhere"))
+	if !strings.Contains(c.Unavailable, "toc.npz") {
+		t.Fatalf("Unavailable = %q", c.Unavailable)
+	}
+	results, page, err := pipeline.Reproduce(context.Background(), pipeline.ReproduceOptions{Dir: dir, Quick: true, Claims: []pipeline.Claim{c}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || results[0].Verdict() != "skipped" {
+		t.Fatalf("results %+v", results)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "Skipped: no Riehle recordings in") {
+		t.Error("the page does not say that the monkey claim was skipped, and why")
+	}
+}
