@@ -11,9 +11,9 @@ import (
 // staged holds chosen segments of a dataset converted once to the training element type.
 type staged[T model.Float] struct {
 	ds   *data.Dataset
-	idx  []int // dataset index of each staged segment
-	y, u [][]T // per segment: Len×M targets, Len×I inputs (nil without inputs)
-	w    [][]T // per segment: Len×M loss weights (nil when the dataset has none)
+	idx  []int    // dataset index of each staged segment
+	y, u [][]T    // per segment: Len×M targets, Len×I inputs (nil without inputs)
+	w    [][]T    // per segment: Len×M loss weights (nil when the dataset has none)
 	obs  [][]bool // per segment: the M neurons it observed (nil when the dataset observes all)
 	len  []int
 }
