@@ -33,11 +33,15 @@ type EvalResult struct {
 	PVarHeldOut         float64  `json:"pvar_heldout"`
 	BitsPerSpikeTrain   *float64 `json:"bits_per_spike_train,omitempty"`
 	BitsPerSpikeHeldOut *float64 `json:"bits_per_spike_heldout,omitempty"`
-	Train               int      `json:"segments_train"`
-	HeldOut             int      `json:"segments_heldout"`
-	InferSteps          int      `json:"infer_steps"`
-	Epochs              int      `json:"epochs"`
-	Data                string   `json:"data"`
+	// SessionsTrain and SessionsHeldOut are the R² of each recording session of a
+	// multi-session dataset (docs/sessions.md), over the neurons it recorded.
+	SessionsTrain   []train.SessionScore `json:"sessions_train,omitempty"`
+	SessionsHeldOut []train.SessionScore `json:"sessions_heldout,omitempty"`
+	Train           int                  `json:"segments_train"`
+	HeldOut         int                  `json:"segments_heldout"`
+	InferSteps      int                  `json:"infer_steps"`
+	Epochs          int                  `json:"epochs"`
+	Data            string               `json:"data"`
 	// Warnings say what is wrong with the model: an R² below 0, i.e. worse than predicting
 	// each neuron's mean, or no held-out segments to judge it on.
 	Warnings []string `json:"warnings"`
@@ -133,6 +137,7 @@ written to RUNDIR/metrics.json.`,
 				fmt.Printf("R² held-out %.4f  (%d segments, median neuron %.4f, %d inference steps)\n", res.R2HeldOut, res.HeldOut, res.R2HeldOutMedianNeuron, res.InferSteps)
 			}
 			fmt.Printf("pVar train %.4f, held-out %.4f\n", res.PVarTrain, res.PVarHeldOut)
+			printSessions(res)
 			if res.BitsPerSpikeTrain != nil {
 				fmt.Printf("bits per spike train %.4f", *res.BitsPerSpikeTrain)
 				if res.BitsPerSpikeHeldOut != nil {
@@ -169,6 +174,11 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 		}
 	}
 	worse("training", tr.R2)
+	if multiSession(ds) {
+		if res.SessionsTrain, err = train.SessionR2(tr, ds); err != nil {
+			return nil, err
+		}
+	}
 	poisson := f.Config.Model.Loss == model.Poisson
 	if res.PVarTrain, res.BitsPerSpikeTrain, err = scores(tr, ds, poisson); err != nil {
 		return nil, fmt.Errorf("training segments: %w", err)
@@ -179,6 +189,11 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 			return nil, fmt.Errorf("held-out segments: %w", err)
 		}
 		worse("held-out", ho.R2)
+		if multiSession(ds) {
+			if res.SessionsHeldOut, err = train.SessionR2(ho, ds); err != nil {
+				return nil, err
+			}
+		}
 	} else {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("no held-out segments (%d training segment(s) in all): the model is judged on its training segments only", len(f.Train)))
 	}
@@ -188,6 +203,9 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 // scores returns pVar of a reconstruction and, for a Poisson model, its bits per spike (nil
 // otherwise).
 func scores(inf *train.Inferred, ds *data.Dataset, poisson bool) (float64, *float64, error) {
+	if ds.Observed != nil {
+		return observedScores(inf, ds, poisson)
+	}
 	T, M := ds.T, ds.M
 	y := make([]float64, len(inf.Segments)*T*M)
 	lengths := make([]int, len(inf.Segments))
