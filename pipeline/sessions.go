@@ -87,22 +87,31 @@ type Sessions struct {
 	Single []train.SessionScore `json:"single,omitempty"`
 	// Label is the label decoded from the embeddings; empty when the data have no other label.
 	Label string `json:"label,omitempty"`
-	// CrossSession[k] is the accuracy of a logistic decoder trained on the embeddings of every
-	// session but k and tested on session k's segments (training and held-out alike), and
-	// CrossChance[k] that of guessing the training sessions' most common value.
-	CrossSession []float64 `json:"cross_session_accuracy,omitempty"`
-	CrossChance  []float64 `json:"cross_session_chance,omitempty"`
-	// CrossPooled is the accuracy pooled over all left-out sessions' segments.
-	CrossPooled float64 `json:"cross_session_pooled,omitempty"`
-	// Within is the cross-validated accuracy of the label over all segments, sessions mixed
-	// (embed.Classify), the reference the cross-session figure is compared with.
-	Within float64 `json:"within_accuracy,omitempty"`
+	// Decoding is the label decoded from the embeddings, by logistic regression and by k nearest
+	// neighbours (embed.Method); empty without a label or with one session.
+	Decoding []CrossDecoding `json:"decoding,omitempty"`
 	// SessionDecoding is the cross-validated accuracy of decoding the session itself from the
 	// embeddings, SessionChance its chance level: near chance when a context's embeddings from
 	// different sessions coincide.
 	SessionDecoding float64 `json:"session_decoding_accuracy"`
 	SessionChance   float64 `json:"session_decoding_chance"`
 	Meaning         string  `json:"meaning"`
+}
+
+// CrossDecoding is a label decoded from the embeddings by one method, across sessions and within
+// the dataset.
+type CrossDecoding struct {
+	Method string `json:"method"`
+	// PerSession[k] is the accuracy of a decoder trained on the embeddings of every session
+	// but k and tested on session k's segments (training and held-out alike), Chance[k] that of
+	// guessing the training sessions' most common value.
+	PerSession []float64 `json:"cross_session_accuracy"`
+	Chance     []float64 `json:"cross_session_chance"`
+	// Pooled is the accuracy pooled over every left-out session's segments.
+	Pooled float64 `json:"cross_session_pooled"`
+	// Within is the cross-validated accuracy over all segments, sessions mixed
+	// (embed.Classify): the reference for Pooled.
+	Within float64 `json:"within_accuracy"`
 }
 
 // SessionAnalysis computes Sessions for run f on the multi-session dataset ds with the segment
@@ -115,7 +124,7 @@ func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *Embeddings, label, 
 		return nil, err
 	}
 	res := &Sessions{Sessions: names, Label: label,
-		Meaning: "R² per session over the neurons it recorded; cross_session_accuracy[k]: a logistic decoder of the label trained on the other sessions' embeddings, tested on session k's; session_decoding_accuracy: the session decoded from the embeddings (5-fold), near chance when sessions share their embeddings"}
+		Meaning: "R² per session over the neurons it recorded; decoding[].cross_session_accuracy[k]: a decoder of the label trained on the other sessions' embeddings, tested on session k's; session_decoding_accuracy: the session decoded from the embeddings (5-fold), near chance when sessions share their embeddings"}
 	tr, err := train.Evaluate(f, ds, f.Train)
 	if err != nil {
 		return nil, err
@@ -151,36 +160,49 @@ func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *Embeddings, label, 
 	if err != nil {
 		return nil, err
 	}
-	cl, err := embed.Classify(emb.E, values, min(folds, ds.S), seed, embed.Logistic)
-	if err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", label, err)
+	for _, method := range []embed.Method{embed.Logistic, embed.KNN} {
+		d, err := crossDecode(emb, values, names, of, method, folds, seed)
+		if err != nil {
+			return nil, fmt.Errorf("decoding %s: %w", label, err)
+		}
+		res.Decoding = append(res.Decoding, *d)
 	}
-	res.Within = cl.Accuracy
-	var correct, total int
+	return res, nil
+}
+
+// crossDecode decodes values from the embeddings with method: leaving out each session in
+// turn, and cross-validated over all segments.
+func crossDecode(emb *Embeddings, values, names []string, of []int, method embed.Method, folds int, seed uint64) (*CrossDecoding, error) {
+	S := len(values)
+	cl, err := embed.Classify(emb.E, values, min(folds, S), seed, method)
+	if err != nil {
+		return nil, err
+	}
+	d := &CrossDecoding{Method: method.String(), Within: cl.Accuracy}
+	var correct int
 	for k := range names {
 		var trainRows, test []int
-		for s := range ds.S {
+		for s := range S {
 			if of[s] == k {
 				test = append(test, s)
 			} else {
 				trainRows = append(trainRows, s)
 			}
 		}
-		t, err := embed.TransferDecode(emb.E, values, trainRows, test, embed.Logistic)
+		t, err := embed.TransferDecode(emb.E, values, trainRows, test, method)
 		if err != nil {
-			return nil, fmt.Errorf("decoding %s in session %s: %w", label, names[k], err)
+			return nil, fmt.Errorf("session %s: %w", names[k], err)
 		}
-		res.CrossSession = append(res.CrossSession, t.Accuracy)
-		res.CrossChance = append(res.CrossChance, t.Chance)
+		d.PerSession = append(d.PerSession, t.Accuracy)
+		d.Chance = append(d.Chance, t.Chance)
 		for r, s := range test {
 			if t.Predicted[r] == values[s] {
 				correct++
 			}
 		}
-		total += len(test)
 	}
-	res.CrossPooled = float64(correct) / float64(total)
-	return res, nil
+	d.Pooled = float64(correct) / float64(S)
+	return d, nil
 }
 
 // singleSessionR2 scores the single-session fit in run on the multi-session dataset ds's
@@ -246,8 +268,8 @@ func (r *Sessions) Write(dir string) ([]report.Figure, error) {
 	if r.Single != nil {
 		arrays = append(arrays, output.Array{Name: "r2_single", Data: scoreValues(r.Single)})
 	}
-	if r.CrossSession != nil {
-		arrays = append(arrays, output.Array{Name: "cross_session_accuracy", Data: r.CrossSession}, output.Array{Name: "cross_session_chance", Data: r.CrossChance})
+	for _, d := range r.Decoding {
+		arrays = append(arrays, output.Array{Name: "cross_session_accuracy_" + d.Method, Data: d.PerSession}, output.Array{Name: "cross_session_chance_" + d.Method, Data: d.Chance})
 	}
 	if err := output.WriteNPZ(filepath.Join(dir, "sessions.npz"), arrays...); err != nil {
 		return nil, err
@@ -295,8 +317,11 @@ func (r *Sessions) table() report.Table {
 	if r.Single != nil {
 		header = append(header, "R² held-out, single-session fit")
 	}
-	if r.CrossSession != nil {
-		header = append(header, "decoding of "+r.Label+" (trained on the other sessions)", "chance")
+	for _, d := range r.Decoding {
+		header = append(header, r.Label+" decoded by "+d.Method+" trained on the other sessions")
+	}
+	if r.Decoding != nil {
+		header = append(header, "chance")
 	}
 	find := func(sc []train.SessionScore, name string) string {
 		for _, s := range sc {
@@ -320,8 +345,11 @@ func (r *Sessions) table() report.Table {
 		if r.Single != nil {
 			row = append(row, find(r.Single, name))
 		}
-		if r.CrossSession != nil {
-			row = append(row, fmt.Sprintf("%.3f", r.CrossSession[k]), fmt.Sprintf("%.3f", r.CrossChance[k]))
+		for _, d := range r.Decoding {
+			row = append(row, fmt.Sprintf("%.3f", d.PerSession[k]))
+		}
+		if r.Decoding != nil {
+			row = append(row, fmt.Sprintf("%.3f", r.Decoding[0].Chance[k]))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -341,8 +369,8 @@ func (r *Sessions) Print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
-	if r.CrossSession != nil {
-		fmt.Fprintf(w, "%s decoded across sessions (leave one session out): %.3f pooled; within the dataset (%s mixed, cross-validated): %.3f\n", r.Label, r.CrossPooled, "sessions", r.Within)
+	for _, d := range r.Decoding {
+		fmt.Fprintf(w, "%s decoded by %s across sessions (leave one session out): %.3f pooled; within the dataset (sessions mixed, cross-validated): %.3f\n", r.Label, d.Method, d.Pooled, d.Within)
 	}
 	if len(r.Sessions) > 1 {
 		fmt.Fprintf(w, "session decoded from the embeddings: %.3f (chance %.3f)\n", r.SessionDecoding, r.SessionChance)
@@ -353,9 +381,12 @@ func (r *Sessions) Print(w io.Writer) {
 func (r *Sessions) Section(figs []report.Figure) (report.Section, []report.Metric) {
 	text := fmt.Sprintf("%d recording sessions share one hypernetwork and one dynamics; each neuron's readout row is its session's readout, and every R² runs over the neurons a segment's session recorded.", len(r.Sessions))
 	var ms []report.Metric
-	if r.CrossSession != nil {
-		text += fmt.Sprintf("\n\nA logistic decoder of %s trained on the embeddings of all sessions but one labels the left-out session's segments with accuracy %.3f (pooled), against %.3f when sessions are mixed in cross-validation.", r.Label, r.CrossPooled, r.Within)
-		ms = append(ms, report.Metric{Name: r.Label + " decoded across sessions", Value: fmt.Sprintf("%.3f", r.CrossPooled)})
+	if r.Decoding != nil {
+		text += "\n\n"
+	}
+	for _, d := range r.Decoding {
+		text += fmt.Sprintf("A %s decoder of %s trained on the embeddings of all sessions but one labels the left-out session's segments with accuracy %.3f (pooled), against %.3f when sessions are mixed in cross-validation. ", d.Method, r.Label, d.Pooled, d.Within)
+		ms = append(ms, report.Metric{Name: fmt.Sprintf("%s decoded across sessions (%s)", r.Label, d.Method), Value: fmt.Sprintf("%.3f (within %.3f)", d.Pooled, d.Within)})
 	}
 	if len(r.Sessions) > 1 {
 		text += fmt.Sprintf(" The session itself is decoded from the embeddings with accuracy %.3f (chance %.3f).", r.SessionDecoding, r.SessionChance)
