@@ -263,3 +263,59 @@ func firstDuplicate(x []string) int {
 	}
 	return -1
 }
+
+// JoinNeurons joins recordings of the same segments by different units — the files of units
+// recorded simultaneously, one file per unit — into one dataset whose neurons are the parts'
+// neurons side by side, in order. Every part must have the same segments: the same S, T, dt,
+// lengths and labels (names, kinds and values), as recordings of the same trials prepared by
+// the same recipe have. Inputs and weights are refused (a recording has none); extra arrays are
+// dropped.
+func JoinNeurons(parts []*Dataset) (*Dataset, error) {
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("join: no recordings")
+	}
+	p0 := parts[0]
+	M := 0
+	for _, d := range parts {
+		if err := d.Validate(); err != nil {
+			return nil, err
+		}
+		bad := func(field, format string, args ...any) error {
+			return &FieldError{File: d.Source, Field: field, Msg: fmt.Sprintf(format, args...) + fmt.Sprintf(" (%s): not the same segments", p0.Source)}
+		}
+		switch {
+		case d.S != p0.S || d.T != p0.T:
+			return nil, bad("activity", "has %d segments of %d bins, the first recording %d of %d", d.S, d.T, p0.S, p0.T)
+		case d.Dt != p0.Dt:
+			return nil, bad("dt", "= %v, the first recording's %v", d.Dt, p0.Dt)
+		case !slices.Equal(d.Lengths, p0.Lengths):
+			return nil, bad("lengths", "differ from the first recording's")
+		case d.I > 0 || d.Weight != nil || d.Observed != nil:
+			return nil, bad("activity", "comes with inputs, weights or a mask: join plain recordings")
+		}
+		if len(d.Labels) != len(p0.Labels) {
+			return nil, bad("activity", "has labels %v, the first recording %v", slices.Sorted(maps.Keys(d.Labels)), slices.Sorted(maps.Keys(p0.Labels)))
+		}
+		for name, l := range p0.Labels {
+			dl, ok := d.Labels[name]
+			if !ok || dl.Kind != l.Kind || !slices.Equal(dl.Values, l.Values) {
+				return nil, bad(labelPrefix+name, "differs from the first recording's")
+			}
+		}
+		M += d.M
+	}
+	out := New(p0.S, p0.T, M, p0.Dt)
+	copy(out.Lengths, p0.Lengths)
+	out.Source = p0.Source
+	off := 0
+	for _, d := range parts {
+		for st := range d.S * d.T {
+			copy(out.Activity[st*M+off:st*M+off+d.M], d.Activity[st*d.M:(st+1)*d.M])
+		}
+		off += d.M
+	}
+	for name, l := range p0.Labels {
+		out.Labels[name] = Label{Kind: l.Kind, Values: slices.Clone(l.Values)}
+	}
+	return out, out.Validate()
+}

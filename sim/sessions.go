@@ -25,6 +25,10 @@ type SessionsConfig struct {
 	GainMin   float64 `yaml:"gain_min"`
 	GainMax   float64 `yaml:"gain_max"`
 	OffsetStd float64 `yaml:"offset_std"`
+	// SharedUnits records a unit that several sessions drew as one neuron, with one gain and
+	// offset, observed in each of those sessions (as a chronic array tracks a cell across
+	// days); otherwise every session's units are neurons of their own.
+	SharedUnits bool `yaml:"shared_units"`
 }
 
 // DefaultSessions is 6 sessions of 1 to 12 neurons each, gains in [0.5, 2] and offsets of
@@ -42,9 +46,12 @@ func DefaultSessions() SessionsConfig {
 // label_session holds the session number. Segment s is full's segment s, with its labels,
 // lengths and inputs, so that a fit of either with the same seed holds out the same segments.
 //
-// The ground truth is kept as extra arrays over the M' = Σ n_k neurons: session_unit (the unit of
-// full each neuron records), session_gain and session_offset (g and o), and session_of_neuron
-// (its session); full's own extra arrays (the teacher) are kept.
+// With SharedUnits a unit drawn by several sessions is one neuron, observed in each of them.
+//
+// The ground truth is kept as extra arrays over the M' neurons (Σ n_k, or the distinct units
+// with SharedUnits): session_unit (the unit of full each neuron records), session_gain and
+// session_offset (g and o), and, without SharedUnits, session_of_neuron (its session); full's
+// own extra arrays (the teacher) are kept.
 func SplitSessions(full *data.Dataset, cfg SessionsConfig, seed uint64) (*data.Dataset, error) {
 	if err := full.Validate(); err != nil {
 		return nil, err
@@ -70,18 +77,23 @@ func SplitSessions(full *data.Dataset, cfg SessionsConfig, seed uint64) (*data.D
 	}
 	var unit, session []int
 	var gain, offset []float64
-	first := make([]int, K+1) // session k's neurons are first[k] … first[k+1]−1
+	neurons := make([][]int, K) // session k's neurons
+	column := map[int]int{}     // with SharedUnits: a unit's neuron
 	for k := range K {
 		n := cfg.MinNeurons + rng.IntN(cfg.MaxNeurons-cfg.MinNeurons+1)
 		units := rng.Perm(full.M)[:n]
 		slices.Sort(units)
 		for _, u := range units {
-			unit = append(unit, u)
-			session = append(session, k)
-			gain = append(gain, cfg.GainMin+(cfg.GainMax-cfg.GainMin)*rng.Float64())
-			offset = append(offset, cfg.OffsetStd*rng.NormFloat64())
+			g, o := cfg.GainMin+(cfg.GainMax-cfg.GainMin)*rng.Float64(), cfg.OffsetStd*rng.NormFloat64()
+			if j, ok := column[u]; ok && cfg.SharedUnits {
+				neurons[k] = append(neurons[k], j)
+				continue
+			}
+			column[u] = len(unit)
+			neurons[k] = append(neurons[k], len(unit))
+			unit, session = append(unit, u), append(session, k)
+			gain, offset = append(gain, g), append(offset, o)
 		}
-		first[k+1] = len(unit)
 	}
 	M := len(unit)
 	d := data.New(full.S, full.T, M, full.Dt)
@@ -92,8 +104,7 @@ func SplitSessions(full *data.Dataset, cfg SessionsConfig, seed uint64) (*data.D
 		d.Weight = make([]float64, full.S*full.T*M)
 	}
 	for s := range full.S {
-		k := of[s]
-		for j := first[k]; j < first[k+1]; j++ {
+		for _, j := range neurons[of[s]] {
 			d.Observed[s*M+j] = true
 			for t := range full.Lengths[s] {
 				src := (s*full.T+t)*full.M + unit[j]
@@ -123,7 +134,9 @@ func SplitSessions(full *data.Dataset, cfg SessionsConfig, seed uint64) (*data.D
 		return out
 	}
 	d.Extra["session_unit"] = data.Array{Shape: []int{M}, Data: toF(unit)}
-	d.Extra["session_of_neuron"] = data.Array{Shape: []int{M}, Data: toF(session)}
+	if !cfg.SharedUnits {
+		d.Extra["session_of_neuron"] = data.Array{Shape: []int{M}, Data: toF(session)}
+	}
 	d.Extra["session_gain"] = data.Array{Shape: []int{M}, Data: gain}
 	d.Extra["session_offset"] = data.Array{Shape: []int{M}, Data: offset}
 	return d, d.Validate()

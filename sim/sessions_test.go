@@ -77,6 +77,41 @@ func TestSplitSessions(t *testing.T) {
 	if slices.Equal(other.Observed, d.Observed) {
 		t.Error("another seed gave the same sessions")
 	}
+	// Shared units: one neuron per distinct unit, observed by every session that drew it.
+	cfg.SharedUnits = true
+	sh, err := SplitSessions(full, cfg, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su := sh.Extra["session_unit"].Data
+	seen := map[float64]bool{}
+	for _, u := range su {
+		if seen[u] {
+			t.Fatalf("unit %v is two neurons with shared units", u)
+		}
+		seen[u] = true
+	}
+	_, shOf, _ := sh.Sessions()
+	for s := range sh.S {
+		for j := range sh.M {
+			if !sh.IsObserved(s, j) {
+				continue
+			}
+			for tt := range sh.Lengths[s] {
+				want := sh.Extra["session_gain"].Data[j]*full.Activity[(s*full.T+tt)*full.M+int(su[j])] + sh.Extra["session_offset"].Data[j]
+				if got := sh.Activity[(s*sh.T+tt)*sh.M+j]; math.Abs(got-want) > 1e-15 {
+					t.Fatalf("shared: activity[%d,%d,%d] = %v, want %v", s, tt, j, got, want)
+				}
+			}
+		}
+		if of[s] != shOf[s] {
+			t.Fatalf("segment %d in session %d, %d with shared units", s, of[s], shOf[s])
+		}
+	}
+	if len(su) > len(unit) || !slices.Equal(sh.Labels[data.SessionLabel].Values, d.Labels[data.SessionLabel].Values) {
+		t.Errorf("shared units: %d neurons (disjoint: %d), or other sessions", len(su), len(unit))
+	}
+	cfg.SharedUnits = false
 	cfg.MaxNeurons = 9
 	if _, err := SplitSessions(full, cfg, 7); err == nil {
 		t.Error("more neurons per session than units accepted")

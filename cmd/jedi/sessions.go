@@ -28,6 +28,7 @@ func addSessionFlags(cmd *cobra.Command) *sessionFlags {
 	fl.IntVar(&f.cfg.Sessions, "sessions", f.cfg.Sessions, "sessions: recording sessions")
 	fl.IntVar(&f.cfg.MinNeurons, "min-neurons", f.cfg.MinNeurons, "sessions: fewest neurons a session records")
 	fl.IntVar(&f.cfg.MaxNeurons, "max-neurons", f.cfg.MaxNeurons, "sessions: most neurons a session records")
+	fl.BoolVar(&f.cfg.SharedUnits, "shared-units", false, "sessions: a unit several sessions record is one neuron (as a tracked cell), not one per session")
 	fl.StringVar(&f.full, "full", "", "sessions: also write the teacher's single-session dataset (every unit, every segment) here")
 	return f
 }
@@ -49,18 +50,24 @@ func simulateSessions(fl *sessionFlags, seed uint64) (*data.Dataset, error) {
 
 func newStitch() *cobra.Command {
 	var out, names string
+	var simultaneous bool
 	cmd := &cobra.Command{
 		Use:   "stitch --out ALL.npz SESSION.npz...",
 		Short: "Join recordings of different neurons (one .npz per session) into one multi-session dataset",
 		Example: `  jedi stitch --out joe.npz joe-01.npz joe-02.npz joe-03.npz
-  jedi stitch --out all.npz --names monday,tuesday mon.npz tue.npz`,
+  jedi stitch --out all.npz --names monday,tuesday mon.npz tue.npz
+  jedi stitch --simultaneous --out joe011.npz joe011_3.npz joe011_4.npz joe011_5.npz`,
 		Long: `Join sessions recorded with different neurons into one multi-session dataset (docs/sessions.md):
 its neurons are the union of the sessions' (in the order of the files), its segments are the
 first file's, then the second's, ..., label_session names each segment's session (the file's
 name without .npz, or --names), and the array observed [segments, neurons] marks the neurons
 each segment recorded. jedi fit scores only observed entries: one hypernetwork and one dynamics
 are shared by every session, and each neuron's readout row is its session's readout. Every file
-must have the same dt; a label is kept when every file has it.`,
+must have the same dt; a label is kept when every file has it.
+
+With --simultaneous the files are instead the same segments recorded by different units (one
+file per unit, prepared by the same recipe): their neurons are joined side by side into one
+session's dataset, and every file must have the same segments, lengths and labels.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var sessions []*data.Dataset
@@ -70,6 +77,20 @@ must have the same dt; a label is kept when every file has it.`,
 					return err
 				}
 				sessions = append(sessions, d)
+			}
+			if simultaneous {
+				if names != "" {
+					return fmt.Errorf("--names names sessions; --simultaneous joins one session's units")
+				}
+				d, err := data.JoinNeurons(sessions)
+				if err != nil {
+					return err
+				}
+				if err := data.WriteNPZ(out, d); err != nil {
+					return err
+				}
+				slog.Info("wrote", "file", out, "segments", d.S, "neurons", d.M, "bins", d.T)
+				return nil
 			}
 			var ns []string
 			if names != "" {
@@ -95,6 +116,7 @@ must have the same dt; a label is kept when every file has it.`,
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output .npz (required)")
 	cmd.Flags().StringVar(&names, "names", "", "comma-separated session names, one per file (default: the file names)")
+	cmd.Flags().BoolVar(&simultaneous, "simultaneous", false, "the files are one session's units (the same segments): join their neurons")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }
