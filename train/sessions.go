@@ -72,3 +72,66 @@ func SessionR2(inf *Inferred, ds *data.Dataset) ([]SessionScore, error) {
 	}
 	return res, nil
 }
+
+// CoSmooth measures how well a model predicts neurons it did not see: for each segment of idx,
+// one of the neurons it observed is hidden (the k-th observed neuron of the segment's i-th
+// position, k = i mod n_s, so that every neuron is hidden in some segments), the segment's local
+// parameters are inferred from its other neurons (Infer, `steps` Adam steps, θ frozen), and the
+// hidden neuron is predicted through its readout row. It returns the R² of the hidden entries
+// per session (SessionR2 over the hidden neurons only) and pooled, and the inference. Segments
+// that observed a single neuron have none to spare and are left out; an error is returned when
+// no segment is left.
+//
+// Unlike the reconstruction R² of Infer, whose inferred embedding and initial state have seen
+// the very activity they are scored on (with few neurons a segment's local parameters nearly
+// fit it alone), this is the Neural Latents Benchmark's co-smoothing: a model earns it only
+// through what it shares between neurons.
+func CoSmooth(f *Fitted, ds *data.Dataset, idx []int, steps int) (pooled float64, sessions []SessionScore, err error) {
+	return coSmooth(f, ds, idx, steps, false)
+}
+
+// coSmooth is CoSmooth; with reveal the "hidden" neuron is shown to the inference too, which
+// scores the reconstruction of the same entries (the tests' control).
+func coSmooth(f *Fitted, ds *data.Dataset, idx []int, steps int, reveal bool) (pooled float64, sessions []SessionScore, err error) {
+	seen := *ds
+	seen.Observed = make([]bool, ds.S*ds.M)
+	hidden := *ds
+	hidden.Observed = make([]bool, ds.S*ds.M)
+	var use []int
+	for i, s := range idx {
+		if s < 0 || s >= ds.S {
+			return 0, nil, fmt.Errorf("co-smoothing: segment %d of %d", s, ds.S)
+		}
+		var obs []int
+		for m := range ds.M {
+			if ds.IsObserved(s, m) {
+				obs = append(obs, m)
+				seen.Observed[s*ds.M+m] = true
+			}
+		}
+		if len(obs) < 2 {
+			continue
+		}
+		h := obs[i%len(obs)]
+		seen.Observed[s*ds.M+h] = reveal
+		hidden.Observed[s*ds.M+h] = true
+		use = append(use, s)
+	}
+	if len(use) == 0 {
+		return 0, nil, fmt.Errorf("co-smoothing: every segment observed a single neuron; none can be hidden")
+	}
+	inf, err := Infer(f, &seen, use, steps)
+	if err != nil {
+		return 0, nil, err
+	}
+	if sessions, err = SessionR2(inf, &hidden); err != nil {
+		return 0, nil, err
+	}
+	all := hidden
+	all.Labels = map[string]data.Label{} // one session: the pooled figure
+	pool, err := SessionR2(inf, &all)
+	if err != nil {
+		return 0, nil, err
+	}
+	return pool[0].R2, sessions, nil
+}

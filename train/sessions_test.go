@@ -101,4 +101,32 @@ func TestFitSessions(t *testing.T) {
 			t.Errorf("session %d: %+v, want R² %.6f over %d segments and 3 neurons", k, sc, want, n)
 		}
 	}
+	// Co-smoothing: each held-out segment's hidden neuron predicted from its other neurons. The
+	// control shows the hidden neuron to the inference: the same entries are then reconstructed
+	// as well as the whole segments are; hidden, they are not (the student's 24-dimensional
+	// learned initial state leaves what the seen neurons do not constrain free).
+	for _, tc := range []struct {
+		name string
+		ds   *data.Dataset
+		f    *Fitted
+	}{{"two sessions", ds, f}, {"one session", teacherData(t, 40, 30, 3), nil}} {
+		fit := tc.f
+		if fit == nil {
+			if fit, err = Fit(context.Background(), cfg, tc.ds, FitOptions{Dir: t.TempDir()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shown, _, err := coSmooth(fit, tc.ds, fit.HeldOut, cfg.Train.InferSteps, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pooled, per, err := CoSmooth(fit, tc.ds, fit.HeldOut, cfg.Train.InferSteps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: co-smoothing R² %.4f (shown: %.4f), per session %+v", tc.name, pooled, shown, per)
+		if shown < 0.95 || pooled > shown-0.3 {
+			t.Errorf("%s: R² of the hidden neurons %.4f, shown %.4f: want the shown ones ≥ 0.95 and the hidden clearly worse", tc.name, pooled, shown)
+		}
+	}
 }

@@ -37,11 +37,15 @@ type EvalResult struct {
 	// multi-session dataset (docs/sessions.md), over the neurons it recorded.
 	SessionsTrain   []train.SessionScore `json:"sessions_train,omitempty"`
 	SessionsHeldOut []train.SessionScore `json:"sessions_heldout,omitempty"`
-	Train           int                  `json:"segments_train"`
-	HeldOut         int                  `json:"segments_heldout"`
-	InferSteps      int                  `json:"infer_steps"`
-	Epochs          int                  `json:"epochs"`
-	Data            string               `json:"data"`
+	// CoSmooth (--cosmooth) is the R² of held-out segments' neurons hidden from their
+	// inference, pooled and per session (train.CoSmooth).
+	CoSmooth         *float64             `json:"cosmooth_heldout,omitempty"`
+	SessionsCoSmooth []train.SessionScore `json:"sessions_cosmooth,omitempty"`
+	Train            int                  `json:"segments_train"`
+	HeldOut          int                  `json:"segments_heldout"`
+	InferSteps       int                  `json:"infer_steps"`
+	Epochs           int                  `json:"epochs"`
+	Data             string               `json:"data"`
 	// Warnings say what is wrong with the model: an R² below 0, i.e. worse than predicting
 	// each neuron's mean, or no held-out segments to judge it on.
 	Warnings []string `json:"warnings"`
@@ -90,7 +94,7 @@ func loadRunData(run, path string) (*train.Fitted, *data.Dataset, error) {
 
 func newEval() *cobra.Command {
 	var run, dataPath string
-	var asJSON bool
+	var asJSON, cosmooth bool
 	var steps int
 	cmd := &cobra.Command{
 		Use:     "eval --run RUNDIR [--data FILE.npz] [--json]",
@@ -115,6 +119,11 @@ written to RUNDIR/metrics.json.`,
 			res, err := evaluate(f, ds, steps)
 			if err != nil {
 				return err
+			}
+			if cosmooth {
+				if err := addCoSmooth(res, f, ds, steps); err != nil {
+					return err
+				}
 			}
 			if err := output.WriteJSON(filepath.Join(run, "metrics.json"), res); err != nil {
 				return err
@@ -151,6 +160,7 @@ written to RUNDIR/metrics.json.`,
 	cmd.Flags().StringVar(&run, "run", "", "run directory written by jedi fit (required)")
 	cmd.Flags().StringVar(&dataPath, "data", "", "dataset (default: the one recorded in RUNDIR/run.json)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&cosmooth, "cosmooth", false, "also infer each held-out segment with one of its neurons hidden and score that neuron (co-smoothing, docs/sessions.md)")
 	cmd.Flags().IntVar(&steps, "steps", 0, "inference steps for held-out segments (default: the config's train.infer_steps)")
 	cmd.MarkFlagRequired("run")
 	return cmd

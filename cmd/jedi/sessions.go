@@ -217,8 +217,11 @@ func addSessionScores(a *npy.Archive, sc []train.SessionScore) error {
 	return a.Add("session_r2", []int{len(sc)}, r2)
 }
 
-// printSessions prints the per-session R² of `jedi eval`.
+// printSessions prints the co-smoothing R² and the per-session R² of `jedi eval`.
 func printSessions(res *EvalResult) {
+	if res.CoSmooth != nil {
+		fmt.Printf("co-smoothing R² held-out %.4f  (one neuron of each segment hidden from its inference)\n", *res.CoSmooth)
+	}
 	if len(res.SessionsTrain) == 0 {
 		return
 	}
@@ -226,13 +229,35 @@ func printSessions(res *EvalResult) {
 	for _, s := range res.SessionsHeldOut {
 		held[s.Session] = s.R2
 	}
-	fmt.Println("session        segments  neurons  R² train  R² held-out")
-	for _, s := range res.SessionsTrain {
-		h, ok := held[s.Session]
-		hs := "—"
-		if ok {
-			hs = fmt.Sprintf("%.4f", h)
-		}
-		fmt.Printf("%-14s %8d %8d  %8.4f  %s\n", s.Session, s.Segments, s.Neurons, s.R2, hs)
+	co := map[string]float64{}
+	for _, s := range res.SessionsCoSmooth {
+		co[s.Session] = s.R2
 	}
+	cell := func(m map[string]float64, k string) string {
+		if v, ok := m[k]; ok {
+			return fmt.Sprintf("%.4f", v)
+		}
+		return "—"
+	}
+	fmt.Println("session        segments  neurons  R² train  R² held-out  co-smoothing")
+	for _, s := range res.SessionsTrain {
+		fmt.Printf("%-14s %8d %8d  %8.4f  %11s  %12s\n", s.Session, s.Segments, s.Neurons, s.R2, cell(held, s.Session), cell(co, s.Session))
+	}
+}
+
+// addCoSmooth adds the co-smoothing R² of the held-out segments to res.
+func addCoSmooth(res *EvalResult, f *train.Fitted, ds *data.Dataset, steps int) error {
+	if len(f.HeldOut) == 0 {
+		return fmt.Errorf("--cosmooth: the run has no held-out segments")
+	}
+	slog.Info("co-smoothing: inferring held-out segments with one neuron hidden", "segments", len(f.HeldOut), "steps", steps)
+	pooled, per, err := train.CoSmooth(f, ds, f.HeldOut, steps)
+	if err != nil {
+		return err
+	}
+	res.CoSmooth = &pooled
+	if multiSession(ds) {
+		res.SessionsCoSmooth = per
+	}
+	return nil
 }
