@@ -1,4 +1,4 @@
-package pipeline
+package sessions
 
 import (
 	"encoding/json"
@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/toyfit"
 	"github.com/jedi-neuro/jedi/model"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/train"
 )
 
@@ -22,9 +24,10 @@ import (
 // not decode from the embeddings, and the toy itself, as the single-session reference, scores
 // as well as the multi-session model on the held-out segments.
 func TestSessionAnalysis(t *testing.T) {
-	c := toyConfig()
-	tt := newToy(t, c, 48, 20, 5)
-	full := tt.ds
+	c := toyfit.Config()
+	c.Cell = model.CellTanh // spelled out, as a saved model's configuration has it
+	tt := toyfit.New(t, c, 48, 20, 5)
+	full := tt.DS
 	units := [][]int{{0, 1, 2}, {2, 3, 4, 5}}
 	var unit, ses []int
 	var gain, off []float64
@@ -78,7 +81,7 @@ func TestSessionAnalysis(t *testing.T) {
 	}
 	theta := make([]float64, m1.Layout.Size)
 	for b := range m1.Layout.Blocks {
-		dst, src := model.View(theta, &m1.Layout, b), model.View(tt.f.Theta, &m0.Layout, b)
+		dst, src := model.View(theta, &m1.Layout, b), model.View(tt.F.Theta, &m0.Layout, b)
 		switch b {
 		case m1.Layout.ReadW:
 			for j := range M {
@@ -94,7 +97,7 @@ func TestSessionAnalysis(t *testing.T) {
 			copy(dst, src)
 		}
 	}
-	f := *tt.f
+	f := *tt.F
 	f.Config.Model = cm
 	f.Theta = theta
 
@@ -106,13 +109,13 @@ func TestSessionAnalysis(t *testing.T) {
 	}
 	ref := filepath.Join(dir, "ref")
 	os.Mkdir(ref, 0o755)
-	if err := train.SaveModel(filepath.Join(ref, train.ModelFile), tt.f); err != nil {
+	if err := train.SaveModel(filepath.Join(ref, train.ModelFile), tt.F); err != nil {
 		t.Fatal(err)
 	}
-	ri, _ := json.Marshal(train.RunInfo{Data: fullPath, Train: tt.f.Train, HeldOut: tt.f.HeldOut})
+	ri, _ := json.Marshal(train.RunInfo{Data: fullPath, Train: tt.F.Train, HeldOut: tt.F.HeldOut})
 	os.WriteFile(filepath.Join(ref, train.RunFile), ri, 0o644)
 
-	emb, err := SegmentEmbeddings(&f, ms, f.Config.Train.InferSteps)
+	emb, err := plugin.SegmentEmbeddings(&f, ms, f.Config.Train.InferSteps)
 	if err != nil {
 		t.Fatal(err)
 	}

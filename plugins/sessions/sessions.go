@@ -1,4 +1,6 @@
-package pipeline
+// Package sessions is the analysis of a multi-session fit (docs/sessions.md): R² per recording
+// session, a label decoded from the embeddings across sessions, and a single-session reference.
+package sessions
 
 import (
 	"fmt"
@@ -13,13 +15,13 @@ import (
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/output"
+	"github.com/jedi-neuro/jedi/plugin"
 	"github.com/jedi-neuro/jedi/report"
 	"github.com/jedi-neuro/jedi/train"
 )
 
-func init() {
-	Register(func() Plugin { return &sessionsPlugin{folds: 5, seed: 1} })
-}
+// New returns the sessions plug-in with its default options.
+func New() plugin.Plugin { return &sessionsPlugin{folds: 5, seed: 1} }
 
 // sessionsPlugin: per-session reconstruction and cross-session decoding of a multi-session fit.
 type sessionsPlugin struct {
@@ -41,7 +43,7 @@ func (p *sessionsPlugin) Flags(fs *pflag.FlagSet) {
 	fs.Uint64Var(&p.seed, "seed", p.seed, "seed of the folds")
 }
 
-func (p *sessionsPlugin) Run(c *Context) (Result, error) {
+func (p *sessionsPlugin) Run(c *plugin.Context) (plugin.Result, error) {
 	if _, ok := c.Data.Labels[data.SessionLabel]; !ok {
 		slog.Info("analyse sessions: skipped, the data have no label_session (docs/sessions.md)")
 		return nil, nil
@@ -49,7 +51,7 @@ func (p *sessionsPlugin) Run(c *Context) (Result, error) {
 	label := p.label
 	if label == "" {
 		label = c.Label
-		if label == data.SessionLabel || label == UnlabelledLabel {
+		if label == data.SessionLabel {
 			label = ""
 			for _, name := range slices.Sorted(func(yield func(string) bool) {
 				for k := range c.Data.Labels {
@@ -118,7 +120,7 @@ type CrossDecoding struct {
 // embeddings emb (SegmentEmbeddings): R² per session, the label decoded across sessions, the
 // session decoded from the embeddings, and, with single (a run directory, or ""), the held-out
 // R² per session of a single-session fit of the same segments.
-func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *Embeddings, label, single string, folds int, seed uint64) (*Sessions, error) {
+func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *plugin.Embeddings, label, single string, folds int, seed uint64) (*Sessions, error) {
 	names, of, err := ds.Sessions()
 	if err != nil {
 		return nil, err
@@ -172,7 +174,7 @@ func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *Embeddings, label, 
 
 // crossDecode decodes values from the embeddings with method: leaving out each session in
 // turn, and cross-validated over all segments.
-func crossDecode(emb *Embeddings, values, names []string, of []int, method embed.Method, folds int, seed uint64) (*CrossDecoding, error) {
+func crossDecode(emb *plugin.Embeddings, values, names []string, of []int, method embed.Method, folds int, seed uint64) (*CrossDecoding, error) {
 	S := len(values)
 	cl, err := embed.Classify(emb.E, values, min(folds, S), seed, method)
 	if err != nil {
