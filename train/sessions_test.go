@@ -1,7 +1,9 @@
 package train
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"testing"
@@ -127,6 +129,42 @@ func TestFitSessions(t *testing.T) {
 		t.Logf("%s: co-smoothing R² %.4f (shown: %.4f), per session %+v", tc.name, pooled, shown, per)
 		if shown < 0.95 || pooled > shown-0.3 {
 			t.Errorf("%s: R² of the hidden neurons %.4f, shown %.4f: want the shown ones ≥ 0.95 and the hidden clearly worse", tc.name, pooled, shown)
+		}
+	}
+}
+
+// A multi-session fit stopped inside an epoch (its R² accumulator then holds per-neuron counts)
+// and resumed ends with the same model and history as an uninterrupted one.
+func TestResumeSessions(t *testing.T) {
+	ds := twoSessions(t, math.NaN())
+	cfg := interruptConfig(ds.M)
+	ref := t.TempDir()
+	if _, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: ref}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	testHook = func(p string) {
+		if p == "step" {
+			if n++; n == 9 { // inside the second epoch: 32 training segments, batches of 6
+				cancel()
+			}
+		}
+	}
+	_, err := Fit(ctx, cfg, ds, FitOptions{Dir: dir})
+	testHook = nil
+	cancel()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("the stopped fit returned %v", err)
+	}
+	if _, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: dir, Resume: true}); err != nil {
+		t.Fatal(err)
+	}
+	want, got := readRunFiles(t, ref), readRunFiles(t, dir)
+	for name, w := range want {
+		if !bytes.Equal(got[name], w) {
+			t.Errorf("%s of the resumed multi-session fit differs from the uninterrupted one's", name)
 		}
 	}
 }

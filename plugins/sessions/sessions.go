@@ -323,7 +323,7 @@ func (r *Sessions) table() report.Table {
 		header = append(header, r.Label+" decoded by "+d.Method+" trained on the other sessions")
 	}
 	if r.Decoding != nil {
-		header = append(header, "chance")
+		header = append(header, "chance (always the training sessions' most common value)")
 	}
 	find := func(sc []train.SessionScore, name string) string {
 		for _, s := range sc {
