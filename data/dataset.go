@@ -53,6 +53,10 @@ type Dataset struct {
 	// all 1). Zero leaves an entry unscored. Used to train task networks (unscored fixation
 	// bins, an up-weighted response); recordings leave it nil.
 	Weight []float64
+	// Observed optionally marks which neurons each segment recorded, S×M (nil: all): a
+	// multi-session dataset's neurons are the union of its sessions', and an unobserved entry
+	// is neither fitted nor scored (see sessions.go).
+	Observed []bool
 	// Extra holds every other array of the file (ground truth), kept and written back.
 	Extra map[string]Array
 	// Source names the file the dataset came from, for error messages; empty when built in memory.

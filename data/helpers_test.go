@@ -125,6 +125,9 @@ func sameDataset(got, want *Dataset) error {
 	if err := sameFloats(got.Weight, want.Weight); err != nil {
 		return fmt.Errorf("weight%v", err)
 	}
+	if !slices.Equal(got.Observed, want.Observed) {
+		return fmt.Errorf("observed %v, want %v", got.Observed, want.Observed)
+	}
 	if len(got.Labels) != len(want.Labels) {
 		return fmt.Errorf("%d labels, want %d", len(got.Labels), len(want.Labels))
 	}

@@ -104,6 +104,7 @@ func readNPZ(r io.ReaderAt, size int64, file string) (*Dataset, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
+	d.zeroUnobserved()
 	return d, nil
 }
 
@@ -181,6 +182,12 @@ func fromArrays(file string, names []string, arrays map[string]*npy.Array) (*Dat
 		}
 		if d.Weight, err = a.Floats(); err != nil {
 			return nil, bad(weightField, nil, "%v", err)
+		}
+	}
+
+	if a, ok := arrays[observedField]; ok {
+		if d.Observed, err = readObserved(file, a, S, M); err != nil {
+			return nil, err
 		}
 	}
 
@@ -368,6 +375,11 @@ func writeNPZ(w io.Writer, d *Dataset) error {
 	}
 	if d.Weight != nil {
 		if err := add(weightField, []int{d.S, d.T, d.M}, d.Weight); err != nil {
+			return err
+		}
+	}
+	if d.Observed != nil {
+		if err := add(observedField, []int{d.S, d.M}, d.Observed); err != nil {
 			return err
 		}
 	}

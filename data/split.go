@@ -44,7 +44,7 @@ func SplitHeldOut(S int, frac float64, seed uint64) (train, heldOut []int) {
 }
 
 // Subset returns a new dataset of the segments idx, in that order (repeats allowed), with
-// their activity, lengths, inputs, weights and label values copied, so that changing one
+// their activity, lengths, inputs, weights, observed masks and label values copied, so that changing one
 // dataset leaves the other alone. T, M, I, Dt and Source are kept. Extra, ground truth about the
 // whole recording, is shared: the new map holds the same arrays. Subset panics if an index is
 // out of range, as slice indexing does.
@@ -61,6 +61,9 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	}
 	for i, s := range idx {
 		out.Lengths[i] = d.Lengths[s]
+		if d.Observed != nil {
+			out.Observed = append(out.Observed, d.SegmentObserved(s)...)
+		}
 	}
 	for name, l := range d.Labels {
 		v := make([]string, n)

@@ -46,6 +46,15 @@ func (d *Dataset) Summary() string {
 	if d.Weight != nil {
 		line(weightField, "set (weighted loss)")
 	}
+	if d.Observed != nil {
+		n := 0
+		for _, ok := range d.Observed {
+			if ok {
+				n++
+			}
+		}
+		line(observedField, "%d of %d segment×neuron entries observed (multi-session)", n, len(d.Observed))
+	}
 	for _, name := range slices.Sorted(maps.Keys(d.Extra)) {
 		if a := d.Extra[name]; len(a.Shape) == 0 && len(a.Data) == 1 {
 			line(name, "extra scalar %g", a.Data[0])

@@ -15,14 +15,16 @@ const labelPrefix = "label_"
 
 // fieldNames are the arrays of the .npz contract that are not labels; an extra array may not
 // take one of these names.
-var fieldNames = []string{"activity", "lengths", "dt", "inputs", weightField}
+var fieldNames = []string{"activity", "lengths", "dt", "inputs", weightField, observedField}
 
 // Validate checks every invariant of the dataset and returns a *FieldError naming the file,
 // field and index of the first violation, or nil:
 //   - S, T, M ≥ 1 and len(Activity) = S·T·M;
 //   - dt > 0 and finite;
 //   - len(Lengths) = S and 1 ≤ Lengths[s] ≤ T;
-//   - activity, inputs and weight are finite in the valid bins t < Lengths[s] of every segment
+//   - Observed is nil or S·M long, with every segment observing a neuron and every neuron
+//     observed in a segment;
+//   - activity (where observed), inputs and weight are finite in the valid bins t < Lengths[s] of every segment
 //     (the padding beyond may hold anything, NaN included), and weights are ≥ 0;
 //   - I ≥ 0, len(Inputs) = S·T·I, and Weight is nil or S·T·M long;
 //   - every label has a non-empty name and exactly S values, each parsing as its kind;
@@ -49,6 +51,9 @@ func (d *Dataset) Validate() error {
 		if L < 1 || L > d.T {
 			return v.errorf("lengths", []int{s}, "= %d, want 1..%d", L, d.T)
 		}
+	}
+	if err := v.observed(); err != nil {
+		return err
 	}
 	if err := v.activity(); err != nil {
 		return err
@@ -90,7 +95,7 @@ func (v validator) activity() error {
 		seg := d.Activity[s*d.T*d.M : (s*d.T+L)*d.M]
 		for i, x := range seg {
 			bad := badValue(x)
-			if bad == "" {
+			if bad == "" || !d.IsObserved(s, i%d.M) {
 				continue
 			}
 			t, m := i/d.M, i%d.M

@@ -227,8 +227,15 @@ func (a *Analysis) reconstructionSection(fd figDir, pal *report.Palette) (report
 		}
 		var obs, pred [][]float64
 		var names []string
-		for n := range show {
-			m := n * M / show
+		// Neurons the segment recorded (a multi-session dataset's others are not data).
+		var rec []int
+		for m := range M {
+			if ds.IsObserved(s, m) {
+				rec = append(rec, m)
+			}
+		}
+		for n := range min(show, len(rec)) {
+			m := rec[n*len(rec)/min(show, len(rec))]
 			o, p := make([]float64, L), make([]float64, L)
 			for j := range L {
 				o[j] = ds.Activity[(s*ds.T+j)*M+m]

@@ -11,6 +11,7 @@ import (
 	"github.com/jedi-neuro/jedi/plugins/generalization"
 	"github.com/jedi-neuro/jedi/plugins/lyapunov"
 	"github.com/jedi-neuro/jedi/plugins/noise"
+	"github.com/jedi-neuro/jedi/plugins/sessions"
 	"github.com/jedi-neuro/jedi/plugins/spectra"
 )
 
@@ -21,4 +22,5 @@ func init() {
 	plugin.Register(fixedpoints.New)
 	plugin.Register(spectra.New)
 	plugin.Register(lyapunov.New)
+	plugin.Register(sessions.New)
 }

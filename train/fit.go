@@ -201,7 +201,7 @@ func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *
 		// what to change; the R² accumulator would only name the bin.
 		return loss, nil
 	}
-	if tr.r2buf, err = addR2(acc, tr.pass, &tr.bt, tr.r2buf); err != nil {
+	if tr.r2buf, err = addR2(acc, tr.pass, &tr.bt, tr.train.observed(rows), tr.r2buf); err != nil {
 		return 0, err
 	}
 	tr.pass.Backward(theta, local, &tr.ll, &tr.bt, gTheta, gLocal)

@@ -146,7 +146,7 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 		if _, err := pass.Forward(theta, local, ll, &bt); err != nil {
 			return err
 		}
-		if buf, err = addR2(acc, pass, &bt, buf); err != nil {
+		if buf, err = addR2(acc, pass, &bt, st.observed(rows), buf); err != nil {
 			return err
 		}
 		yhat := pass.Yhat()

@@ -288,8 +288,11 @@ type checkpointMeta struct {
 	Pos         int
 	LossSum, LR float64
 	AccBins     int
-	Pending     *Record `json:",omitempty"`
-	StartLoss   float64
+	// AccCounts is the R² accumulator's per-neuron bin counts when a multi-session dataset's
+	// mask made them differ from AccBins.
+	AccCounts []int   `json:",omitempty"`
+	Pending   *Record `json:",omitempty"`
+	StartLoss float64
 }
 
 // saveCheckpoint writes the whole training state atomically: the current model, Adam's
@@ -306,7 +309,7 @@ func saveCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 	var acc metrics.R2State
 	if st.acc != nil {
 		acc = st.acc.State()
-		meta.AccBins = acc.Bins
+		meta.AccBins, meta.AccCounts = acc.Bins, acc.Counts
 	}
 	mj, err := json.Marshal(meta)
 	if err != nil {
@@ -427,7 +430,7 @@ func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 		return fmt.Errorf("%s: checkpoint_json: Pos = %d (pending epoch: %v), want 0 ≤ Pos < %d training segments and no pending epoch inside one", path, st.pos, st.pending != nil, len(tr.trainIdx))
 	}
 	if st.pos > 0 {
-		rs := metrics.R2State{Bins: meta.AccBins}
+		rs := metrics.R2State{Bins: meta.AccBins, Counts: meta.AccCounts}
 		for _, x := range []struct {
 			name string
 			dst  *[]float64

@@ -11,9 +11,10 @@ import (
 // staged holds chosen segments of a dataset converted once to the training element type.
 type staged[T model.Float] struct {
 	ds   *data.Dataset
-	idx  []int // dataset index of each staged segment
-	y, u [][]T // per segment: Len×M targets, Len×I inputs (nil without inputs)
-	w    [][]T // per segment: Len×M loss weights (nil when the dataset has none)
+	idx  []int    // dataset index of each staged segment
+	y, u [][]T    // per segment: Len×M targets, Len×I inputs (nil without inputs)
+	w    [][]T    // per segment: Len×M loss weights (nil when the dataset has none)
+	obs  [][]bool // per segment: the M neurons it observed (nil when the dataset observes all)
 	len  []int
 }
 
@@ -29,8 +30,53 @@ func stage[T model.Float](ds *data.Dataset, idx []int, inputs bool) *staged[T] {
 		if ds.Weight != nil {
 			s.w = append(s.w, convert[T](ds.SegmentWeight(i)))
 		}
+		if ds.Observed != nil {
+			s.maskRow(len(s.y)-1, ds.SegmentObserved(i), ds.M)
+		}
 	}
 	return s
+}
+
+// maskRow makes staged segment r of a multi-session dataset score only the neurons in obs: its
+// unobserved targets become 0 and their loss weights 0 (weights start at 1 without a dataset
+// weight), so that the loss and its gradient ignore them.
+func (s *staged[T]) maskRow(r int, obs []bool, M int) {
+	s.obs = append(s.obs, obs)
+	if s.w == nil {
+		s.w = make([][]T, r)
+		for i := range r {
+			s.w[i] = ones[T](len(s.y[i]))
+		}
+	}
+	if len(s.w) == r {
+		s.w = append(s.w, ones[T](len(s.y[r])))
+	}
+	y, w := s.y[r], s.w[r]
+	for i := range y {
+		if !obs[i%M] {
+			y[i], w[i] = 0, 0
+		}
+	}
+}
+
+func ones[T model.Float](n int) []T {
+	x := make([]T, n)
+	for i := range x {
+		x[i] = 1
+	}
+	return x
+}
+
+// observed returns the masks of staged rows, nil when every neuron is observed.
+func (s *staged[T]) observed(rows []int) [][]bool {
+	if s.obs == nil {
+		return nil
+	}
+	out := make([][]bool, len(rows))
+	for i, r := range rows {
+		out[i] = s.obs[r]
+	}
+	return out
 }
 
 func convert[T model.Float](x []float64) []T {
@@ -84,10 +130,10 @@ func growT[T model.Float](s []T, n int) []T {
 	return s[:n]
 }
 
-// addR2 adds the pass's predictions of the batch's valid bins to acc. buf is scratch for their
-// float64 copies, grown as needed and returned for the next call, so that a training step does
-// not allocate them anew.
-func addR2[T model.Float](acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[T], buf []float64) ([]float64, error) {
+// addR2 adds the pass's predictions of the batch's valid bins to acc, of the neurons obs[b]
+// marks for batch row b (obs nil: all). buf is scratch for their float64 copies, grown as
+// needed and returned for the next call, so that a training step does not allocate them anew.
+func addR2[T model.Float](acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[T], obs [][]bool, buf []float64) ([]float64, error) {
 	M := p.Model().Cfg.M
 	yhat := p.Yhat()
 	for b := 0; b < bt.B; b++ {
@@ -100,7 +146,11 @@ func addR2[T model.Float](acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[
 		for i := range n {
 			yh[i], y[i] = float64(yhat[off+i]), float64(bt.Y[off+i])
 		}
-		if err := acc.Add(yh, y); err != nil {
+		var o []bool
+		if obs != nil {
+			o = obs[b]
+		}
+		if err := acc.AddMasked(yh, y, o); err != nil {
 			return buf, fmt.Errorf("R²: %w", err)
 		}
 	}

@@ -14,16 +14,20 @@ import (
 // by the neuron's first observation. Both guard against a large offset in the data, which would
 // cancel catastrophically in Σy² − n ȳ². It also keeps the residual sum SSE_m = Σ (y − ŷ)².
 //
+// Segments may observe only some neurons (AddMasked, for multi-session data): each neuron's
+// statistics then run over the bins of the segments that observed it, counted per neuron.
+//
 // The zero value is not usable; create one with NewR2Acc.
 type R2Acc struct {
 	m     int
 	n     int
+	cnt   []int     // bins accumulated for neuron m
 	shift []float64 // K_m: neuron m's first observed value
 	mean  []float64 // ȳ_m − K_m
 	sst   []float64
 	sse   []float64
-	// segMean and segSST are scratch space for one segment's statistics.
-	segMean, segSST []float64
+	// segMean, segSST and segSSE are scratch space for one segment's statistics.
+	segMean, segSST, segSSE []float64
 }
 
 // NewR2Acc returns an empty accumulator for M neurons.
@@ -33,12 +37,14 @@ func NewR2Acc(M int) (*R2Acc, error) {
 	}
 	return &R2Acc{
 		m:       M,
+		cnt:     make([]int, M),
 		shift:   make([]float64, M),
 		mean:    make([]float64, M),
 		sst:     make([]float64, M),
 		sse:     make([]float64, M),
 		segMean: make([]float64, M),
 		segSST:  make([]float64, M),
+		segSSE:  make([]float64, M),
 	}, nil
 }
 
@@ -57,7 +63,37 @@ func (a *R2Acc) Add(yhat, y []float64) error {
 	if i := firstNonFinite(yhat); i >= 0 {
 		return fmt.Errorf("metrics: R2Acc.Add: yhat[bin %d, neuron %d] = %v", i/a.m, i%a.m, yhat[i])
 	}
-	a.add(yhat, y)
+	a.add(yhat, y, nil)
+	return nil
+}
+
+// AddMasked accumulates one segment that recorded only the neurons m with observed[m] (nil: all,
+// as Add): the other neurons' values are not read. yhat and y are L×M row-major. On error the
+// accumulator is unchanged.
+func (a *R2Acc) AddMasked(yhat, y []float64, observed []bool) error {
+	if observed != nil && len(observed) != a.m {
+		return fmt.Errorf("metrics: R2Acc.AddMasked: %d mask values for M=%d neurons", len(observed), a.m)
+	}
+	if len(yhat) != len(y) {
+		return fmt.Errorf("metrics: R2Acc.AddMasked: yhat has %d values, y has %d", len(yhat), len(y))
+	}
+	if len(y)%a.m != 0 {
+		return fmt.Errorf("metrics: R2Acc.AddMasked: %d values is not a whole number of bins of M=%d neurons", len(y), a.m)
+	}
+	for i := range y {
+		if observed != nil && !observed[i%a.m] {
+			continue
+		}
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{{"y", y[i]}, {"yhat", yhat[i]}} {
+			if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+				return fmt.Errorf("metrics: R2Acc.AddMasked: %s[bin %d, neuron %d] = %v", f.name, i/a.m, i%a.m, f.v)
+			}
+		}
+	}
+	a.add(yhat, y, observed)
 	return nil
 }
 
@@ -76,19 +112,22 @@ func (a *R2Acc) AddPadded(yhat, y []float64, T int, lengths []int) error {
 		return err
 	}
 	for s := 0; s < l.S; s++ {
-		a.add(l.valid(yhat, s), l.valid(y, s))
+		a.add(l.valid(yhat, s), l.valid(y, s), nil)
 	}
 	return nil
 }
 
-// add merges one checked L×M segment into the running statistics.
-func (a *R2Acc) add(yhat, y []float64) {
+// add merges one checked L×M segment into the running statistics of the neurons it observed
+// (observed nil: all).
+func (a *R2Acc) add(yhat, y []float64, observed []bool) {
 	nb := len(y) / a.m
 	if nb == 0 {
 		return
 	}
-	if a.n == 0 {
-		copy(a.shift, y[:a.m])
+	for m := range a.m {
+		if a.cnt[m] == 0 && (observed == nil || observed[m]) {
+			a.shift[m] = y[m]
+		}
 	}
 	mb, sb := a.segMean, a.segSST
 	clear(mb)
@@ -102,21 +141,28 @@ func (a *R2Acc) add(yhat, y []float64) {
 	for m := range mb {
 		mb[m] /= float64(nb)
 	}
+	sse := a.segSSE
+	clear(sse)
 	for t := 0; t < nb; t++ {
 		row, hat := y[t*a.m:(t+1)*a.m], yhat[t*a.m:(t+1)*a.m]
 		for m, v := range row {
 			d := v - a.shift[m] - mb[m]
 			sb[m] += d * d
 			r := v - hat[m]
-			a.sse[m] += r * r
+			sse[m] += r * r
 		}
 	}
-	na := float64(a.n)
-	n := na + float64(nb)
 	for m := range mb {
+		if observed != nil && !observed[m] {
+			continue
+		}
+		na := float64(a.cnt[m])
+		n := na + float64(nb)
 		delta := mb[m] - a.mean[m]
 		a.mean[m] += delta * float64(nb) / n
 		a.sst[m] += sb[m] + delta*delta*na*float64(nb)/n
+		a.sse[m] += sse[m]
+		a.cnt[m] += nb
 	}
 	a.n += nb
 }
@@ -144,11 +190,12 @@ func (a *R2Acc) Value() float64 {
 }
 
 // PerNeuron returns each neuron's R², 1 − SSE_m / SST_m, a new slice of length M. A neuron whose
-// activity is constant over the accumulated bins gets NaN: its R² is undefined.
+// activity is constant over the accumulated bins, or that no segment observed, gets NaN: its R²
+// is undefined.
 func (a *R2Acc) PerNeuron() []float64 {
 	r := make([]float64, a.m)
 	for m := range r {
-		if a.n == 0 || a.sst[m] == 0 {
+		if a.cnt[m] == 0 || a.sst[m] == 0 {
 			r[m] = math.NaN()
 			continue
 		}
@@ -160,6 +207,7 @@ func (a *R2Acc) PerNeuron() []float64 {
 // Reset empties the accumulator, keeping its number of neurons.
 func (a *R2Acc) Reset() {
 	a.n = 0
+	clear(a.cnt)
 	clear(a.shift)
 	clear(a.mean)
 	clear(a.sst)

@@ -33,11 +33,19 @@ type EvalResult struct {
 	PVarHeldOut         float64  `json:"pvar_heldout"`
 	BitsPerSpikeTrain   *float64 `json:"bits_per_spike_train,omitempty"`
 	BitsPerSpikeHeldOut *float64 `json:"bits_per_spike_heldout,omitempty"`
-	Train               int      `json:"segments_train"`
-	HeldOut             int      `json:"segments_heldout"`
-	InferSteps          int      `json:"infer_steps"`
-	Epochs              int      `json:"epochs"`
-	Data                string   `json:"data"`
+	// SessionsTrain and SessionsHeldOut are the R² of each recording session of a
+	// multi-session dataset (docs/sessions.md), over the neurons it recorded.
+	SessionsTrain   []train.SessionScore `json:"sessions_train,omitempty"`
+	SessionsHeldOut []train.SessionScore `json:"sessions_heldout,omitempty"`
+	// CoSmooth (--cosmooth) is the R² of held-out segments' neurons hidden from their
+	// inference, pooled and per session (train.CoSmooth).
+	CoSmooth         *float64             `json:"cosmooth_heldout,omitempty"`
+	SessionsCoSmooth []train.SessionScore `json:"sessions_cosmooth,omitempty"`
+	Train            int                  `json:"segments_train"`
+	HeldOut          int                  `json:"segments_heldout"`
+	InferSteps       int                  `json:"infer_steps"`
+	Epochs           int                  `json:"epochs"`
+	Data             string               `json:"data"`
 	// Warnings say what is wrong with the model: an R² below 0, i.e. worse than predicting
 	// each neuron's mean, or no held-out segments to judge it on.
 	Warnings []string `json:"warnings"`
@@ -86,7 +94,7 @@ func loadRunData(run, path string) (*train.Fitted, *data.Dataset, error) {
 
 func newEval() *cobra.Command {
 	var run, dataPath string
-	var asJSON bool
+	var asJSON, cosmooth bool
 	var steps int
 	cmd := &cobra.Command{
 		Use:     "eval --run RUNDIR [--data FILE.npz] [--json]",
@@ -112,6 +120,11 @@ written to RUNDIR/metrics.json.`,
 			if err != nil {
 				return err
 			}
+			if cosmooth {
+				if err := addCoSmooth(res, f, ds, steps); err != nil {
+					return err
+				}
+			}
 			if err := output.WriteJSON(filepath.Join(run, "metrics.json"), res); err != nil {
 				return err
 			}
@@ -133,6 +146,7 @@ written to RUNDIR/metrics.json.`,
 				fmt.Printf("R² held-out %.4f  (%d segments, median neuron %.4f, %d inference steps)\n", res.R2HeldOut, res.HeldOut, res.R2HeldOutMedianNeuron, res.InferSteps)
 			}
 			fmt.Printf("pVar train %.4f, held-out %.4f\n", res.PVarTrain, res.PVarHeldOut)
+			printSessions(res)
 			if res.BitsPerSpikeTrain != nil {
 				fmt.Printf("bits per spike train %.4f", *res.BitsPerSpikeTrain)
 				if res.BitsPerSpikeHeldOut != nil {
@@ -146,6 +160,7 @@ written to RUNDIR/metrics.json.`,
 	cmd.Flags().StringVar(&run, "run", "", "run directory written by jedi fit (required)")
 	cmd.Flags().StringVar(&dataPath, "data", "", "dataset (default: the one recorded in RUNDIR/run.json)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&cosmooth, "cosmooth", false, "also infer each held-out segment with one of its neurons hidden and score that neuron (co-smoothing, docs/sessions.md)")
 	cmd.Flags().IntVar(&steps, "steps", 0, "inference steps for held-out segments (default: the config's train.infer_steps)")
 	cmd.MarkFlagRequired("run")
 	return cmd
@@ -169,6 +184,11 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 		}
 	}
 	worse("training", tr.R2)
+	if multiSession(ds) {
+		if res.SessionsTrain, err = train.SessionR2(tr, ds); err != nil {
+			return nil, err
+		}
+	}
 	poisson := f.Config.Model.Loss == model.Poisson
 	if res.PVarTrain, res.BitsPerSpikeTrain, err = scores(tr, ds, poisson); err != nil {
 		return nil, fmt.Errorf("training segments: %w", err)
@@ -179,6 +199,11 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 			return nil, fmt.Errorf("held-out segments: %w", err)
 		}
 		worse("held-out", ho.R2)
+		if multiSession(ds) {
+			if res.SessionsHeldOut, err = train.SessionR2(ho, ds); err != nil {
+				return nil, err
+			}
+		}
 	} else {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("no held-out segments (%d training segment(s) in all): the model is judged on its training segments only", len(f.Train)))
 	}
@@ -188,6 +213,9 @@ func evaluate(f *train.Fitted, ds *data.Dataset, steps int) (*EvalResult, error)
 // scores returns pVar of a reconstruction and, for a Poisson model, its bits per spike (nil
 // otherwise).
 func scores(inf *train.Inferred, ds *data.Dataset, poisson bool) (float64, *float64, error) {
+	if ds.Observed != nil {
+		return observedScores(inf, ds, poisson)
+	}
 	T, M := ds.T, ds.M
 	y := make([]float64, len(inf.Segments)*T*M)
 	lengths := make([]int, len(inf.Segments))

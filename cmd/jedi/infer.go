@@ -26,7 +26,9 @@ func newInfer() *cobra.Command {
 		Long: `Infer the context embedding (and initial state) of every segment of FILE.npz with the fitted
 hypernetwork, RNN and readout frozen. Writes EMB.npz with embeddings [S, D], x0 [S, N] (learned
 initial states), r2 (scalar, the reconstruction of FILE's segments), r2_per_neuron [M] and
-seconds_per_segment (scalar, the wall time of the inference divided by the segments).
+seconds_per_segment (scalar, the wall time of the inference divided by the segments); for a
+multi-session dataset also sessions (names) and session_r2 (each session's R², over the
+neurons it recorded).
 
 By default each segment's embedding is optimised: train.infer_steps Adam steps (or --steps).
 With --amortised the model's amortised encoder (fitted with train.amortise.bins > 0) gives it in
@@ -80,6 +82,12 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 				return err
 			}
 			perSeg := time.Since(start).Seconds() / float64(len(idx))
+			var sessions []train.SessionScore
+			if multiSession(ds) {
+				if sessions, err = logSessions("inferred", res, ds); err != nil {
+					return err
+				}
+			}
 			S := len(idx)
 			err = fsutil.WriteFileAtomic(out, func(w io.Writer) error {
 				a := npy.NewArchive(w, npy.Deflate)
@@ -98,6 +106,9 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 					return err
 				}
 				if err := a.Add("seconds_per_segment", []int{}, []float64{perSeg}); err != nil {
+					return err
+				}
+				if err := addSessionScores(a, sessions); err != nil {
 					return err
 				}
 				return a.Close()
