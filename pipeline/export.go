@@ -46,6 +46,9 @@ type Export struct {
 	// [S, T, I] the data's inputs: u_t enters the step from x_t to x_{t+1} as α B u_t.
 	I                    int
 	InputWeights, Inputs []float64
+	// Observed is a multi-session dataset's mask [S, M] (nil when every segment recorded every
+	// neuron): prediction covers every neuron, activity only the observed ones.
+	Observed []bool
 	// Labels by name, one value per segment, as text.
 	Labels map[string][]string
 	// Config is the run's configuration as YAML text; Version the jedi that wrote it.
@@ -111,7 +114,7 @@ func NewExport(f *train.Fitted, ds *data.Dataset, inferSteps int) (*Export, erro
 		x.W = nanSlice(S * N * N)
 	}
 	x.Latent, x.Prediction = nanSlice(S*T*N), nanSlice(S*T*M)
-	x.Activity = ds.Activity
+	x.Activity, x.Observed = ds.Activity, ds.Observed
 	for s := range S {
 		x.Lengths = append(x.Lengths, int64(ds.Lengths[s]))
 		i := pos[s]
@@ -188,6 +191,9 @@ func (x *Export) WriteNPZ(path string) error {
 		output.Array{Name: "config", Shape: []int{}, Data: []string{x.Config}},
 		output.Array{Name: "jedi", Shape: []int{}, Data: []string{x.Version}},
 	)
+	if x.Observed != nil {
+		arrays = append(arrays, output.Array{Name: "observed", Shape: []int{S, M}, Data: x.Observed})
+	}
 	if x.I > 0 {
 		arrays = append(arrays,
 			output.Array{Name: "input_weights", Shape: []int{N, x.I}, Data: x.InputWeights},
