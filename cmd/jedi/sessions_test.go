@@ -98,3 +98,45 @@ func TestSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRiehleSession prepares the units of one Riehle recording session with the sessions
+// recipe (real single trials, no pool) and joins them: every unit has the same trials, so the
+// session is one dataset with a neuron per unit. Skipped without ../shared/data.
+func TestRiehleSession(t *testing.T) {
+	repo, _ := filepath.Abs("../..")
+	dir := filepath.Join(repo, "..", "shared", "data", "riehle-joe")
+	files, _ := filepath.Glob(filepath.Join(dir, "joe011_*.npz"))
+	if len(files) == 0 {
+		t.Skip("../shared/data/riehle-joe is absent")
+	}
+	tmp := t.TempDir()
+	recipe := filepath.Join(repo, "examples", "sessions", "riehle-unit.yaml")
+	var units []string
+	for _, f := range files {
+		u := filepath.Join(tmp, filepath.Base(f))
+		if _, stderr, code := run(t, tmp, "-q", "prepare", "--recipe", recipe, "--file", f, "--out", u); code != 0 {
+			t.Fatalf("prepare %s: %s", f, stderr)
+		}
+		units = append(units, u)
+	}
+	args := append([]string{"-q", "stitch", "--simultaneous", "--out", "s.npz"}, units...)
+	if _, stderr, code := run(t, tmp, args...); code != 0 {
+		t.Fatalf("stitch --simultaneous: %s", stderr)
+	}
+	d, err := data.ReadNPZ(filepath.Join(tmp, "s.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := data.ReadNPZ(units[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.M != len(files) || d.S != one.S || d.S < 100 {
+		t.Fatalf("session of %d units: %d segments × %d neurons (one unit: %d segments)", len(files), d.S, d.M, one.S)
+	}
+	for _, l := range []string{"direction", "epoch", "trial", "condition"} {
+		if !slices.Equal(d.Labels[l].Values, one.Labels[l].Values) {
+			t.Errorf("label %s differs from the first unit's", l)
+		}
+	}
+}
