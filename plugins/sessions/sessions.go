@@ -9,8 +9,10 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/jedi-neuro/jedi/analysis/embed"
 	"github.com/jedi-neuro/jedi/data"
@@ -25,9 +27,9 @@ func New() plugin.Plugin { return &sessionsPlugin{folds: 5, seed: 1} }
 
 // sessionsPlugin: per-session reconstruction and cross-session decoding of a multi-session fit.
 type sessionsPlugin struct {
-	label, single string
-	folds         int
-	seed          uint64
+	label, where, single string
+	folds                int
+	seed                 uint64
 }
 
 func (*sessionsPlugin) Name() string { return "sessions" }
@@ -38,6 +40,7 @@ func (*sessionsPlugin) InfersHeldOut() {}
 func (*sessionsPlugin) Report() bool   { return true }
 func (p *sessionsPlugin) Flags(fs *pflag.FlagSet) {
 	fs.StringVar(&p.label, "decode", "", "label decoded across sessions (default: the analysis label, or the first label other than session)")
+	fs.StringVar(&p.where, "where", "", "decode only from the segments whose label has this value, NAME=VALUE (e.g. epoch=preparation)")
 	fs.StringVar(&p.single, "single", "", "run directory of a single-session fit of the same teacher (jedi simulate sessions --full), scored on the same held-out segments")
 	fs.IntVar(&p.folds, "folds", p.folds, "cross-validation folds of the within-dataset decoding")
 	fs.Uint64Var(&p.seed, "seed", p.seed, "seed of the folds")
@@ -72,7 +75,7 @@ func (p *sessionsPlugin) Run(c *plugin.Context) (plugin.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return SessionAnalysis(c.Fitted, c.Data, emb, label, p.single, p.folds, p.seed)
+	return SessionAnalysis(c.Fitted, c.Data, emb, Options{Label: label, Where: p.where, Single: p.single, Folds: p.folds, Seed: p.seed})
 }
 
 // Sessions is the per-session account of a multi-session fit.
@@ -88,7 +91,10 @@ type Sessions struct {
 	// through the session's gain and offset (the ground truth session_gain, session_offset).
 	Single []train.SessionScore `json:"single,omitempty"`
 	// Label is the label decoded from the embeddings; empty when the data have no other label.
-	Label string `json:"label,omitempty"`
+	// Where (NAME=VALUE) restricts the decoding to the Segments segments with that label value.
+	Label    string `json:"label,omitempty"`
+	Where    string `json:"where,omitempty"`
+	Segments int    `json:"decoded_segments"`
 	// Decoding is the label decoded from the embeddings, by logistic regression and by k nearest
 	// neighbours (embed.Method); empty without a label or with one session.
 	Decoding []CrossDecoding `json:"decoding,omitempty"`
@@ -116,16 +122,34 @@ type CrossDecoding struct {
 	Within float64 `json:"within_accuracy"`
 }
 
+// Options are the settings of SessionAnalysis.
+type Options struct {
+	// Label is decoded from the embeddings ("" for none). Where, NAME=VALUE or "", restricts
+	// the decoding (of the label and of the session) to the segments whose label NAME has
+	// VALUE, e.g. epoch=preparation.
+	Label, Where string
+	// Single is the run directory of a single-session reference fit, or "".
+	Single string
+	// Folds and Seed set the cross-validation of the decoding within the dataset.
+	Folds int
+	Seed  uint64
+}
+
 // SessionAnalysis computes Sessions for run f on the multi-session dataset ds with the segment
 // embeddings emb (SegmentEmbeddings): R² per session, the label decoded across sessions, the
-// session decoded from the embeddings, and, with single (a run directory, or ""), the held-out
-// R² per session of a single-session fit of the same segments.
-func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *plugin.Embeddings, label, single string, folds int, seed uint64) (*Sessions, error) {
+// session decoded from the embeddings, and, with o.Single, the held-out R² per session of a
+// single-session fit of the same segments.
+func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *plugin.Embeddings, o Options) (*Sessions, error) {
+	label, single, folds, seed := o.Label, o.Single, o.Folds, o.Seed
 	names, of, err := ds.Sessions()
 	if err != nil {
 		return nil, err
 	}
-	res := &Sessions{Sessions: names, Label: label,
+	rows, err := whereRows(ds, o.Where)
+	if err != nil {
+		return nil, err
+	}
+	res := &Sessions{Sessions: names, Label: label, Where: o.Where, Segments: len(rows),
 		Meaning: "R² per session over the neurons it recorded; decoding[].cross_session_accuracy[k]: a decoder of the label trained on the other sessions' embeddings, tested on session k's; session_decoding_accuracy: the session decoded from the embeddings (5-fold), near chance when sessions share their embeddings"}
 	tr, err := train.Evaluate(f, ds, f.Train)
 	if err != nil {
@@ -144,12 +168,16 @@ func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *plugin.Embeddings, 
 			}
 		}
 	}
-	sesLabels := make([]string, ds.S)
-	for s, k := range of {
-		sesLabels[s] = names[k]
+	// The decoding runs on the chosen segments' embeddings only.
+	X := mat.NewDense(len(rows), emb.E.RawMatrix().Cols, nil)
+	sesLabels := make([]string, len(rows))
+	sub := make([]int, len(rows))
+	for r, s := range rows {
+		X.SetRow(r, emb.E.RawRowView(s))
+		sesLabels[r], sub[r] = names[of[s]], of[s]
 	}
 	if len(names) > 1 {
-		cl, err := embed.Classify(emb.E, sesLabels, min(folds, ds.S), seed, embed.Logistic)
+		cl, err := embed.Classify(X, sesLabels, min(folds, len(rows)), seed, embed.Logistic)
 		if err != nil {
 			return nil, fmt.Errorf("decoding the session: %w", err)
 		}
@@ -158,12 +186,16 @@ func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *plugin.Embeddings, 
 	if label == "" || len(names) < 2 {
 		return res, nil
 	}
-	values, err := ds.LabelValues(label)
+	all, err := ds.LabelValues(label)
 	if err != nil {
 		return nil, err
 	}
+	values := make([]string, len(rows))
+	for r, s := range rows {
+		values[r] = all[s]
+	}
 	for _, method := range []embed.Method{embed.Logistic, embed.KNN} {
-		d, err := crossDecode(emb, values, names, of, method, folds, seed)
+		d, err := crossDecode(X, values, names, sub, method, folds, seed)
 		if err != nil {
 			return nil, fmt.Errorf("decoding %s: %w", label, err)
 		}
@@ -172,11 +204,41 @@ func SessionAnalysis(f *train.Fitted, ds *data.Dataset, emb *plugin.Embeddings, 
 	return res, nil
 }
 
-// crossDecode decodes values from the embeddings with method: leaving out each session in
-// turn, and cross-validated over all segments.
-func crossDecode(emb *plugin.Embeddings, values, names []string, of []int, method embed.Method, folds int, seed uint64) (*CrossDecoding, error) {
+// whereRows returns the segments whose label NAME has VALUE (where = "NAME=VALUE"), or every
+// segment when where is empty.
+func whereRows(ds *data.Dataset, where string) ([]int, error) {
+	var rows []int
+	if where == "" {
+		for s := range ds.S {
+			rows = append(rows, s)
+		}
+		return rows, nil
+	}
+	name, value, ok := strings.Cut(where, "=")
+	if !ok {
+		return nil, fmt.Errorf("--where %q: want NAME=VALUE, e.g. epoch=preparation", where)
+	}
+	values, err := ds.LabelValues(name)
+	if err != nil {
+		return nil, fmt.Errorf("--where: %w", err)
+	}
+	for s, v := range values {
+		if v == value {
+			rows = append(rows, s)
+		}
+	}
+	if len(rows) < 2 {
+		return nil, fmt.Errorf("--where %s: %d segments have %s = %q, need at least 2 to decode from", where, len(rows), name, value)
+	}
+	return rows, nil
+}
+
+// crossDecode decodes values from the embeddings X (a row per segment, of[r] its session) with
+// method: leaving out each session in turn, and cross-validated over all rows. A session without
+// rows gets NaN.
+func crossDecode(X mat.Matrix, values, names []string, of []int, method embed.Method, folds int, seed uint64) (*CrossDecoding, error) {
 	S := len(values)
-	cl, err := embed.Classify(emb.E, values, min(folds, S), seed, method)
+	cl, err := embed.Classify(X, values, min(folds, S), seed, method)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +253,11 @@ func crossDecode(emb *plugin.Embeddings, values, names []string, of []int, metho
 				trainRows = append(trainRows, s)
 			}
 		}
-		t, err := embed.TransferDecode(emb.E, values, trainRows, test, method)
+		if len(test) == 0 || len(trainRows) == 0 {
+			d.PerSession, d.Chance = append(d.PerSession, math.NaN()), append(d.Chance, math.NaN())
+			continue
+		}
+		t, err := embed.TransferDecode(X, values, trainRows, test, method)
 		if err != nil {
 			return nil, fmt.Errorf("session %s: %w", names[k], err)
 		}
@@ -371,6 +437,9 @@ func (r *Sessions) Print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
+	if r.Where != "" {
+		fmt.Fprintf(w, "decoding from the %d segments with %s\n", r.Segments, r.Where)
+	}
 	for _, d := range r.Decoding {
 		fmt.Fprintf(w, "%s decoded by %s across sessions (leave one session out): %.3f pooled; within the dataset (sessions mixed, cross-validated): %.3f\n", r.Label, d.Method, d.Pooled, d.Within)
 	}
@@ -385,6 +454,9 @@ func (r *Sessions) Section(figs []report.Figure) (report.Section, []report.Metri
 	var ms []report.Metric
 	if r.Decoding != nil {
 		text += "\n\n"
+		if r.Where != "" {
+			text += fmt.Sprintf("Decoding from the %d segments with %s. ", r.Segments, r.Where)
+		}
 	}
 	for _, d := range r.Decoding {
 		text += fmt.Sprintf("A %s decoder of %s trained on the embeddings of all sessions but one labels the left-out session's segments with accuracy %.3f (pooled), against %.3f when sessions are mixed in cross-validation. ", d.Method, r.Label, d.Pooled, d.Within)

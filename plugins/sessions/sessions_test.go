@@ -119,7 +119,7 @@ func TestSessionAnalysis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := SessionAnalysis(&f, ms, emb, "cluster", ref, 4, 1)
+	r, err := SessionAnalysis(&f, ms, emb, Options{Label: "cluster", Single: ref, Folds: 4, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,5 +150,24 @@ func TestSessionAnalysis(t *testing.T) {
 	}
 	if _, err := r.Write(t.TempDir()); err != nil {
 		t.Fatal(err)
+	}
+
+	// --where: the decoding from half of the segments only.
+	half := make([]string, ms.S)
+	for s := range half {
+		half[s] = strconv.Itoa(s % 2)
+	}
+	ms.Labels["half"] = data.Label{Kind: data.IntLabel, Values: half}
+	w, err := SessionAnalysis(&f, ms, emb, Options{Label: "cluster", Where: "half=0", Folds: 4, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Segments != ms.S/2 || len(w.Decoding) != 2 || w.Decoding[0].Pooled < 0.8 {
+		t.Errorf("--where half=0: %d segments decoded (want %d), decoding %+v", w.Segments, ms.S/2, w.Decoding)
+	}
+	for _, bad := range []string{"half", "half=7", "nolabel=1"} {
+		if _, err := SessionAnalysis(&f, ms, emb, Options{Label: "cluster", Where: bad, Folds: 4, Seed: 1}); err == nil {
+			t.Errorf("--where %s accepted", bad)
+		}
 	}
 }
