@@ -106,20 +106,9 @@ func Classify(X mat.Matrix, labels []string, folds int, seed uint64, method Meth
 				train = append(train, i)
 			}
 		}
-		ytrain := make([]int, len(train))
-		for r, i := range train {
-			ytrain[r] = y[i]
-		}
-		sc := fitScaler(X, train)
-		Ztrain, Ztest := sc.apply(X, train), sc.apply(X, test)
-		var pred []int
-		switch method {
-		case KNN:
-			pred = knnPredict(Ztrain, ytrain, K, Ztest)
-		case Logistic:
-			if pred, err = logisticFold(Ztrain, ytrain, K, Ztest); err != nil {
-				return nil, fmt.Errorf("%w (fold %d)", err, f)
-			}
+		pred, err := trainPredict(X, y, K, train, test, method)
+		if err != nil {
+			return nil, fmt.Errorf("%w (fold %d)", err, f)
 		}
 		var correct int
 		for r, i := range test {
@@ -184,4 +173,21 @@ func logisticFold(train *mat.Dense, ytrain []int, K int, test *mat.Dense) ([]int
 		pred[i] = present[c]
 	}
 	return pred, nil
+}
+
+// trainPredict standardises every feature with the statistics of the rows train of X, fits
+// method to those rows (y[i] the class of row i, K classes) and returns the class it gives each
+// of the rows test, in their order: the one train-then-predict step of Classify's folds and of
+// TransferDecode.
+func trainPredict(X mat.Matrix, y []int, K int, train, test []int, method Method) ([]int, error) {
+	ytrain := make([]int, len(train))
+	for r, i := range train {
+		ytrain[r] = y[i]
+	}
+	sc := fitScaler(X, train)
+	Ztrain, Ztest := sc.apply(X, train), sc.apply(X, test)
+	if method == KNN {
+		return knnPredict(Ztrain, ytrain, K, Ztest), nil
+	}
+	return logisticFold(Ztrain, ytrain, K, Ztest)
 }

@@ -42,23 +42,13 @@ func TransferDecode(X mat.Matrix, labels []string, train, test []int, method Met
 	}
 	classes, y := encode(labels)
 	K := len(classes)
-	ytrain := make([]int, len(train))
 	count := make([]int, K)
-	for r, i := range train {
-		ytrain[r] = y[i]
+	for _, i := range train {
 		count[y[i]]++
 	}
-	sc := fitScaler(X, train)
-	Ztrain, Ztest := sc.apply(X, train), sc.apply(X, test)
-	var pred []int
-	switch method {
-	case KNN:
-		pred = knnPredict(Ztrain, ytrain, K, Ztest)
-	case Logistic:
-		var err error
-		if pred, err = logisticFold(Ztrain, ytrain, K, Ztest); err != nil {
-			return nil, err
-		}
+	pred, err := trainPredict(X, y, K, train, test, method)
+	if err != nil {
+		return nil, err
 	}
 	most := 0
 	for c := range count {
