@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/train"
 )
 
 // explainArgs wraps the positional-argument check of every command under c, so that a
@@ -60,4 +63,27 @@ func flagFor(cmd *cobra.Command, arg string) string {
 		}
 	}
 	return ""
+}
+
+// readDataset reads the dataset .npz at path. Another kind of file (a recording in MATLAB,
+// NWB or HDF5, which a new user may pass straight to fit) is an error that says how to make a
+// dataset of it, instead of the zip reader's "not a valid zip file".
+func readDataset(path string) (*data.Dataset, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mat", ".nwb", ".h5", ".hdf5", ".npy":
+		return nil, fmt.Errorf("%s: jedi fits and analyses a dataset .npz (README.md, Data contract); make one of this recording with `jedi prepare --init %s > recipe.yaml`, then `jedi prepare --recipe recipe.yaml --out data.npz`", path, path)
+	}
+	return data.ReadNPZ(path)
+}
+
+// loadRun reads the fitted model of run directory run, saying what a run directory is when
+// run is not one.
+func loadRun(run string) (*train.Fitted, error) {
+	if st, err := os.Stat(run); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%s: no such run directory (--run takes the --out directory of jedi fit)", run)
+	}
+	if _, err := os.Stat(filepath.Join(run, train.ModelFile)); err != nil {
+		return nil, fmt.Errorf("%s: no %s: not a run directory of jedi fit, or a fit stopped before it saved a model (jedi fit --out %s --resume continues it)", run, train.ModelFile, run)
+	}
+	return train.LoadRun(run)
 }

@@ -465,7 +465,8 @@ func TestReproduceQuick(t *testing.T) {
 }
 
 // A positional argument where a flag is meant, or a missing one, is named with the verb's usage
-// and, where the argument looks like a flag's value, that flag.
+// and, where the argument looks like a flag's value, that flag; a recording where a dataset is
+// meant, or a directory that holds no run, says what is meant.
 func TestArgumentMistakes(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "run"), 0o755); err != nil {
@@ -480,6 +481,10 @@ func TestArgumentMistakes(t *testing.T) {
 		{[]string{"prepare", "r.yaml"}, []string{"did you mean --recipe r.yaml?"}},
 		{[]string{"demo", "x"}, []string{`unexpected argument "x"`, "usage: jedi demo --out DIR"}},
 		{[]string{"simulate"}, []string{"simulate: accepts 1 arg(s), received 0", "multitask|sinusoid|memorypro"}},
+		// A recording passed straight to fit, and a run directory that is none.
+		{[]string{"fit", "--data", "rec.mat", "--out", "r"}, []string{"rec.mat: jedi fits and analyses a dataset .npz", "jedi prepare --init rec.mat"}},
+		{[]string{"eval", "--run", "nowhere"}, []string{"nowhere: no such run directory"}},
+		{[]string{"report", "--run", "run"}, []string{"run: no model.npz", "--resume"}},
 	} {
 		_, stderr, code := run(t, dir, tc.args...)
 		if code == 0 {

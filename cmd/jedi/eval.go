@@ -53,7 +53,7 @@ type EvalResult struct {
 
 // loadRunData reads a run's model and its dataset (the one recorded in run.json, or path).
 func loadRunData(run, path string) (*train.Fitted, *data.Dataset, error) {
-	f, err := train.LoadRun(run)
+	f, err := loadRun(run)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,7 +65,7 @@ func loadRunData(run, path string) (*train.Fitted, *data.Dataset, error) {
 	if recorded {
 		path = ri.Data
 	}
-	ds, err := data.ReadNPZ(path)
+	ds, err := readDataset(path)
 	if err != nil {
 		return nil, nil, err
 	}

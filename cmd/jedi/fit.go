@@ -59,7 +59,7 @@ worse than the mean are warned about. See docs/reliability.md.`,
 			} else if dataPath == "" {
 				return errors.New(`required flag(s) "data" not set`)
 			}
-			ds, err := data.ReadNPZ(dataPath)
+			ds, err := readDataset(dataPath)
 			if err != nil {
 				return err
 			}

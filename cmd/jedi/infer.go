@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/internal/npy"
 	"github.com/jedi-neuro/jedi/train"
@@ -37,11 +36,11 @@ With --heldout only the run's held-out segments of FILE are inferred (FILE must 
 the run was fitted to), so that R² measures segments the model never saw.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := train.LoadRun(run)
+			f, err := loadRun(run)
 			if err != nil {
 				return err
 			}
-			ds, err := data.ReadNPZ(dataPath)
+			ds, err := readDataset(dataPath)
 			if err != nil {
 				return err
 			}
