@@ -117,7 +117,7 @@ func ContrastConfig() (contrast.Config, error) {
 // that says what is missing and where to find the data.
 func Available(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, "toc.npz")); err != nil {
-		return fmt.Errorf("no Riehle recordings in %s (its toc.npz is missing): the CC0 data of Riehle et al. 2018 (doi:10.12751/g-node.f83565), one directory per monkey; see docs/monkey.md", dir)
+		return fmt.Errorf("no Riehle recordings in %s (its toc.npz is missing): the CC0 data of Riehle et al. 2018 (psychoinformatics-de/joe_and_lili), one directory per monkey, given with --riehle DIR; see docs/monkey.md", dir)
 	}
 	return nil
 }
