@@ -132,3 +132,46 @@ func TestUnavailable(t *testing.T) {
 		t.Error("the page does not say that the monkey claim was skipped, and why")
 	}
 }
+
+// TestClaimMonkey runs the full study, as `jedi reproduce --only monkey` does, and checks the
+// verdicts docs/monkey.md reports for the paper's contrast. It takes 7 minutes or more, so it
+// runs only with JEDI_CLAIMS=1, like the claims of pipeline/claims_test.go; with
+// JEDI_CLAIMS_OUT=DIR it works in DIR, whose finished fits it keeps.
+func TestClaimMonkey(t *testing.T) {
+	if testing.Short() || os.Getenv("JEDI_CLAIMS") != "1" {
+		t.Skip("long: set JEDI_CLAIMS=1 (and leave out -short) to run the monkey study")
+	}
+	if err := Available(dataDir); err != nil {
+		t.Skip(err)
+	}
+	dir := os.Getenv("JEDI_CLAIMS_OUT")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	results, _, err := pipeline.Reproduce(context.Background(), pipeline.ReproduceOptions{Dir: dir, Claims: []pipeline.Claim{Claim(dataDir)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "monkey", "contrast", "contrast.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res contrast.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{ // docs/monkey.md, Results
+		"w_imag": "reproduced", "w_real": "reproduced", "w_radius": "not", "w_near": "partly",
+		"j_imag": "reproduced", "j_real": "partly", "j_radius": "not", "j_near": "not",
+		"ftle": "partly", "lyap": "partly",
+	}
+	for _, cl := range res.Contrasts[0].Claims {
+		t.Logf("%s (%s): %s, %s", cl.Claim.Claim, cl.Measure, cl.Verdict, cl.Why)
+		if cl.Verdict != want[cl.Measure] {
+			t.Errorf("%s: verdict %q, docs/monkey.md says %q", cl.Measure, cl.Verdict, want[cl.Measure])
+		}
+	}
+	if v := results[0].Verdict(); v != "partly" {
+		t.Errorf("the claim's verdict is %q, want partly", v)
+	}
+}
