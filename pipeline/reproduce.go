@@ -105,8 +105,9 @@ type ReproduceOptions struct {
 	// Dir receives one directory per claim (its analyses, JSON, arrays, figures) and index.html.
 	Dir  string
 	Seed uint64
-	// Quick runs small versions (80 epochs, fewer inference steps and noise draws; MemoryPro left out) that show
-	// the machinery works in about two minutes on 2 cores; their numbers are not the paper's.
+	// Quick runs small versions, each claim's own (the synthetic ones at 80 epochs with fewer
+	// inference steps and noise draws, about two minutes on 2 cores; MemoryPro left out), that
+	// show the machinery works; their numbers are not the paper's.
 	Quick bool
 	// Only, when not empty, names the claims to run.
 	Only []string
