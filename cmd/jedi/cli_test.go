@@ -485,6 +485,7 @@ func TestArgumentMistakes(t *testing.T) {
 		{[]string{"fit", "--data", "rec.mat", "--out", "r"}, []string{"rec.mat: jedi fits and analyses a dataset .npz", "jedi prepare --init rec.mat"}},
 		{[]string{"eval", "--run", "nowhere"}, []string{"nowhere: no such run directory"}},
 		{[]string{"report", "--run", "run"}, []string{"run: no model.npz", "--resume"}},
+		{[]string{"export", "--run", "run", "--out", "x.csv"}, []string{"--out x.csv", "ending in .npz"}},
 	} {
 		_, stderr, code := run(t, dir, tc.args...)
 		if code == 0 {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,6 +29,10 @@ numbered from 0 in the data's order, as everywhere in jedi. docs/python.md has a
   python3 -c "import numpy as np; z = np.load('run/export.npz'); print(z['embedding'].shape)"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Checked before the held-out inference, which takes a while.
+			if out != "" && strings.ToLower(filepath.Ext(out)) != ".npz" {
+				return fmt.Errorf("export: --out %s: the export is a NumPy .npz archive; give a name ending in .npz", out)
+			}
 			f, ds, err := loadRunData(run, dataPath)
 			if err != nil {
 				return err
