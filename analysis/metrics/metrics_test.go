@@ -329,3 +329,107 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("failed Adds changed the accumulator: Bins = %d", a.Bins())
 	}
 }
+
+// Segments accumulated apart, one accumulator each, and merged in order give the R² of all of
+// them, also with a large offset (each part's shift is its own first bin), also when merged
+// into an accumulator that already holds bins, and merging an empty one changes nothing.
+func TestR2AccMerge(t *testing.T) {
+	for _, offset := range []float64{0, 1 << 30} {
+		rng := rand.New(rand.NewPCG(5, 6))
+		const S, T, M = 11, 8, 4
+		yhat, y, lengths := randomPadded(rng, S, T, M, offset)
+		shifted := make([]float64, len(y))
+		shiftedHat := make([]float64, len(y))
+		for i := range y {
+			shifted[i] = y[i] - offset
+			shiftedHat[i] = yhat[i] - offset
+		}
+		want, wantPer := naiveR2(shiftedHat, shifted, T, M, lengths)
+		a, _ := NewR2Acc(M)
+		// The first 3 segments go in directly, the others through parts.
+		for s := 0; s < S; s++ {
+			v := (s*T + lengths[s]) * M
+			if s < 3 {
+				if err := a.Add(yhat[s*T*M:v], y[s*T*M:v]); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			part, _ := NewR2Acc(M)
+			if err := part.Add(yhat[s*T*M:v], y[s*T*M:v]); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Merge(part); err != nil {
+				t.Fatal(err)
+			}
+		}
+		empty, _ := NewR2Acc(M)
+		if err := a.Merge(empty); err != nil {
+			t.Fatal(err)
+		}
+		tol := 1e-13
+		if offset != 0 {
+			tol = 1e-12
+		}
+		if !near(a.Value(), want, tol) {
+			t.Errorf("offset %g: merged R2 = %.17g, naive %.17g", offset, a.Value(), want)
+		}
+		for m, v := range a.PerNeuron() {
+			if !near(v, wantPer[m], tol) {
+				t.Errorf("offset %g: merged R2 neuron %d = %.17g, naive %.17g", offset, m, v, wantPer[m])
+			}
+		}
+		// Merging into an empty accumulator copies the part.
+		b, _ := NewR2Acc(M)
+		if err := b.Merge(a); err != nil {
+			t.Fatal(err)
+		}
+		if b.Bins() != a.Bins() || !near(b.Value(), a.Value(), 1e-15) {
+			t.Errorf("offset %g: merged into empty: %d bins, R2 %.17g; want %d, %.17g", offset, b.Bins(), b.Value(), a.Bins(), a.Value())
+		}
+	}
+	a, _ := NewR2Acc(3)
+	b, _ := NewR2Acc(4)
+	if err := a.Merge(b); err == nil {
+		t.Error("merging accumulators of 3 and 4 neurons: no error")
+	}
+}
+
+// Segments that observe only some neurons, accumulated apart and merged, give what one
+// accumulator given them all gives, neuron by neuron; a neuron no part observed stays NaN.
+func TestR2AccMergeMasked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const S, T, M = 9, 6, 5
+	yhat, y, lengths := randomPadded(rng, S, T, M, 100)
+	direct, _ := NewR2Acc(M)
+	merged, _ := NewR2Acc(M)
+	for s := 0; s < S; s++ {
+		observed := make([]bool, M)
+		for m := range M - 1 { // the last neuron is never observed
+			observed[m] = rng.IntN(3) > 0
+		}
+		v := (s*T + lengths[s]) * M
+		if err := direct.AddMasked(yhat[s*T*M:v], y[s*T*M:v], observed); err != nil {
+			t.Fatal(err)
+		}
+		part, _ := NewR2Acc(M)
+		if err := part.AddMasked(yhat[s*T*M:v], y[s*T*M:v], observed); err != nil {
+			t.Fatal(err)
+		}
+		if err := merged.Merge(part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if merged.Bins() != direct.Bins() || !near(merged.Value(), direct.Value(), 1e-12) {
+		t.Errorf("merged: %d bins, R2 %.17g; direct: %d, %.17g", merged.Bins(), merged.Value(), direct.Bins(), direct.Value())
+	}
+	want := direct.PerNeuron()
+	for m, v := range merged.PerNeuron() {
+		if math.IsNaN(want[m]) != math.IsNaN(v) || !math.IsNaN(v) && !near(v, want[m], 1e-12) {
+			t.Errorf("neuron %d: merged R2 %.17g, direct %.17g", m, v, want[m])
+		}
+	}
+	if !math.IsNaN(merged.PerNeuron()[M-1]) {
+		t.Error("a neuron no segment observed has an R²")
+	}
+}

@@ -153,18 +153,45 @@ func (a *R2Acc) add(yhat, y []float64, observed []bool) {
 		}
 	}
 	for m := range mb {
-		if observed != nil && !observed[m] {
-			continue
+		if observed == nil || observed[m] {
+			a.combine(m, nb, mb[m], sb[m], sse[m])
 		}
-		na := float64(a.cnt[m])
-		n := na + float64(nb)
-		delta := mb[m] - a.mean[m]
-		a.mean[m] += delta * float64(nb) / n
-		a.sst[m] += sb[m] + delta*delta*na*float64(nb)/n
-		a.sse[m] += sse[m]
-		a.cnt[m] += nb
 	}
 	a.n += nb
+}
+
+// combine merges nb bins of neuron m, whose mean (relative to a.shift[m]) is mean, centred sum
+// of squares sst and residual sum sse, into its running statistics: Chan, Golub and LeVeque's
+// pairwise update.
+func (a *R2Acc) combine(m, nb int, mean, sst, sse float64) {
+	na := float64(a.cnt[m])
+	n := na + float64(nb)
+	delta := mean - a.mean[m]
+	a.mean[m] += delta * float64(nb) / n
+	a.sst[m] += sst + delta*delta*na*float64(nb)/n
+	a.sse[m] += sse
+	a.cnt[m] += nb
+}
+
+// Merge adds the bins accumulated in b to a, as if they had been added to a after its own; b is
+// unchanged. Segments accumulated apart (one accumulator per segment, on several goroutines) and
+// merged in a fixed order give a result that does not depend on which goroutine took which.
+func (a *R2Acc) Merge(b *R2Acc) error {
+	if b.m != a.m {
+		return fmt.Errorf("metrics: R2Acc.Merge: accumulators of %d and %d neurons", a.m, b.m)
+	}
+	for m := range a.m {
+		if b.cnt[m] == 0 {
+			continue
+		}
+		if a.cnt[m] == 0 {
+			a.shift[m] = b.shift[m]
+		}
+		// b's mean is relative to its own shift; combine wants it relative to a's.
+		a.combine(m, b.cnt[m], b.mean[m]+(b.shift[m]-a.shift[m]), b.sst[m], b.sse[m])
+	}
+	a.n += b.n
+	return nil
 }
 
 // Bins returns the number of time bins accumulated so far.
