@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"slices"
 
 	"github.com/jedi-neuro/jedi/kernels"
 )
@@ -21,40 +22,36 @@ import (
 func (p *Pass[T]) Backward(theta, local []T, ll *LocalLayout, bt *Batch[T], gTheta, gLocal []T) {
 	c, l := &p.m.Cfg, &p.m.Layout
 	N, M := c.N, c.M
-	rows := bt.B * bt.T
-	dy := p.dy[:rows*M]
 
-	// Readout: ∂L/∂C = dyᵀ r, ∂L/∂c = Σ dy over all rows; ρ = dy C per segment, by the
-	// goroutine that runs the segment's adjoint recursion.
-	if c.Readout == Linear && gTheta != nil {
-		kernels.Gemm(true, false, M, N, rows, 1, dy, M, p.r, N, 1, View(gTheta, l, l.ReadW), N)
-		gc := View(gTheta, l, l.ReadB)
-		for i := 0; i < rows; i++ {
-			for m, v := range dy[i*M : (i+1)*M] {
-				gc[m] += v
-			}
-		}
+	// Readout: ∂L/∂C = Σ_b dy_bᵀ r_b and ∂L/∂c = Σ_b Σ_t dy_b,t, each segment's term and
+	// ρ = dy C computed by the goroutine that runs the segment's adjoint recursion; the terms
+	// are then summed in segment order.
+	readW := c.Readout == Linear && gTheta != nil
+	if readW {
+		p.gRead = slices.Grow(p.gRead[:0], bt.B*M*N)[:bt.B*M*N]
+		p.gReadB = slices.Grow(p.gReadB[:0], bt.B*M)[:bt.B*M]
 	}
 	parallel(len(p.work), bt.B, func(w, b int) {
 		p.readoutBackward(theta, b, bt.T)
+		if readW {
+			p.readoutWeightGrad(b, bt)
+		}
 		p.backSegment(p.work[w], b, bt)
 	})
 
 	// Shared gradients are summed over segments in a fixed order, so that a step's result does
 	// not depend on which goroutine ran which segment (resumed runs repeat bit for bit).
 	if gTheta != nil {
+		nw := len(p.work)
+		if readW {
+			sumRows(nw, View(gTheta, l, l.ReadW), p.gRead, bt.B)
+			sumRows(nw, View(gTheta, l, l.ReadB), p.gReadB, bt.B)
+		}
 		if l.Bias >= 0 {
-			g := View(gTheta, l, l.Bias)
-			for b := 0; b < bt.B; b++ {
-				kernels.Axpy(1, p.gBias[b*N:(b+1)*N], g)
-			}
+			sumRows(nw, View(gTheta, l, l.Bias), p.gBias, bt.B)
 		}
 		if l.InW >= 0 {
-			g := View(gTheta, l, l.InW)
-			ni := N * c.I
-			for b := 0; b < bt.B; b++ {
-				kernels.Axpy(1, p.gIn[b*ni:(b+1)*ni], g)
-			}
+			sumRows(nw, View(gTheta, l, l.InW), p.gIn, bt.B)
 		}
 	}
 	p.initialBackward(theta, ll, bt, gTheta, gLocal)
@@ -76,6 +73,22 @@ func (p *Pass[T]) readoutBackward(theta []T, b, nt int) {
 		return
 	}
 	kernels.Gemm(false, false, nt, N, M, 1, dy, M, View(theta, l, l.ReadW), N, 0, dr, N)
+}
+
+// readoutWeightGrad sets segment b's terms of the readout gradients: dy_bᵀ r_b (M×N) in its
+// block of gRead and Σ_t dy_b,t (M) in its row of gReadB, over its valid bins (dy and r are
+// zero past them).
+func (p *Pass[T]) readoutWeightGrad(b int, bt *Batch[T]) {
+	N, M, nt := p.m.Cfg.N, p.m.Cfg.M, bt.T
+	L := bt.Len[b]
+	dy := p.dy[b*nt*M : (b*nt+L)*M]
+	g := p.gRead[b*M*N : (b+1)*M*N]
+	kernels.Gemm(true, false, M, N, L, 1, dy, M, p.r[b*nt*N:], N, 0, g, N)
+	gc := p.gReadB[b*M : (b+1)*M]
+	clear(gc)
+	for t := 0; t < L; t++ {
+		kernels.Axpy(1, dy[t*M:(t+1)*M], gc)
+	}
 }
 
 // backSegment runs the adjoint recursion of segment b and writes the gradients of its factors

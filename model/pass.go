@@ -39,7 +39,12 @@ type Pass[T Float] struct {
 	// gBias, gIn hold each segment's gradient of the shared bias (B×N) and input weights
 	// (B×N×I) before their ordered sum.
 	gBias, gIn []T
-	work       []*worker[T]
+	// gRead, gReadB hold each segment's term of the readout gradients ∂L/∂C (B×M×N) and
+	// ∂L/∂c (B×M), allocated when a backward pass computes them.
+	gRead, gReadB []T
+	// segLoss holds each segment's unnormalised data term (B).
+	segLoss []float64
+	work    []*worker[T]
 }
 
 // worker is one goroutine's scratch: a state vector, a step vector and a noise source.
@@ -103,6 +108,7 @@ func (p *Pass[T]) resize(nb, nt int) {
 	p.gIn = make([]T, B*c.N*c.I)
 	p.yhat = make([]T, B*nt*c.M)
 	p.dy = make([]T, B*nt*c.M)
+	p.segLoss = make([]float64, B)
 }
 
 // checkBatch validates a batch against the model and the sizes of θ and the local table.
@@ -169,14 +175,17 @@ func (p *Pass[T]) Forward(theta, local []T, ll *LocalLayout, bt *Batch[T]) (floa
 		kernels.Gemm(false, true, bt.B*bt.T, c.N, c.I, 1, bt.U, c.I, View(theta, &p.m.Layout, p.m.Layout.InW), c.I, 0, p.bu, c.N)
 	}
 	bias := p.sharedBias(theta)
-	// Each segment's readout is computed by the goroutine that integrated it, so that the
-	// readout product, most of the forward's arithmetic, is spread over the cores with the
-	// segments (one product over all B·T rows would run on one core at these sizes).
+	inv := p.lossScale(bt)
+	// Each segment's readout and loss are computed by the goroutine that integrated it, so
+	// that the readout product, most of the forward's arithmetic, and the loss's pass over all
+	// B·T·M predictions are spread over the cores with the segments (one product over all
+	// B·T rows would run on one core at these sizes).
 	parallel(len(p.work), bt.B, func(w, b int) {
 		p.runSegment(p.work[w], b, bt, bias)
 		p.readout(theta, b)
+		p.segLoss[b] = p.segmentLoss(b, bt, inv)
 	})
-	return p.loss(local, ll, bt), nil
+	return p.loss(local, ll, bt, inv), nil
 }
 
 // sharedBias returns the shared b, or nil when the hypernetwork emits it.
@@ -353,10 +362,10 @@ func (p *Pass[T]) readout(theta []T, b int) {
 	kernels.Gemm(false, true, nt, c.M, c.N, 1, r, c.N, View(theta, l, l.ReadW), c.N, 1, yhat, c.M)
 }
 
-// loss computes the batch loss and its gradient dy = ∂L/∂ŷ (zero on padding).
-func (p *Pass[T]) loss(local []T, ll *LocalLayout, bt *Batch[T]) float64 {
-	c := &p.m.Cfg
-	M, nt := c.M, bt.T
+// lossScale returns 1/Σw, the loss's normalisation: the sum of the weights of the valid bins
+// (their number when the batch has no weights), 0 when it is zero.
+func (p *Pass[T]) lossScale(bt *Batch[T]) float64 {
+	M, nt := p.m.Cfg.M, bt.T
 	var wsum float64
 	for b, L := range bt.Len {
 		if bt.Weight == nil {
@@ -367,32 +376,49 @@ func (p *Pass[T]) loss(local []T, ll *LocalLayout, bt *Batch[T]) float64 {
 			wsum += float64(w)
 		}
 	}
-	inv := 0.0
 	if wsum > 0 {
-		inv = 1 / wsum
+		return 1 / wsum
 	}
+	return 0
+}
+
+// segmentLoss sets segment b's rows of dy = ∂L/∂ŷ (zero on padding) for the normalisation inv
+// and returns its unnormalised data term, Σ w (ŷ − y)² or Σ w (λ − y log λ) over its valid bins.
+// Segments are independent, so the workers compute them with their segments.
+func (p *Pass[T]) segmentLoss(b int, bt *Batch[T], inv float64) float64 {
+	c := &p.m.Cfg
+	M, nt := c.M, bt.T
+	lo, hi := b*nt*M, (b*nt+bt.Len[b])*M
 	var sum float64
-	dy := p.dy[:bt.B*nt*M]
-	for b := 0; b < bt.B; b++ {
-		lo, hi := b*nt*M, (b*nt+bt.Len[b])*M
-		for i := lo; i < hi; i++ {
-			w := 1.0
-			if bt.Weight != nil {
-				w = float64(bt.Weight[i])
-			}
-			yh, y := float64(p.yhat[i]), float64(bt.Y[i])
-			if c.Loss == Poisson {
-				rate := Rate(yh)
-				sum += w * (rate - y*math.Log(rate))
-				sig := 1 / (1 + math.Exp(-yh))
-				dy[i] = T(w * inv * (1 - y/rate) * sig)
-			} else {
-				d := yh - y
-				sum += w * d * d
-				dy[i] = T(2 * w * d * inv)
-			}
+	dy := p.dy
+	for i := lo; i < hi; i++ {
+		w := 1.0
+		if bt.Weight != nil {
+			w = float64(bt.Weight[i])
 		}
-		clear(dy[hi : (b+1)*nt*M])
+		yh, y := float64(p.yhat[i]), float64(bt.Y[i])
+		if c.Loss == Poisson {
+			rate := Rate(yh)
+			sum += w * (rate - y*math.Log(rate))
+			sig := 1 / (1 + math.Exp(-yh))
+			dy[i] = T(w * inv * (1 - y/rate) * sig)
+		} else {
+			d := yh - y
+			sum += w * d * d
+			dy[i] = T(2 * w * d * inv)
+		}
+	}
+	clear(dy[hi : (b+1)*nt*M])
+	return sum
+}
+
+// loss returns the batch loss from the segments' data terms (summed in segment order, so that
+// it does not depend on the thread count) and adds the embedding prior.
+func (p *Pass[T]) loss(local []T, ll *LocalLayout, bt *Batch[T], inv float64) float64 {
+	c := &p.m.Cfg
+	var sum float64
+	for _, s := range p.segLoss[:bt.B] {
+		sum += s
 	}
 	L := sum * inv
 	if c.EmbeddingPrior > 0 {
