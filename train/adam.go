@@ -2,9 +2,8 @@ package train
 
 import (
 	"math"
-	"runtime"
-	"sync"
 
+	"github.com/jedi-neuro/jedi/internal/par"
 	"github.com/jedi-neuro/jedi/model"
 )
 
@@ -26,31 +25,15 @@ func NewAdam(n int, beta1, beta2, eps float64) *Adam {
 	return &Adam{Beta1: beta1, Beta2: beta2, Eps: eps, M: make([]float64, n), V: make([]float64, n)}
 }
 
-// Update applies one step of size lr to x given the gradient g (both length n). Long vectors
-// are split over GOMAXPROCS goroutines; the update is elementwise, so the result does not
-// depend on the split.
+// Update applies one step of size lr to x given the gradient g (both length n), in chunks spread
+// over the cores; the update is elementwise, so the result does not depend on the split.
 func Update[T model.Float](a *Adam, lr float64, x, g []T) {
 	a.Step++
 	c1 := 1 - math.Pow(a.Beta1, float64(a.Step))
 	c2 := 1 - math.Pow(a.Beta2, float64(a.Step))
 	step := lr / c1
 	inv2 := 1 / c2
-	const chunk = 1 << 14
-	if len(g) <= 2*chunk {
-		adamRange(a, x, g, 0, len(g), step, inv2)
-		return
-	}
-	var wg sync.WaitGroup
-	nw := min(runtime.GOMAXPROCS(0), (len(g)+chunk-1)/chunk)
-	per := (len(g) + nw - 1) / nw
-	for lo := 0; lo < len(g); lo += per {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			adamRange(a, x, g, lo, hi, step, inv2)
-		}(lo, min(lo+per, len(g)))
-	}
-	wg.Wait()
+	forChunks(len(g), func(_, lo, hi int) { adamRange(a, x, g, lo, hi, step, inv2) })
 }
 
 // adamRange applies the step to elements lo..hi−1: x −= step · m / (√(v / c₂) + ε).
@@ -67,22 +50,44 @@ func adamRange[T model.Float](a *Adam, x, g []T, lo, hi int, step, inv2 float64)
 	}
 }
 
+// chunk is the number of parameters one goroutine of the optimiser's loops takes at a time.
+// It is fixed, not derived from the thread count, so that the partial sums of clip's norm, and
+// with them every result, are the same on any number of cores.
+const chunk = 1 << 12
+
+// forChunks calls f(i, lo, hi) for the chunks i = 0 … ⌈n/chunk⌉−1, elements lo…hi−1, spread
+// over the cores.
+func forChunks(n int, f func(i, lo, hi int)) {
+	par.For(par.Threads(), (n+chunk-1)/chunk, func(_, i int) { f(i, i*chunk, min((i+1)*chunk, n)) })
+}
+
 // clip scales the gradients (all slices together) so that their global L2 norm is at most
-// maxNorm, and returns the norm before clipping.
+// maxNorm, and returns the norm before clipping. The squares are summed per chunk in parallel,
+// and the chunks' sums in order.
 func clip[T model.Float](maxNorm float64, gs ...[]T) float64 {
 	var s float64
 	for _, g := range gs {
-		for _, v := range g {
-			s += float64(v) * float64(v)
+		parts := make([]float64, (len(g)+chunk-1)/chunk)
+		forChunks(len(g), func(i, lo, hi int) {
+			var p float64
+			for _, v := range g[lo:hi] {
+				p += float64(v) * float64(v)
+			}
+			parts[i] = p
+		})
+		for _, p := range parts {
+			s += p
 		}
 	}
 	norm := math.Sqrt(s)
 	if maxNorm > 0 && norm > maxNorm {
 		f := T(maxNorm / norm)
 		for _, g := range gs {
-			for i := range g {
-				g[i] *= f
-			}
+			forChunks(len(g), func(_, lo, hi int) {
+				for i := range g[lo:hi] {
+					g[lo+i] *= f
+				}
+			})
 		}
 	}
 	return norm

@@ -133,8 +133,8 @@ type trainer[T model.Float] struct {
 	train    *staged[T]
 	pass     *model.Pass[T]
 	bt       model.Batch[T]
-	emb      []int     // scratch: the embedding rows of a minibatch
-	r2buf    []float64 // scratch of addR2
+	emb      []int // scratch: the embedding rows of a minibatch
+	r2       r2Adder
 	st       *engine[T]
 }
 
@@ -201,7 +201,7 @@ func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *
 		// what to change; the R² accumulator would only name the bin.
 		return loss, nil
 	}
-	if tr.r2buf, err = addR2(acc, tr.pass, &tr.bt, tr.train.observed(rows), tr.r2buf); err != nil {
+	if err := addR2(&tr.r2, acc, tr.pass, &tr.bt, tr.train.observed(rows)); err != nil {
 		return 0, err
 	}
 	tr.pass.Backward(theta, local, &tr.ll, &tr.bt, gTheta, gLocal)

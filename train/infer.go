@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
@@ -137,7 +136,7 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 	M := m.Cfg.M
 	res.Prediction = make([]float64, len(idx)*ds.T*M)
 	var bt model.Batch[T]
-	var buf []float64
+	var r2 r2Adder
 	const chunk = 64
 	for lo := 0; lo < len(idx); lo += chunk {
 		hi := min(lo+chunk, len(idx))
@@ -146,7 +145,7 @@ func predict[T model.Float](m *model.Model, ds *data.Dataset, theta64 []float64,
 		if _, err := pass.Forward(theta, local, ll, &bt); err != nil {
 			return err
 		}
-		if buf, err = addR2(acc, pass, &bt, st.observed(rows), buf); err != nil {
+		if err := addR2(&r2, acc, pass, &bt, st.observed(rows)); err != nil {
 			return err
 		}
 		yhat := pass.Yhat()
@@ -526,7 +525,7 @@ func indexOf(s []int, v int) int {
 	return -1
 }
 
-// parallel calls f(i) for i = 0 … n−1 on up to GOMAXPROCS goroutines.
+// parallel calls f(i) for i = 0 … n−1 on up to par.Threads() goroutines.
 func parallel(n int, f func(i int)) {
-	par.For(runtime.GOMAXPROCS(0), n, func(_, i int) { f(i) })
+	par.For(par.Threads(), n, func(_, i int) { f(i) })
 }

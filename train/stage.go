@@ -5,6 +5,7 @@ import (
 
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/par"
 	"github.com/jedi-neuro/jedi/model"
 )
 
@@ -130,31 +131,62 @@ func growT[T model.Float](s []T, n int) []T {
 	return s[:n]
 }
 
-// addR2 adds the pass's predictions of the batch's valid bins to acc, of the neurons obs[b]
-// marks for batch row b (obs nil: all). buf is scratch for their float64 copies, grown as
-// needed and returned for the next call, so that a training step does not allocate them anew.
-func addR2[T model.Float](acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[T], obs [][]bool, buf []float64) ([]float64, error) {
+// r2Adder adds a pass's predictions of a batch's valid bins to an R² accumulator, spreading
+// the segments over the cores: each segment is accumulated on its own (parts), and the parts
+// are merged in segment order, so that the result does not depend on the thread count. It
+// keeps its scratch, so that a training step does not allocate it anew.
+type r2Adder struct {
+	parts []*metrics.R2Acc
+	errs  []error
+	buf   [][]float64 // per worker: the float64 copies of one segment's predictions and targets
+}
+
+// addR2 adds the valid bins of the last Forward of p on bt to acc, of the neurons obs[b] marks
+// for batch row b (obs nil: all). On error (a non-finite prediction, the first in segment
+// order) acc is unchanged.
+func addR2[T model.Float](r *r2Adder, acc *metrics.R2Acc, p *model.Pass[T], bt *model.Batch[T], obs [][]bool) error {
 	M := p.Model().Cfg.M
 	yhat := p.Yhat()
-	for b := 0; b < bt.B; b++ {
+	for len(r.parts) < bt.B {
+		part, err := metrics.NewR2Acc(M)
+		if err != nil {
+			return err
+		}
+		r.parts = append(r.parts, part)
+	}
+	nw := par.Threads()
+	for len(r.buf) < nw {
+		r.buf = append(r.buf, nil)
+	}
+	r.errs = append(r.errs[:0], make([]error, bt.B)...)
+	par.For(nw, bt.B, func(w, b int) {
 		n := bt.Len[b] * M
 		off := b * bt.T * M
-		if cap(buf) < 2*n {
-			buf = make([]float64, 2*n)
+		if cap(r.buf[w]) < 2*n {
+			r.buf[w] = make([]float64, 2*n)
 		}
-		yh, y := buf[:n], buf[n:2*n]
+		yh, y := r.buf[w][:n], r.buf[w][n:2*n]
 		for i := range n {
 			yh[i], y[i] = float64(yhat[off+i]), float64(bt.Y[off+i])
 		}
-		var o []bool
-		if obs != nil {
-			o = obs[b]
+		r.parts[b].Reset()
+		if obs == nil || obs[b] == nil {
+			r.errs[b] = r.parts[b].Add(yh, y) // Add's finiteness check is the faster
+		} else {
+			r.errs[b] = r.parts[b].AddMasked(yh, y, obs[b])
 		}
-		if err := acc.AddMasked(yh, y, o); err != nil {
-			return buf, fmt.Errorf("R²: %w", err)
+	})
+	for b, err := range r.errs {
+		if err != nil {
+			return fmt.Errorf("R², segment %d of the batch: %w", b, err)
 		}
 	}
-	return buf, nil
+	for _, part := range r.parts[:bt.B] {
+		if err := acc.Merge(part); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func toF64[T model.Float](x []T) []float64 {
