@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/jedi-neuro/jedi/internal/par"
 	"github.com/jedi-neuro/jedi/sim"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -45,7 +46,7 @@ func Fit(ctx context.Context, seed uint64, target float64) (*FitResult, error) {
 	cfg.Seed = seed
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	res := &FitResult{TargetR2: target, Seed: seed, Threads: threads(), Build: build, HeldOutR2: math.Inf(-1)}
+	res := &FitResult{TargetR2: target, Seed: seed, Threads: par.Threads(), Build: build, HeldOutR2: math.Inf(-1)}
 	rep := &fitWatch{res: res, cancel: cancel, begin: time.Now()}
 	_, err = train.Fit(ctx, cfg, ds, train.FitOptions{Dir: dir, Reporter: rep})
 	if res.Reached && errors.Is(err, train.ErrInterrupted) {

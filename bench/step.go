@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/par"
 	"github.com/jedi-neuro/jedi/model"
 	"github.com/jedi-neuro/jedi/train"
 )
@@ -113,7 +114,7 @@ func Run(s Size, warmup, steps int) (*Result, error) {
 			return nil, err
 		}
 	}
-	res := &Result{Size: s.Name, Steps: steps, FLOPs: s.FLOPs(), DType: string(s.TrainConfig().DType), Build: build, Threads: threads()}
+	res := &Result{Size: s.Name, Steps: steps, FLOPs: s.FLOPs(), DType: string(s.TrainConfig().DType), Build: build, Threads: par.Threads()}
 	c0 := cpuTime()
 	for range steps {
 		t0 := time.Now()

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/jedi-neuro/jedi/internal/par"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -63,7 +64,7 @@ func BenchmarkGemm32(b *testing.B) {
 			reportGFLOPS(b, s)
 		})
 		b.Run(s.name+"/kernels-1thread", func(b *testing.B) {
-			defer SetThreads(SetThreads(1))
+			defer par.SetThreads(par.SetThreads(1))
 			for b.Loop() {
 				Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
 			}
@@ -121,7 +122,7 @@ func BenchmarkGemmImpl(b *testing.B) {
 		for _, s := range benchShapes {
 			a, lda, bb, ldb, c := operands[float32](s)
 			b.Run(fmt.Sprintf("%s/%s", s.name, ar.name), func(b *testing.B) {
-				defer SetThreads(SetThreads(1))
+				defer par.SetThreads(par.SetThreads(1))
 				for b.Loop() {
 					gemmNative(ar, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
 				}

@@ -7,7 +7,7 @@
 // micro-kernels are hand-written assembly (6×16 for float32 and 6×8 for float64, plus 12×8 and
 // 12×4 for products with n of one vector or less); elsewhere, or with the build tag noasm, a
 // portable Go micro-kernel runs under the same blocking. Large products are split over
-// goroutines (see SetThreads). With the build tag openblas, Gemm calls OpenBLAS (cblas_sgemm,
+// goroutines (see Threads). With the build tag openblas, Gemm calls OpenBLAS (cblas_sgemm,
 // cblas_dgemm) through cgo instead; the default build is pure Go and needs no C compiler.
 //
 // Dot, Axpy and Gemv serve the per-time-step work of a recurrent network, where vectors are a

@@ -1,9 +1,9 @@
 package kernels
 
 import (
-	"runtime"
-	"sync/atomic"
 	"unsafe"
+
+	"github.com/jedi-neuro/jedi/internal/par"
 )
 
 // Float is the element type of the kernels.
@@ -58,25 +58,9 @@ func checkMatrix(name string, rows, cols, length, stride int) {
 	}
 }
 
-// threads is the goroutine limit of one Gemm call; 0 means runtime.GOMAXPROCS(0).
-var threads atomic.Int64
-
-// SetThreads sets the largest number of goroutines one Gemm call may use and returns the previous
-// setting. n ≤ 0 restores the default, runtime.GOMAXPROCS(0). Callers that already run many Gemm
-// calls in parallel (one per segment, say) should set 1.
-func SetThreads(n int) int {
-	prev := int(threads.Swap(int64(max(n, 0))))
-	setBackendThreads(Threads())
-	return prev
-}
-
-// Threads returns the largest number of goroutines one Gemm call may use.
-func Threads() int {
-	if n := threads.Load(); n > 0 {
-		return int(n)
-	}
-	return runtime.GOMAXPROCS(0)
-}
+// Threads returns the largest number of goroutines one Gemm call may use: par.Threads, the
+// project's one thread setting (GOMAXPROCS; `jedi --threads`).
+func Threads() int { return par.Threads() }
 
 // is32 reports whether T is a float32 type. It is a constant in each instantiation.
 func is32[T Float]() bool {

@@ -47,6 +47,3 @@ func gemmColumns[T Float](wide, narrow *arch[T], transA, transB bool, m, n, k in
 
 // splitMaxA is the largest A, in bytes, that gemmColumns reads twice.
 const splitMaxA = 4 << 20
-
-// setBackendThreads has nothing to do: gemmNative reads Threads on every call.
-func setBackendThreads(int) {}

@@ -1,14 +1,18 @@
 //go:build openblas
 
 // With the openblas build tag, large products go to OpenBLAS (cblas_sgemm, cblas_dgemm) through
-// the cgo binding in internal/openblas, and SetThreads also sets OpenBLAS's own thread count.
+// the cgo binding in internal/openblas, with OpenBLAS's own thread count kept at Threads().
 // Small products — the per-segment ones the model runs from several goroutines at once — stay
 // on the package's own kernels: for them OpenBLAS's call and threading overhead exceeds the
 // arithmetic, and its thread pool would fight the caller's goroutines for the cores.
 
 package kernels
 
-import "github.com/jedi-neuro/jedi/kernels/internal/openblas"
+import (
+	"sync/atomic"
+
+	"github.com/jedi-neuro/jedi/kernels/internal/openblas"
+)
 
 // openblasMin is the number of multiply-adds from which a product goes to OpenBLAS. Measured
 // with bench/compare.sh (large size): routing everything to OpenBLAS made a training step
@@ -30,6 +34,7 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		gemmNative(ar, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	syncThreads()
 	openblas.Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
@@ -46,8 +51,17 @@ func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		gemmNative(ar, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	syncThreads()
 	openblas.Dgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// setBackendThreads passes SetThreads on to OpenBLAS's thread pool.
-func setBackendThreads(n int) { openblas.SetThreads(n) }
+// blasThreads is the thread count last given to OpenBLAS (0: none yet).
+var blasThreads atomic.Int64
+
+// syncThreads sets OpenBLAS's pool to Threads() when that changed since the last product.
+func syncThreads() {
+	n := int64(Threads())
+	if blasThreads.Swap(n) != n {
+		openblas.SetThreads(int(n))
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/jedi-neuro/jedi/internal/par"
 )
 
 // naiveGemm is the float64 triple loop that every implementation is checked against. It also
@@ -134,9 +136,9 @@ func randSlice[T Float](rng *rand.Rand, n int) []T {
 }
 
 func testGemm[T Float](t *testing.T) {
-	prev, prevWork := SetThreads(3), parallelMinWork
+	prev, prevWork := par.SetThreads(3), parallelMinWork
 	parallelMinWork = 1 << 18
-	defer func() { SetThreads(prev); parallelMinWork = prevWork }()
+	defer func() { par.SetThreads(prev); parallelMinWork = prevWork }()
 	rng := rand.New(rand.NewPCG(1, 2))
 	for name, gemm := range implementations[T]() {
 		worst := 0.0
@@ -228,17 +230,11 @@ func TestGemmPanics(t *testing.T) {
 	}
 }
 
-func TestSetThreads(t *testing.T) {
-	prev := SetThreads(5)
-	defer SetThreads(prev)
+// Gemm's goroutine limit is the project's one thread setting.
+func TestThreadsFollowPar(t *testing.T) {
+	defer par.SetThreads(par.SetThreads(5))
 	if got := Threads(); got != 5 {
-		t.Fatalf("Threads() = %d after SetThreads(5)", got)
-	}
-	if got := SetThreads(0); got != 5 {
-		t.Fatalf("SetThreads returned %d, want 5", got)
-	}
-	if Threads() < 1 {
-		t.Fatal("default Threads() < 1")
+		t.Fatalf("Threads() = %d after par.SetThreads(5)", got)
 	}
 }
 

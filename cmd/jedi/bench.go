@@ -34,7 +34,7 @@ validation reaches held-out R² --target, when the fit stops.
 
 With --json the last line is one JSON object ({"ms_per_step": ..., "gflop_per_s": ...} or
 {"seconds": ..., "r2_heldout": ...}); bench/compare.sh runs the step beside the PyTorch
-reference of the identical model. GOMAXPROCS sets the threads.`,
+reference of the identical model. --threads (default GOMAXPROCS) sets the threads.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var res any

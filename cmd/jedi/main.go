@@ -65,6 +65,7 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debugging detail")
 	root.PersistentFlags().BoolVarP(&quiet, "quiet", "q", false, "log warnings and errors only")
 	addProfiling(root)
+	addThreads(root)
 	root.AddCommand(newDemo(), newInspect(), newSimulate(), newFit(), newEval(), newInfer(), newReport(), newPrepare(), newAnalyze(), newCompare(), newContrast(), newBench(), newSweep(), newExport(), newReproduce(), newStitch())
 	explainArgs(root)
 	return root

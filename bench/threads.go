@@ -1,5 +1,0 @@
-package bench
-
-import "runtime"
-
-func threads() int { return runtime.GOMAXPROCS(0) }
