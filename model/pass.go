@@ -166,9 +166,6 @@ func (p *Pass[T]) Forward(theta, local []T, ll *LocalLayout, bt *Batch[T]) (floa
 	p.resize(bt.B, bt.T)
 	c := &p.m.Cfg
 	p.hyperForward(theta, local, ll, bt)
-	if c.LowRank() {
-		p.transposeFactors(bt.B)
-	}
 	p.initialStates(theta, local, ll, bt)
 	if c.I > 0 {
 		// B u_t for every segment and bin at once: (B·T × I)·(N × I)ᵀ.
@@ -176,11 +173,14 @@ func (p *Pass[T]) Forward(theta, local []T, ll *LocalLayout, bt *Batch[T]) (floa
 	}
 	bias := p.sharedBias(theta)
 	inv := p.lossScale(bt)
-	// Each segment's readout and loss are computed by the goroutine that integrated it, so
-	// that the readout product, most of the forward's arithmetic, and the loss's pass over all
-	// B·T·M predictions are spread over the cores with the segments (one product over all
-	// B·T rows would run on one core at these sizes).
+	// Each segment's factors, readout and loss are computed by the goroutine that integrates
+	// it, so that the readout product, most of the forward's arithmetic, and the loss's pass
+	// over all B·T·M predictions are spread over the cores with the segments (one product over
+	// all B·T rows would run on one core at these sizes).
 	parallel(len(p.work), bt.B, func(w, b int) {
+		if c.LowRank() {
+			p.transposeFactors(b)
+		}
 		p.runSegment(p.work[w], b, bt, bias)
 		p.readout(theta, b)
 		p.segLoss[b] = p.segmentLoss(b, bt, inv)
@@ -262,20 +262,18 @@ func (p *Pass[T]) weights(b int, shared []T) (ut, vt, o, bias []T) {
 	return
 }
 
-// transposeFactors copies each segment's U and V (N×R, row-major in the hypernetwork output)
-// into Uᵀ and Vᵀ (R×N), the layout the recurrence reads contiguously.
-func (p *Pass[T]) transposeFactors(B int) {
+// transposeFactors copies segment b's U and V (N×R, row-major in the hypernetwork output) into
+// Uᵀ and Vᵀ (R×N), the layout the recurrence reads contiguously.
+func (p *Pass[T]) transposeFactors(b int) {
 	c := &p.m.Cfg
 	N, R, P := c.N, c.Rank, c.HyperOut()
 	nr := N * R
-	for b := 0; b < B; b++ {
-		row := p.out[b*P:]
-		ut, vt := p.ut[b*nr:(b+1)*nr], p.vt[b*nr:(b+1)*nr]
-		for i := 0; i < N; i++ {
-			for j := 0; j < R; j++ {
-				ut[j*N+i] = row[i*R+j]
-				vt[j*N+i] = row[nr+i*R+j]
-			}
+	row := p.out[b*P:]
+	ut, vt := p.ut[b*nr:(b+1)*nr], p.vt[b*nr:(b+1)*nr]
+	for i := 0; i < N; i++ {
+		for j := 0; j < R; j++ {
+			ut[j*N+i] = row[i*R+j]
+			vt[j*N+i] = row[nr+i*R+j]
 		}
 	}
 }
@@ -390,25 +388,35 @@ func (p *Pass[T]) segmentLoss(b int, bt *Batch[T], inv float64) float64 {
 	M, nt := c.M, bt.T
 	lo, hi := b*nt*M, (b*nt+bt.Len[b])*M
 	var sum float64
-	dy := p.dy
-	for i := lo; i < hi; i++ {
+	dy, yhat, y := p.dy[lo:hi], p.yhat[lo:hi], bt.Y[lo:hi]
+	if c.Loss != Poisson && bt.Weight == nil {
+		// The common case, without the per-element branches: the same arithmetic.
+		for i, yh := range yhat {
+			d := float64(yh) - float64(y[i])
+			sum += d * d
+			dy[i] = T(2 * d * inv)
+		}
+		clear(p.dy[hi : (b+1)*nt*M])
+		return sum
+	}
+	for i := range dy {
 		w := 1.0
 		if bt.Weight != nil {
-			w = float64(bt.Weight[i])
+			w = float64(bt.Weight[lo+i])
 		}
-		yh, y := float64(p.yhat[i]), float64(bt.Y[i])
+		yh, yi := float64(yhat[i]), float64(y[i])
 		if c.Loss == Poisson {
 			rate := Rate(yh)
-			sum += w * (rate - y*math.Log(rate))
+			sum += w * (rate - yi*math.Log(rate))
 			sig := 1 / (1 + math.Exp(-yh))
-			dy[i] = T(w * inv * (1 - y/rate) * sig)
+			dy[i] = T(w * inv * (1 - yi/rate) * sig)
 		} else {
-			d := yh - y
+			d := yh - yi
 			sum += w * d * d
 			dy[i] = T(2 * w * d * inv)
 		}
 	}
-	clear(dy[hi : (b+1)*nt*M])
+	clear(p.dy[hi : (b+1)*nt*M])
 	return sum
 }
 
