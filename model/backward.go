@@ -226,14 +226,12 @@ func (p *Pass[T]) hyperBackward(theta, local []T, ll *LocalLayout, bt *Batch[T],
 				grad[j] *= 1 - a[j]*a[j]
 			}
 		}
+		nw := len(p.work)
 		if gTheta != nil {
-			kernels.Gemm(true, false, out, in, B, 1, grad, out, p.act[i], in, 1, View(gTheta, l, wi), in)
-			gb := View(gTheta, l, l.HyperB[i])
-			for b := 0; b < B; b++ {
-				kernels.Axpy(1, grad[b*out:(b+1)*out], gb)
-			}
+			splitGemm(nw, true, hyperSlab, true, false, out, in, B, 1, grad, out, p.act[i], in, 1, View(gTheta, l, wi), in)
+			sumRows(nw, View(gTheta, l, l.HyperB[i]), grad[:B*out], B)
 		}
-		kernels.Gemm(false, false, B, in, out, 1, grad, out, View(theta, l, wi), in, 0, p.dact[i], in)
+		splitGemm(nw, true, hyperSlabRows, false, false, B, in, out, 1, grad, out, View(theta, l, wi), in, 0, p.dact[i], in)
 		grad = p.dact[i]
 	}
 	D := c.D

@@ -213,7 +213,7 @@ func (p *Pass[T]) hyperForward(theta, local []T, ll *LocalLayout, bt *Batch[T]) 
 		for b := 0; b < bt.B; b++ {
 			copy(dst[b*out:(b+1)*out], bias)
 		}
-		kernels.Gemm(false, true, bt.B, out, in, 1, p.act[i], in, View(theta, l, wi), in, 1, dst, out)
+		splitGemm(len(p.work), false, hyperSlab, false, true, bt.B, out, in, 1, p.act[i], in, View(theta, l, wi), in, 1, dst, out)
 		if i < len(l.HyperW)-1 {
 			kernels.Tanh(dst, dst)
 		}

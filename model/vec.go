@@ -27,3 +27,34 @@ func sumRows[T Float](nw int, dst, parts []T, k int) {
 		}
 	})
 }
+
+// splitGemm is kernels.Gemm (see it for the arguments) with C cut into slabs of at most slab
+// rows (byRows) or columns, spread over nw goroutines: for the hypernetwork's products, a few
+// million multiply-adds each, below the size at which Gemm splits itself. No sum over k is
+// cut and the slabs do not depend on nw, so neither does the result.
+func splitGemm[T Float](nw int, byRows bool, slab int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	dim := n
+	if byRows {
+		dim = m
+	}
+	parallel(nw, (dim+slab-1)/slab, func(_, i int) {
+		lo, hi := i*slab, min((i+1)*slab, dim)
+		if byRows {
+			as := a[lo:]
+			if !transA {
+				as = a[lo*lda:]
+			}
+			kernels.Gemm(transA, transB, hi-lo, n, k, alpha, as, lda, b, ldb, beta, c[lo*ldc:], ldc)
+			return
+		}
+		bs := b[lo:]
+		if transB {
+			bs = b[lo*ldb:]
+		}
+		kernels.Gemm(transA, transB, m, hi-lo, k, alpha, a, lda, bs, ldb, beta, c[lo:], ldc)
+	})
+}
+
+// hyperSlab is the slab of splitGemm in the hypernetwork: 256 output units (the demo's last
+// layer, 2NR = 1 024, in 4 slabs) or 8 segments.
+const hyperSlab, hyperSlabRows = 256, 8
