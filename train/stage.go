@@ -108,7 +108,9 @@ func (s *staged[T]) fill(bt *model.Batch[T], c *model.Config, rows, emb, seg []i
 	} else {
 		bt.Weight = nil
 	}
-	for b, r := range rows {
+	// The copies, B·T·M values per step, are spread over the cores with the rows.
+	par.For(par.Threads(), B, func(_, b int) {
+		r := rows[b]
 		L := s.len[r]
 		bt.Len[b] = L
 		copy(bt.Y[b*nt*c.M:], s.y[r])
@@ -121,7 +123,7 @@ func (s *staged[T]) fill(bt *model.Batch[T], c *model.Config, rows, emb, seg []i
 			copy(bt.U[b*nt*c.I:], s.u[r])
 			clear(bt.U[(b*nt+L)*c.I : (b+1)*nt*c.I])
 		}
-	}
+	})
 }
 
 func growT[T model.Float](s []T, n int) []T {
