@@ -20,8 +20,7 @@ const sumChunk = 2048
 // nw goroutines.
 func sumRows[T Float](nw int, dst, parts []T, k int) {
 	n := len(dst)
-	parallel(nw, (n+sumChunk-1)/sumChunk, func(_, i int) {
-		lo, hi := i*sumChunk, min((i+1)*sumChunk, n)
+	par.Chunks(nw, n, sumChunk, func(_, lo, hi int) {
 		for r := range k {
 			kernels.Axpy(1, parts[r*n+lo:r*n+hi], dst[lo:hi])
 		}
@@ -37,8 +36,7 @@ func splitGemm[T Float](nw int, byRows bool, slab int, transA, transB bool, m, n
 	if byRows {
 		dim = m
 	}
-	parallel(nw, (dim+slab-1)/slab, func(_, i int) {
-		lo, hi := i*slab, min((i+1)*slab, dim)
+	par.Chunks(nw, dim, slab, func(_, lo, hi int) {
 		if byRows {
 			as := a[lo:]
 			if !transA {

@@ -55,11 +55,8 @@ func adamRange[T model.Float](a *Adam, x, g []T, lo, hi int, step, inv2 float64)
 // with them every result, are the same on any number of cores.
 const chunk = 1 << 12
 
-// forChunks calls f(i, lo, hi) for the chunks i = 0 … ⌈n/chunk⌉−1, elements lo…hi−1, spread
-// over the cores.
-func forChunks(n int, f func(i, lo, hi int)) {
-	par.For(par.Threads(), (n+chunk-1)/chunk, func(_, i int) { f(i, i*chunk, min((i+1)*chunk, n)) })
-}
+// forChunks calls f(i, lo, hi) for the chunks of n parameters (par.Chunks) on the cores.
+func forChunks(n int, f func(i, lo, hi int)) { par.Chunks(par.Threads(), n, chunk, f) }
 
 // clip scales the gradients (all slices together) so that their global L2 norm is at most
 // maxNorm, and returns the norm before clipping. The squares are summed per chunk in parallel,

@@ -34,3 +34,11 @@ func For(nw, n int, f func(worker, i int)) {
 	}
 	wg.Wait()
 }
+
+// Chunks cuts 0 … n−1 into the chunks [i·size, min((i+1)·size, n)) and calls f(i, lo, hi) for
+// each on up to nw goroutines. The cut depends on size alone, never on nw, so that per-chunk
+// partial results combined in chunk order (a sum's partial sums, say) are the same on any
+// number of threads.
+func Chunks(nw, n, size int, f func(i, lo, hi int)) {
+	For(nw, (n+size-1)/size, func(_, i int) { f(i, i*size, min((i+1)*size, n)) })
+}

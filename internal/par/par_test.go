@@ -35,3 +35,20 @@ func TestSetThreads(t *testing.T) {
 		t.Fatalf("SetThreads(0) returned %d and left %d, want 5 and unchanged", got, Threads())
 	}
 }
+
+// Chunks cuts by the size alone: the same chunks, each once, on any number of goroutines.
+func TestChunks(t *testing.T) {
+	for _, nw := range []int{1, 4} {
+		var got [][3]int
+		ch := make(chan [3]int, 10)
+		Chunks(nw, 10, 4, func(i, lo, hi int) { ch <- [3]int{i, lo, hi} })
+		close(ch)
+		for c := range ch {
+			got = append(got, c)
+		}
+		slices.SortFunc(got, func(a, b [3]int) int { return a[0] - b[0] })
+		if want := [][3]int{{0, 0, 4}, {1, 4, 8}, {2, 8, 10}}; !slices.Equal(got, want) {
+			t.Errorf("%d goroutines: chunks %v, want %v", nw, got, want)
+		}
+	}
+}
