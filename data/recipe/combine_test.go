@@ -227,6 +227,30 @@ func TestJoinSimultaneousTrials(t *testing.T) {
 	}
 }
 
+// NWB units tables name their units by id: the good units and the MUA of one file are
+// simultaneous (joined, they are the whole file), not more trials of the same units.
+func TestCombineNWB(t *testing.T) {
+	src := func(where string) string {
+		return "\n  - {file: trials.nwb, trials: /intervals/trials, spikes: {units: /units" + where + "}, labels: {condition: condition}}"
+	}
+	const prep = "\nprepare: {bin_ms: 20, smooth_ms: 0, units: counts}"
+	all, _ := load(t, "file: trials.nwb\ntrials: /intervals/trials\nspikes: {units: /units}\nlabels: {condition: condition}"+prep)
+	d, rep := load(t, "combine: simultaneous\nsources:"+src(", where: {quality: good}")+src(", where: {quality: mua}")+prep)
+	if d.M != 3 || !slices.Equal(d.Activity, all.Activity) || !slices.Equal(d.Labels["condition"].Values, all.Labels["condition"].Values) {
+		t.Errorf("good + mua joined: %d neurons, not the whole file's activity", d.M)
+	}
+	if !slices.Equal(rep.UnitIDs, []string{"trials.nwb#10", "trials.nwb#20", "trials.nwb#30"}) {
+		t.Errorf("unit ids %v", rep.UnitIDs)
+	}
+	if d, _ := load(t, "combine: trials\nsources:"+src("")+src("")+prep); d.S != 2*all.S || d.M != 3 {
+		t.Errorf("appended: %d × %d", d.S, d.M)
+	}
+	msg := loadErr(t, "combine: trials\nsources:"+src(", where: {quality: good}")+src("")+prep)
+	wantAll(t, msg, "trials.nwb holds 3 units", "trials.nwb 2")
+	msg = loadErr(t, "combine: simultaneous\nsources:"+src(", where: {quality: good}")+src("")+prep)
+	wantAll(t, msg, `unit "10" is in`, "one neuron twice")
+}
+
 // Tensors: combine: trials appends the conditions, combine: simultaneous joins the neurons.
 func TestCombineTensors(t *testing.T) {
 	const two = `
