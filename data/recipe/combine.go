@@ -16,19 +16,35 @@ import (
 // recipe must say which (Recipe.Combine, Recipe.Pool), and what it says is checked against the
 // files as far as they allow (numbers of trials and units, unit ids, trial edges and events).
 
-// howToCombine is the error for several recordings whose recipe says neither combine nor pool.
-func howToCombine(names []string) error {
+// howToCombine is the error for several recordings whose recipe says neither combine nor pool;
+// hint, when not empty, says what the files look like.
+func howToCombine(names []string, hint string) error {
 	const show = 4
 	list := strings.Join(names[:min(len(names), show)], ", ")
 	if len(names) > show {
 		list += fmt.Sprintf(" and %d more", len(names)-show)
 	}
-	return fmt.Errorf("%d recordings (%s), and the recipe does not say how to put them together: "+
+	if hint != "" {
+		hint = " (" + hint + ")"
+	}
+	return fmt.Errorf("%d recordings (%s), and the recipe does not say how to put them together%s: "+
 		"add at its top level `combine: %s` (more trials of the same neurons, in the same order in every file), "+
 		"`combine: %s` (different neurons recorded together on the same trials, joined side by side), "+
 		"or `pool: {match: [LABEL, ...]}` (units of different sessions pooled into a pseudo-population by condition); "+
 		"for sessions of different neurons fitted together, prepare each file alone and join them with jedi stitch (docs/sessions.md)",
-		len(names), list, CombineTrials, CombineSimultaneous)
+		len(names), list, hint, CombineTrials, CombineSimultaneous)
+}
+
+// lookLike says what the recordings look like, for the error that asks which they are: the
+// same trials (all events and labels equal), or units that cannot be the same.
+func lookLike(recs []*recording) string {
+	if _, err := joinSimultaneous(recs); err == nil {
+		return "they have the same trials, with the same events and labels: units recorded together?"
+	}
+	if sameUnits(recs) != nil {
+		return "their units differ in number or ids: not more trials of the same neurons"
+	}
+	return ""
 }
 
 // sameUnits checks that every recording holds the units of the first, as combine: trials

@@ -48,6 +48,14 @@ func wantAll(t *testing.T, msg string, parts ...string) {
 func TestCombineRequired(t *testing.T) {
 	msg := loadErr(t, "file: pool/u*_b*.npz"+spikeTable)
 	wantAll(t, msg, "6 recordings", "u0_b1.npz", "u0_b2.npz", "and 2 more", "combine: trials", "combine: simultaneous", "pool: {match:", "jedi stitch")
+	if strings.Contains(msg, "they have") || strings.Contains(msg, "their units") {
+		t.Errorf("a hint for files that could be either:\n%s", msg)
+	}
+	// What the files look like is said: the same trials, or units that differ.
+	msg = loadErr(t, "file: simultaneous/u*.npz"+spikeTable)
+	wantAll(t, msg, "2 recordings", "they have the same trials, with the same events and labels: units recorded together?")
+	msg = loadErr(t, "file: pool/u*_b1.npz\nunit: {index: {file: pool/toc.npz, key: files, column: unit}}"+spikeTable)
+	wantAll(t, msg, "3 recordings", "their units differ in number or ids")
 	msg = loadErr(t, `
 sources:
   - {file: before_after.mat, trials: before, activity: {axes: [trial, neuron, time], bin_ms: 1}}

@@ -49,9 +49,6 @@ func Load(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 			names = append(names, recordingName(r, i, f))
 		}
 	}
-	if len(names) > 1 && r.Combine == "" && r.Pool == nil {
-		return nil, nil, howToCombine(names)
-	}
 	var recs []*recording
 	idx := &indexCache{}
 	for i := range r.Sources {
@@ -62,6 +59,9 @@ func Load(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 			}
 			recs = append(recs, rec)
 		}
+	}
+	if len(recs) > 1 && r.Combine == "" && r.Pool == nil {
+		return nil, nil, howToCombine(names, lookLike(recs))
 	}
 	one := len(recs) == 1
 	var joined *recording
@@ -192,7 +192,7 @@ func loadTensors(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 		for i := range r.Sources {
 			names[i] = recordingName(r, i, r.Sources[i].File)
 		}
-		return nil, nil, howToCombine(names)
+		return nil, nil, howToCombine(names, "")
 	}
 	parts := make([]*data.Dataset, len(r.Sources))
 	rep := &prepare.Report{}
