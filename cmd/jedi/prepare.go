@@ -39,6 +39,12 @@ runs as it is:
 
   jedi prepare --init rec.nwb > r.yaml && jedi prepare --recipe r.yaml --out data.npz
 
+Several files (a glob matching more than one, or several sources) must say what they are, at the
+recipe's top level: combine: trials (more trials of the same neurons), combine: simultaneous
+(different neurons recorded together on the same trials, joined side by side) or pool (units of
+different sessions pooled into a pseudo-population); prepare refuses them otherwise, and checks
+what the recipe says against the files' units and trials.
+
 The recipe language is documented in docs/recipes.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

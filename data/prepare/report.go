@@ -13,7 +13,8 @@ type Report struct {
 	Trials, Units, Segments int
 	// MeanRateHz[m] is unit m's mean rate over all trials: its spikes ÷ the trials' total duration.
 	MeanRateHz []float64
-	// UnitIDs names the dataset's neurons when units were pooled across recordings (Pool).
+	// UnitIDs names the dataset's neurons when they come from several recordings (pooled by
+	// Pool, or joined as simultaneous recordings by data/recipe).
 	UnitIDs []string
 	// Kept are the original indices of the units kept, in order (the dataset's neurons).
 	Kept []int
@@ -61,7 +62,7 @@ func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d trials → %d segments; %d of %d units kept\n", r.Trials, r.Segments, len(r.Kept), r.Units)
 	if len(r.UnitIDs) > 0 {
-		fmt.Fprintf(&b, "neurons (pooled units, in dataset order): %s\n", strings.Join(r.UnitIDs, " "))
+		fmt.Fprintf(&b, "neurons (in dataset order): %s\n", strings.Join(r.UnitIDs, " "))
 	}
 	if n := len(r.DroppedTrials); n > 0 {
 		fmt.Fprintf(&b, "%d of %d trials dropped:\n", n, r.Trials)

@@ -5,8 +5,12 @@
 // documentation key by key.
 //
 // A recipe has one or more sources (Source; one source's keys may stand at the top level), a
-// prepare section (prepare.Recipe: checks, epochs, binning, smoothing, units) and optionally a
-// pool section (prepare.PoolRecipe: units of different files pooled into a pseudo-population).
+// prepare section (prepare.Recipe: checks, epochs, binning, smoothing, units) and, when its
+// sources give several recordings (files, or sources), what they are: combine: trials (more
+// trials of the same neurons, appended), combine: simultaneous (different neurons recorded on
+// the same trials, joined side by side) or a pool section (prepare.PoolRecipe: units of
+// different sessions pooled into a pseudo-population). Several recordings without one of these
+// are refused: the files cannot tell the three apart.
 //
 // A source's trials are a struct array, a cell array, an NWB/HDMF table, a matrix with one row
 // per trial, a 3-D array with named axes, or windows of a continuous recording (cut by a trial

@@ -54,3 +54,44 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCombine joins (and appends) a mutated spike-table file to an intact one of the same
+// trials (testdata/simultaneous): Load must return a dataset or an error, never panic. Run it
+// as FuzzLoad.
+func FuzzCombine(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join("testdata", "simultaneous", "u9.npz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	intact, err := filepath.Abs(filepath.Join("testdata", "simultaneous", "u5.npz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<20 {
+			return
+		}
+		path := filepath.Join(t.TempDir(), "u9.npz")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, how := range []string{CombineSimultaneous, CombineTrials} {
+			src := func(file string) string {
+				return "\n  - {file: " + file + ", time_unit: ms, trials: eventtimes, columns_from: event_names, start: TS, stop: TE, " +
+					"spikes: {table: spiketimes, time: 1, trial: 2}, labels: {direction: {spike_field: 3}}}"
+			}
+			r, err := Parse("fuzz", []byte("combine: "+how+"\nsources:"+src(intact)+src(path)+
+				"\nprepare: {bin_ms: 50, skip_incomplete: true, epochs: [{name: m, align: MO, from_ms: -100, to_ms: 100}]}"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _, err := Load(r)
+			if err == nil {
+				if err := d.Validate(); err != nil {
+					t.Fatalf("combine: %s: Load returned an invalid dataset: %v", how, err)
+				}
+			}
+		}
+	})
+}

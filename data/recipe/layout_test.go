@@ -218,6 +218,7 @@ prepare: {bin_ms: 20, smooth_ms: 0}
 // two sources with a constant label each: together the struct array's six trials.
 func TestSourcesCombined(t *testing.T) {
 	d, _ := load(t, `
+combine: trials
 sources:
   - {file: before_after.mat, trials: before, activity: {axes: [trial, neuron, time], bin_ms: 1}, labels: {phase: {value: before}}}
   - {file: before_after.mat, trials: after, activity: {axes: [trial, neuron, time], bin_ms: 1}, labels: {phase: {value: after}}}

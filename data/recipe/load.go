@@ -16,13 +16,19 @@ import (
 //
 // A trials source gives one prepare.Trial per trial of every file its File matches (sorted),
 // with its events, labels and activity as the source says; trials without valid edges (or
-// without a value for a label) are left out and reported in Report.DroppedTrials. Without
-// Pool, the trials of every source are prepared together (prepare.Prepare): they must hold
-// the same units. With Pool, every file is a recording of its own units, pooled by
-// prepare.Pool.
+// without a value for a label) are left out and reported in Report.DroppedTrials. Several
+// recordings (files, or sources) are put together as the recipe says, and refused when it
+// says nothing:
+//
+//   - combine: trials appends their trials, which must hold the same units (as many, and the
+//     same ids where the files or the recipe's unit name them), then prepares them together;
+//   - combine: simultaneous joins trial k of every recording into one trial holding all their
+//     units (see joinSimultaneous), then prepares them together;
+//   - pool: every file is a recording of its own units, pooled by prepare.Pool.
 //
 // A tensor source gives C segments (one per condition) × T bins × M neurons with
-// Dt = DtMs/1000, taken as they are; several tensor sources are concatenated.
+// Dt = DtMs/1000, taken as they are; several tensor sources are concatenated (combine:
+// trials) or joined by neuron (combine: simultaneous, data.JoinNeurons).
 func Load(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 	if err := r.Validate(); err != nil {
 		return nil, nil, err
@@ -30,20 +36,47 @@ func Load(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 	if r.Sources[0].Tensor != "" {
 		return loadTensors(r)
 	}
-	var recs []*recording
-	idx := &indexCache{}
+	var paths [][]string
+	var names []string
 	for i := range r.Sources {
 		s := &r.Sources[i]
 		files, err := expand(s.File)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sources[%d]: %w", i, err)
 		}
-		for _, path := range files {
-			rec, err := readOne(path, s, idx)
+		paths = append(paths, files)
+		for _, f := range files {
+			names = append(names, recordingName(r, i, f))
+		}
+	}
+	var recs []*recording
+	idx := &indexCache{}
+	for i := range r.Sources {
+		for _, path := range paths[i] {
+			rec, err := readOne(path, &r.Sources[i], idx)
 			if err != nil {
 				return nil, nil, err
 			}
 			recs = append(recs, rec)
+		}
+	}
+	if len(recs) > 1 && r.Combine == "" && r.Pool == nil {
+		return nil, nil, howToCombine(names, lookLike(recs))
+	}
+	one := len(recs) == 1
+	var joined *recording
+	if len(recs) > 1 {
+		switch r.Combine {
+		case CombineTrials:
+			if err := sameUnits(recs); err != nil {
+				return nil, nil, err
+			}
+		case CombineSimultaneous:
+			j, err := joinSimultaneous(recs)
+			if err != nil {
+				return nil, nil, err
+			}
+			recs, joined = []*recording{j}, j
 		}
 	}
 	var dropped []prepare.TrialNote
@@ -75,20 +108,42 @@ func Load(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 			trials = append(trials, rec.trials...)
 		}
 		if len(trials) == 0 {
-			return nil, nil, fmt.Errorf("no usable trial in %d file(s)", len(recs))
+			return nil, nil, fmt.Errorf("no usable trial in %d file(s)", len(names))
 		}
 		d, rep, err = prepare.Prepare(trials, r.Prepare)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
+	if joined != nil {
+		// Which file each neuron came from.
+		for _, m := range rep.Kept {
+			rep.UnitIDs = append(rep.UnitIDs, joined.units[m])
+		}
+	}
 	// The trials left out while reading come first: they never reached preparation.
 	rep.Trials += total
 	rep.DroppedTrials = append(dropped, rep.DroppedTrials...)
-	if len(recs) == 1 {
+	if one {
 		d.Source = r.Sources[0].File
 	}
 	return d, rep, nil
+}
+
+// recordingName names file f of source i in messages: the file, and which variable of it when
+// the recipe has several sources (two sources may read one file).
+func recordingName(r *Recipe, i int, f string) string {
+	if len(r.Sources) == 1 {
+		return f
+	}
+	s := &r.Sources[i]
+	switch {
+	case s.Trials != "":
+		return fmt.Sprintf("%s (trials %s)", f, s.Trials)
+	case s.Tensor != "":
+		return fmt.Sprintf("%s (tensor %s)", f, s.Tensor)
+	}
+	return fmt.Sprintf("%s (sources[%d])", f, i)
 }
 
 // expand returns the files a source's File names: itself, or the sorted matches of a glob.
@@ -130,9 +185,16 @@ func readOne(path string, s *Source, idx *indexCache) (*recording, error) {
 	return rec, nil
 }
 
-// loadTensors reads every tensor source and concatenates their segments.
+// loadTensors reads every tensor source and puts their segments together as r.Combine says.
 func loadTensors(r *Recipe) (*data.Dataset, *prepare.Report, error) {
-	var out *data.Dataset
+	if len(r.Sources) > 1 && r.Combine == "" {
+		names := make([]string, len(r.Sources))
+		for i := range r.Sources {
+			names[i] = recordingName(r, i, r.Sources[i].File)
+		}
+		return nil, nil, howToCombine(names, "")
+	}
+	parts := make([]*data.Dataset, len(r.Sources))
 	rep := &prepare.Report{}
 	for i := range r.Sources {
 		s := &r.Sources[i]
@@ -145,18 +207,43 @@ func loadTensors(r *Recipe) (*data.Dataset, *prepare.Report, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", s.File, err)
 		}
-		if out == nil {
-			out, rep = d, rp
-			out.Source = s.File
+		d.Source = recordingName(r, i, s.File)
+		parts[i] = d
+		if i == 0 {
+			rep = rp
 			continue
 		}
-		if d.M != out.M || d.Dt != out.Dt {
-			return nil, nil, fmt.Errorf("%s: %d neurons, dt %g s; the first source has %d, %g s", s.File, d.M, d.Dt, out.M, out.Dt)
-		}
-		out = concat(out, d)
+		rep.Units += rp.Units
 		rep.Trials += rp.Trials
 		rep.Segments += rp.Segments
 	}
+	out := parts[0]
+	switch {
+	case len(parts) == 1:
+	case r.Combine == CombineSimultaneous:
+		// The conditions are trials: every tensor must have the same ones (JoinNeurons names
+		// the file that differs), and each one's neurons follow the previous one's.
+		j, err := data.JoinNeurons(parts)
+		if err != nil {
+			return nil, nil, fmt.Errorf("combine: %s: %w", CombineSimultaneous, err)
+		}
+		out = j
+		rep.Trials, rep.Segments = parts[0].S, parts[0].S
+		rep.Kept = make([]int, out.M)
+		for m := range rep.Kept {
+			rep.Kept[m] = m
+		}
+	default:
+		for _, d := range parts[1:] {
+			if d.M != out.M || d.Dt != out.Dt {
+				return nil, nil, fmt.Errorf("combine: %s: %s has %d neurons and dt %g s, %s %d and %g s: appended segments must hold the same neurons "+
+					"(different neurons recorded on the same conditions: combine: %s)", CombineTrials, d.Source, d.M, d.Dt, parts[0].Source, out.M, out.Dt, CombineSimultaneous)
+			}
+			out = concat(out, d)
+		}
+		rep.Units = parts[0].M
+	}
+	out.Source = r.Sources[0].File
 	return out, rep, nil
 }
 

@@ -23,7 +23,7 @@ prepare:
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		`r.yaml: line 3: top level: unknown key "activty" (did you mean "activity"?); valid keys: activity, axes, columns, columns_from, continuous, dt_ms, events, file, labels, pool, prepare`,
+		`r.yaml: line 3: top level: unknown key "activty" (did you mean "activity"?); valid keys: activity, axes, columns, columns_from, combine, continuous, dt_ms, events, file, labels, pool, prepare`,
 		`r.yaml: line 5: labels.direction: unknown key "spike_feild" (did you mean "spike_field"?)`,
 		`r.yaml: line 8: prepare: unknown key "smoth_ms" (did you mean "smooth_ms"?)`,
 	} {

@@ -37,11 +37,28 @@ const (
 	Milliseconds = "ms"
 )
 
-// Recipe is a whole recipe: where the data are (one or more sources, whose trials are put
-// together) and how they become segments (Prepare), optionally pooled across recordings (Pool).
+// How the recordings of several files (or sources) are put together (Recipe.Combine).
+const (
+	// CombineTrials appends the recordings' trials: more trials of the same neurons, in the
+	// same order in every file.
+	CombineTrials = "trials"
+	// CombineSimultaneous joins the recordings' neurons side by side: units recorded together
+	// on the same trials (one file per unit or per array), as jedi stitch --simultaneous does
+	// with prepared files.
+	CombineSimultaneous = "simultaneous"
+)
+
+// Recipe is a whole recipe: where the data are (one or more sources) and how they become
+// segments (Prepare). When the sources give more than one recording (several sources, or a
+// glob matching several files), the recipe must say what they are: Combine (more trials of the
+// same neurons, or simultaneous recordings of different neurons) or Pool (units of different
+// sessions pooled into a pseudo-population); Load refuses several recordings with neither.
 type Recipe struct {
-	// Sources are read in order; their trials are concatenated (or their tensors' segments).
+	// Sources are read in order.
 	Sources []Source `yaml:"sources"`
+	// Combine says how several recordings are put together: CombineTrials or
+	// CombineSimultaneous. Empty with one recording, or with Pool.
+	Combine string `yaml:"combine,omitempty"`
 	// Prepare is how trials are checked, cut into epochs, binned and smoothed.
 	Prepare prepare.Recipe `yaml:"prepare"`
 	// Pool, when set, pools units of different files into a pseudo-population (data/prepare.Pool)
@@ -89,8 +106,11 @@ type Source struct {
 	Events map[string]string `yaml:"events,omitempty"`
 	// Labels maps a dataset label to where its value comes from for each trial.
 	Labels map[string]LabelSpec `yaml:"labels,omitempty"`
-	// Unit names the file's units when units of different files are pooled (Recipe.Pool): the
-	// same name in two files is the same unit. Default: the file's name and the unit's index.
+	// Unit names the file's units: the same name in two files is the same unit. Pool matches
+	// units of different files by it; combine: trials requires every file to hold the same
+	// units, and combine: simultaneous different ones. Default: the file's name and the unit's
+	// index (with an NWB units table or a spike table's unit field, the file's unit ids are
+	// compared too).
 	Unit *LabelSpec `yaml:"unit,omitempty"`
 
 	// Tensor is the path of an array of rates with one axis per Axes name, cut into one
@@ -219,6 +239,7 @@ func (l LabelSpec) MarshalYAML() (any, error) {
 type document struct {
 	Source  `yaml:",inline"`
 	Sources []Source            `yaml:"sources"`
+	Combine string              `yaml:"combine"`
 	Prepare prepare.Recipe      `yaml:"prepare"`
 	Pool    *prepare.PoolRecipe `yaml:"pool"`
 }
@@ -247,7 +268,7 @@ func Parse(name string, b []byte) (*Recipe, error) {
 	if err := strictyaml.Decode(name, b, &doc); err != nil {
 		return nil, err
 	}
-	r := &Recipe{Sources: doc.Sources, Prepare: doc.Prepare, Pool: doc.Pool}
+	r := &Recipe{Sources: doc.Sources, Combine: doc.Combine, Prepare: doc.Prepare, Pool: doc.Pool}
 	var errs []error
 	inline := !isZero(doc.Source)
 	switch {
@@ -404,6 +425,14 @@ func (r *Recipe) problems() []error {
 		if tensors > 0 {
 			bad("pool", "applies to trials sources only")
 		}
+	}
+	switch r.Combine {
+	case "", CombineTrials, CombineSimultaneous:
+	default:
+		bad("combine", "%q, want %s (more trials of the same neurons) or %s (different neurons recorded on the same trials)", r.Combine, CombineTrials, CombineSimultaneous)
+	}
+	if r.Combine != "" && r.Pool != nil {
+		bad("combine", "%s with pool: pool puts together files of different units by their conditions; give one", r.Combine)
 	}
 	return errs
 }

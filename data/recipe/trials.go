@@ -286,9 +286,16 @@ func text(n *formats.Node, where string) (string, error) {
 // recording is what one file gives: its trials, its units' names, and the trials left out
 // before preparation (no valid edges, no value for a label).
 type recording struct {
-	name    string
-	trials  []prepare.Trial
-	units   []string
+	name   string // the file's base name
+	path   string
+	trials []prepare.Trial
+	// index[i] is trials[i]'s position among the file's n trials.
+	index []int
+	n     int
+	units []string
+	// ids are the units' identities where the file or the recipe gives them (unit, an NWB
+	// units table's ids, a spike table's unit field), comparable across files; nil otherwise.
+	ids     []string
 	dropped []prepare.TrialNote
 }
 
@@ -321,7 +328,7 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 		return nil, fmt.Errorf("%s: no trials", r.path)
 	}
 	base := filepath.Base(f.path)
-	rec := &recording{name: base}
+	rec := &recording{name: base, path: f.path, n: r.n}
 	trials := make([]prepare.Trial, r.n)
 	ok := make([]bool, r.n)
 	drop := func(k int, why string) {
@@ -445,6 +452,12 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 			return nil, err
 		}
 	}
+	if s.Spikes != nil && (s.Spikes.Units != "" || s.Spikes.Unit > 0) {
+		// Those units are named base#id by the file's own ids.
+		for _, u := range rec.units {
+			rec.ids = append(rec.ids, strings.TrimPrefix(u, base+"#"))
+		}
+	}
 	if s.Unit != nil {
 		name, err := idx.value(*s.Unit, f.path, "unit")
 		if err != nil {
@@ -457,6 +470,7 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 				rec.units[m] = fmt.Sprintf("%s/%d", name, m)
 			}
 		}
+		rec.ids = slices.Clone(rec.units)
 	}
 	if err := readLabels(f, r, s, trials, idx, drop); err != nil {
 		return nil, err
@@ -464,6 +478,7 @@ func readFile(f *file, s *Source, idx *indexCache) (*recording, error) {
 	for k := range trials {
 		if ok[k] {
 			rec.trials = append(rec.trials, trials[k])
+			rec.index = append(rec.index, k)
 		}
 	}
 	return rec, nil

@@ -33,6 +33,8 @@ expected.npz, an independent check of the Go binning.
                    trial start, trial index from 0, direction), plus toc.npz (files, condition,
                    unit) as in riehle-joe
     multiunit.npz  two units of one spike table (spikes × [time, trial, unit, direction])
+    simultaneous/  the same two units recorded together, one file each (u5.npz, u9.npz): the
+                   same eventtimes, spiketimes (3 × spikes: time, trial, direction) as pool's
     expected.npz   numpy's binned counts for the struct-array trials and the NWB trials, the
                    pool fixture's condition averages, and the counts with one fractional entry
 """
@@ -190,6 +192,25 @@ def pool_fixtures():
     np.savez(os.path.join("pool", "toc.npz"), files=np.array(files), condition=np.array(cond), unit=np.array(unit))
 
 
+def simultaneous_fixtures():
+    # multiunit.npz's two units, one file per unit as riehle-joe's units of one session: the
+    # same trials (eventtimes), each file's spike table time, trial, direction, and a NaN-time
+    # row for a trial in which its unit did not fire (it keeps the trial's direction).
+    os.makedirs("simultaneous", exist_ok=True)
+    z = np.load("multiunit.npz")
+    sp = z["spiketimes"].T  # fields × spikes: time, trial, unit, direction
+    n = z["eventtimes"].shape[0]
+    direction = {int(k): d for k, d in zip(sp[1], sp[3])}
+    for u in (5, 9):
+        mine = sp[:, sp[2] == u]
+        rows = [mine[[0, 1, 3]]]
+        for k in range(n):
+            if not np.any(mine[1] == k):
+                rows.append(np.array([[np.nan], [k], [direction[k]]]))
+        np.savez(os.path.join("simultaneous", "u%d.npz" % u), eventtimes=z["eventtimes"],
+                 event_names=z["event_names"], spiketimes=np.concatenate(rows, axis=1))
+
+
 def expected():
     # Struct-array trials: 20 ms bins of the 1 ms counts (sums of 20 consecutive bins).
     binned = COUNTS.reshape(K, M, T // 20, 20).sum(axis=3)
@@ -238,4 +259,5 @@ if __name__ == "__main__":
     continuous_fixtures()
     nwb_fixture()
     pool_fixtures()
+    simultaneous_fixtures()
     expected()
