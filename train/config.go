@@ -65,6 +65,9 @@ type Options struct {
 	CheckpointEvery int `yaml:"checkpoint_every"`
 	// Amortise selects and trains the amortised encoder (off unless amortise.bins > 0).
 	Amortise AmortiseOptions `yaml:"amortise"`
+	// Align ties the embeddings of several recording sessions together (off unless
+	// align.factors > 0; see AlignOptions and docs/sessions.md).
+	Align AlignOptions `yaml:"align"`
 }
 
 // TieAll as train.tie_embeddings shares one embedding among all segments.
@@ -115,6 +118,7 @@ func (c *Config) Validate() error {
 	p.Refuse(!(o.InferLR > 0), "infer_lr", "%g, want > 0", o.InferLR)
 	p.Refuse(o.CheckpointEvery < 1, "checkpoint_every", "%d, want ≥ 1", o.CheckpointEvery)
 	o.Amortise.validate(p)
+	o.Align.validate(p, o.TieEmbeddings)
 	return p.Err()
 }
 
