@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"go.yaml.in/yaml/v4"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/jedi-neuro/jedi/data"
@@ -26,6 +27,9 @@ import (
 //     maps to a factor trajectory Y_s R_k, which no longer depends on the session;
 //  5. the first d principal components of those trajectories (flattened, over the training
 //     segments), scaled so the first has unit standard deviation, are each segment's anchor a_s.
+//     With Features "moments" the principal components are taken of each trajectory's mean
+//     and lagged covariances instead (lagMoments), which do not depend on when in the segment
+//     things happen: for segments not aligned to an event, or driven at random phases.
 //
 // Embeddings start at their anchors, and a penalty Weight/2 · mean_b ‖e_b − a_b‖² over each
 // minibatch (beside the embedding prior) keeps them near: segments of one condition start, and
@@ -39,10 +43,36 @@ type AlignOptions struct {
 	Label string `yaml:"label"`
 	// Weight is λ of the pull toward the anchors; 0 only initialises the embeddings there.
 	Weight float64 `yaml:"weight"`
+	// Features is what of a segment's factor trajectory the anchors summarise: the trajectory
+	// itself, bin by bin (AlignTrajectory), or its time-shift-invariant moments (AlignMoments).
+	Features AlignFeatures `yaml:"features"`
+}
+
+// AlignFeatures names what the anchors summarise (AlignOptions.Features).
+type AlignFeatures string
+
+const (
+	// AlignTrajectory: the factor trajectory over the first T_c bins, as it is.
+	AlignTrajectory AlignFeatures = "trajectory"
+	// AlignMoments: the trajectory's mean and its lagged covariances (lagMoments).
+	AlignMoments AlignFeatures = "moments"
+)
+
+// Values lists the valid features.
+func (AlignFeatures) Values() []AlignFeatures { return []AlignFeatures{AlignTrajectory, AlignMoments} }
+
+// UnmarshalYAML decodes and checks a features name.
+func (f *AlignFeatures) UnmarshalYAML(n *yaml.Node) error {
+	return strictyaml.DecodeOption(n, f, "align.features")
 }
 
 func (a *AlignOptions) validate(p *strictyaml.Problems, tie string) {
 	const f = "align."
+	if a.Factors > 0 { // off, the features do not matter (configurations written before them)
+		if err := strictyaml.CheckOption("config: train.align.features", a.Features); err != nil {
+			p.Add(err)
+		}
+	}
 	p.Refuse(a.Factors < 0, f+"factors", "%d, want ≥ 0 (0: no alignment)", a.Factors)
 	p.Refuse(!(a.Weight >= 0) || math.IsInf(a.Weight, 0), f+"weight", "%g, want a finite λ ≥ 0", a.Weight)
 	p.Refuse(a.Factors == 0 && (a.Weight != 0 || a.Label != ""), f+"factors",
@@ -223,8 +253,12 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 			copy(row[t*F:(t+1)*F], zs.RawRowView(t))
 		}
 	}
-	// Step 5: the anchors, the trajectories' first D principal components.
-	for j := range Tc * F {
+	if o.Features == AlignMoments {
+		traj = lagMoments(traj, Tc, F)
+	}
+	// Step 5: the anchors, the first D principal components of the trajectories (or moments).
+	_, ncol := traj.Dims()
+	for j := range ncol {
 		var mu float64
 		for i := range n {
 			mu += traj.At(i, j)
@@ -274,4 +308,49 @@ func alignPenalty[T model.Float](lambda float64, D int, local []T, emb, anchorRo
 		}
 	}
 	return 0.5 * w * sum
+}
+
+// alignLags are the lags, in bins, of the covariances lagMoments takes.
+var alignLags = []int{0, 1, 2, 4, 8}
+
+// lagMoments maps each row of traj, a flattened T_c × F trajectory z_t, to its moments: the
+// mean z̄ (F values) and, for each lag L of alignLags below T_c, the lagged covariance
+// (1/(T_c−L)) Σ_t (z_t − z̄)(z_{t+L} − z̄)ᵀ (F × F values). Shifting a periodic trajectory in
+// time leaves them unchanged (up to the ends).
+func lagMoments(traj *mat.Dense, Tc, F int) *mat.Dense {
+	n, _ := traj.Dims()
+	var lags []int
+	for _, L := range alignLags {
+		if L < Tc {
+			lags = append(lags, L)
+		}
+	}
+	out := mat.NewDense(n, F+len(lags)*F*F, nil)
+	mu := make([]float64, F)
+	for i := range n {
+		z := traj.RawRowView(i)
+		row := out.RawRowView(i)
+		clear(mu)
+		for t := range Tc {
+			for a := range F {
+				mu[a] += z[t*F+a] / float64(Tc)
+			}
+		}
+		copy(row, mu)
+		for li, L := range lags {
+			c := row[F+li*F*F : F+(li+1)*F*F]
+			for t := 0; t+L < Tc; t++ {
+				for a := range F {
+					za := z[t*F+a] - mu[a]
+					for b := range F {
+						c[a*F+b] += za * (z[(t+L)*F+b] - mu[b])
+					}
+				}
+			}
+			for j := range c {
+				c[j] /= float64(Tc - L)
+			}
+		}
+	}
+	return out
 }

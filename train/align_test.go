@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/jedi-neuro/jedi/analysis/metrics"
 	"github.com/jedi-neuro/jedi/data"
 )
@@ -23,8 +25,9 @@ func r2Acc(t *testing.T, M int) *metrics.R2Acc {
 // alignedSessions builds sessions that record different neurons of one 2-D latent trajectory
 // per condition: session k's neurons are y = L_c(t) A_k + b_k (+ noise of std sd), with its own
 // random loading A_k (2 × sizes[k]) and offsets b_k, its neurons disjoint from the others'.
-// Segment s has condition s mod 3 and session (s / 3) mod len(sizes).
-func alignedSessions(t *testing.T, sizes []int, S, T int, sd float64, seed uint64) *data.Dataset {
+// Segment s has condition s mod 3 and session (s / 3) mod len(sizes); condition c's latent
+// trajectory is a rotation at c+1 cycles per segment, of phase φ_s ~ U[0, jitter) per segment.
+func alignedSessions(t *testing.T, sizes []int, S, T int, sd, jitter float64, seed uint64) *data.Dataset {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 7))
 	M := 0
@@ -45,9 +48,9 @@ func alignedSessions(t *testing.T, sizes []int, S, T int, sd float64, seed uint6
 			off[k][i] = rng.NormFloat64()
 		}
 	}
-	latent := func(c, tt int) (float64, float64) {
-		ph := 2 * math.Pi * float64(tt) / float64(T)
-		return math.Sin(ph*float64(c+1) + float64(c)), math.Cos(ph*0.5+float64(c)) * float64(c-1)
+	latent := func(c, tt int, phase float64) (float64, float64) {
+		ph := 2*math.Pi*float64(tt*(c+1))/float64(T) + phase
+		return math.Sin(ph), (1 + 0.5*float64(c)) * math.Cos(ph)
 	}
 	ds := data.New(S, T, M, 0.01)
 	ds.Observed = make([]bool, S*M)
@@ -56,8 +59,9 @@ func alignedSessions(t *testing.T, sizes []int, S, T int, sd float64, seed uint6
 	for s := range S {
 		c, k := s%3, (s/3)%len(sizes)
 		cond[s], ses[s] = []string{"x", "y", "z"}[c], []string{"a", "b", "c", "d"}[k]
+		phase := jitter * rng.Float64()
 		for tt := range T {
-			l0, l1 := latent(c, tt)
+			l0, l1 := latent(c, tt, phase)
 			for j := range sizes[k] {
 				m := first[k] + j
 				ds.Activity[(s*T+tt)*M+m] = l0*load[k][j] + l1*load[k][sizes[k]+j] + off[k][j] + sd*rng.NormFloat64()
@@ -79,7 +83,7 @@ func TestAlignAnchorsCoincide(t *testing.T) {
 	// Without noise every session sees the same latent trajectories through its own loading:
 	// its read-in undoes the loading, and the anchors of one condition coincide whatever the
 	// session, up to the ridge (relative 10⁻³).
-	ds := alignedSessions(t, []int{2, 3, 5}, 36, 20, 0, 1)
+	ds := alignedSessions(t, []int{2, 3, 5}, 36, 20, 0, 0, 1)
 	idx := make([]int, ds.S)
 	for i := range idx {
 		idx[i] = i
@@ -124,7 +128,7 @@ func TestAlignAnchorsCoincide(t *testing.T) {
 
 	// With noise, the anchors of held-together sessions still decode the condition of the
 	// session left out (nearest centroid of the others' anchors).
-	ds = alignedSessions(t, []int{1, 3, 4}, 90, 20, 0.3, 2)
+	ds = alignedSessions(t, []int{1, 3, 4}, 90, 20, 0.3, 0, 2)
 	idx = idx[:0]
 	for i := range ds.S {
 		idx = append(idx, i)
@@ -132,9 +136,26 @@ func TestAlignAnchorsCoincide(t *testing.T) {
 	if a, err = alignAnchors(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, D); err != nil {
 		t.Fatal(err)
 	}
-	cond, _ = ds.LabelValues("cond")
+	for out, acc := range crossDecode(t, ds, a, D) {
+		t.Logf("session %s: condition decoded from the other sessions' anchors %.2f", out, acc)
+		if acc < 0.9 {
+			t.Errorf("session %s: condition decoded across sessions at %.2f, want ≥ 0.9", out, acc)
+		}
+	}
+}
+
+// crossDecode decodes label "cond" of each session's segments from their anchors a (D per
+// segment, every segment of ds) by the nearest centroid of the other sessions' anchors, and
+// returns the accuracy per session.
+func crossDecode(t *testing.T, ds *data.Dataset, a []float64, D int) map[string]float64 {
+	t.Helper()
+	cond, _ := ds.LabelValues("cond")
 	ses, _ := ds.LabelValues(data.SessionLabel)
-	for _, out := range []string{"a", "b", "c"} {
+	res := map[string]float64{}
+	for _, out := range ses {
+		if _, ok := res[out]; ok {
+			continue
+		}
 		cent := map[string][]float64{}
 		n := map[string]float64{}
 		for i := range ds.S {
@@ -170,15 +191,41 @@ func TestAlignAnchorsCoincide(t *testing.T) {
 				right++
 			}
 		}
-		t.Logf("session %s: condition decoded from the other sessions' anchors %.2f", out, right/total)
-		if right/total < 0.9 {
-			t.Errorf("session %s: condition decoded across sessions at %.2f, want ≥ 0.9", out, right/total)
+		res[out] = right / total
+	}
+	return res
+}
+
+func TestAlignMoments(t *testing.T) {
+	// Segments whose latent rotation starts at a random phase: the moments do not see the
+	// phase, the trajectory does. Both fit their read-ins on the condition averages, which the
+	// jitter (up to three quarters of a cycle) blurs but does not erase.
+	ds := alignedSessions(t, []int{2, 3, 4}, 90, 40, 0.2, 1.5*math.Pi, 3)
+	idx := make([]int, ds.S)
+	for i := range idx {
+		idx[i] = i
+	}
+	const D = 4
+	worst := map[AlignFeatures]float64{}
+	for _, f := range []AlignFeatures{AlignTrajectory, AlignMoments} {
+		a, err := alignAnchors(&AlignOptions{Factors: 2, Label: "cond", Features: f}, ds, idx, D)
+		if err != nil {
+			t.Fatal(err)
 		}
+		worst[f] = 1
+		for out, acc := range crossDecode(t, ds, a, D) {
+			t.Logf("%s: session %s: condition decoded from the other sessions' anchors %.2f", f, out, acc)
+			worst[f] = math.Min(worst[f], acc)
+		}
+	}
+	if worst[AlignMoments] < 0.9 || worst[AlignMoments] <= worst[AlignTrajectory] {
+		t.Errorf("condition decoded across sessions at worst %.2f from the moments, %.2f from the trajectories; want ≥ 0.9 and above",
+			worst[AlignMoments], worst[AlignTrajectory])
 	}
 }
 
 func TestAlignAnchorsRefuse(t *testing.T) {
-	ds := alignedSessions(t, []int{2, 3}, 12, 10, 0.1, 3)
+	ds := alignedSessions(t, []int{2, 3}, 12, 10, 0.1, 0, 3)
 	// Session "b" holds no training segment of condition "z" (segments 3–5 and 9–11 are b's;
 	// 5 and 11 are its z).
 	idx := []int{0, 1, 2, 3, 4, 6, 7, 8, 9, 10}
@@ -200,11 +247,12 @@ func TestAlignAnchorsRefuse(t *testing.T) {
 		want string
 	}{
 		{AlignOptions{Factors: -1}, "", "align.factors"},
+		{AlignOptions{Factors: 2, Features: "bins"}, "", "align.features"},
 		{AlignOptions{Factors: 2, Weight: -1}, "", "align.weight"},
 		{AlignOptions{Factors: 2, Weight: math.NaN()}, "", "align.weight"},
 		{AlignOptions{Weight: 1}, "", "align.factors"},
 		{AlignOptions{Label: "cond"}, "", "align.factors"},
-		{AlignOptions{Factors: 2}, "cond", "tie_embeddings"},
+		{AlignOptions{Factors: 2, Features: AlignMoments}, "cond", "tie_embeddings"},
 	} {
 		cfg := smallConfig(5)
 		cfg.Train.Align, cfg.Train.TieEmbeddings = c.o, c.tie
@@ -217,11 +265,11 @@ func TestAlignAnchorsRefuse(t *testing.T) {
 func TestAlignPenaltyGradient(t *testing.T) {
 	// The trainer's minibatch loss with the alignment penalty, against central finite
 	// differences in every embedding entry of the batch (float64, no process noise).
-	ds := alignedSessions(t, []int{2, 3}, 12, 10, 0.1, 4)
+	ds := alignedSessions(t, []int{2, 3}, 12, 10, 0.1, 0, 4)
 	cfg := smallConfig(ds.M)
 	cfg.DType = "float64"
 	cfg.Train.HeldOut = 0
-	cfg.Train.Align = AlignOptions{Factors: 2, Label: "cond", Weight: 0.7}
+	cfg.Train.Align = AlignOptions{Factors: 2, Label: "cond", Weight: 0.7, Features: AlignTrajectory}
 	tr, err := newTrainer[float64](cfg, ds, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -276,5 +324,16 @@ func TestAlignPenaltyGradient(t *testing.T) {
 				t.Errorf("∂L/∂e[%d][%d]: analytic %.9g, finite differences %.9g", r, k, gLocal[i], fd)
 			}
 		}
+	}
+}
+
+func TestLagMoments(t *testing.T) {
+	// F = 1, z = 1, −1, 1, −1 and 3, 3, 3, 3: means 0 and 3; lagged covariances at lags 0, 1,
+	// 2 (the lags below T_c = 4) of 1, −1, 1 and 0.
+	traj := mat.NewDense(2, 4, []float64{1, -1, 1, -1, 3, 3, 3, 3})
+	got := lagMoments(traj, 4, 1)
+	want := mat.NewDense(2, 4, []float64{0, 1, -1, 1, 3, 0, 0, 0})
+	if !mat.EqualApprox(got, want, 1e-15) {
+		t.Errorf("moments\n%v\nwant\n%v", mat.Formatted(got), mat.Formatted(want))
 	}
 }

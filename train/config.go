@@ -85,6 +85,7 @@ func Default(M int) Config {
 			Schedule: Cosine, WarmupSteps: 50, MinLRRatio: 0.05, ClipNorm: 1,
 			HeldOut: 0.2, ValEvery: 25, Patience: 0, ValInferSteps: 100, InferSteps: 300,
 			InferLR: 0.03, CheckpointEvery: 10, Amortise: defaultAmortise(),
+			Align: AlignOptions{Features: AlignTrajectory},
 		},
 	}
 }
