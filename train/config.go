@@ -65,6 +65,9 @@ type Options struct {
 	CheckpointEvery int `yaml:"checkpoint_every"`
 	// Amortise selects and trains the amortised encoder (off unless amortise.bins > 0).
 	Amortise AmortiseOptions `yaml:"amortise"`
+	// Align ties the embeddings of several recording sessions together (off unless
+	// align.factors > 0; see AlignOptions and docs/sessions.md).
+	Align AlignOptions `yaml:"align"`
 }
 
 // TieAll as train.tie_embeddings shares one embedding among all segments.
@@ -82,6 +85,7 @@ func Default(M int) Config {
 			Schedule: Cosine, WarmupSteps: 50, MinLRRatio: 0.05, ClipNorm: 1,
 			HeldOut: 0.2, ValEvery: 25, Patience: 0, ValInferSteps: 100, InferSteps: 300,
 			InferLR: 0.03, CheckpointEvery: 10, Amortise: defaultAmortise(),
+			Align: AlignOptions{Features: AlignTrajectory},
 		},
 	}
 }
@@ -115,6 +119,7 @@ func (c *Config) Validate() error {
 	p.Refuse(!(o.InferLR > 0), "infer_lr", "%g, want > 0", o.InferLR)
 	p.Refuse(o.CheckpointEvery < 1, "checkpoint_every", "%d, want ≥ 1", o.CheckpointEvery)
 	o.Amortise.validate(p)
+	o.Align.validate(p, o.TieEmbeddings)
 	return p.Err()
 }
 

@@ -135,7 +135,9 @@ type trainer[T model.Float] struct {
 	bt       model.Batch[T]
 	emb      []int // scratch: the embedding rows of a minibatch
 	r2       r2Adder
-	st       *engine[T]
+	// anchors holds each training segment's aligned embedding (train.align), nil when off.
+	anchors []float64
+	st      *engine[T]
 }
 
 // newTrainer prepares a fit of cfg on ds. trainIdx and heldIdx, when trainIdx is non-nil, are
@@ -167,6 +169,11 @@ func newTrainer[T model.Float](cfg Config, ds *data.Dataset, trainIdx, heldIdx [
 		G = len(tr.names)
 	}
 	tr.ll = model.NewLocalLayout(&cfg.Model, G, len(tr.trainIdx))
+	if cfg.Train.Align.Factors > 0 {
+		if tr.anchors, err = alignAnchors(&cfg.Train.Align, ds, tr.trainIdx, cfg.Model.D); err != nil {
+			return nil, err
+		}
+	}
 	tr.train = stage[T](ds, tr.trainIdx, cfg.Model.I > 0)
 	tr.pass = model.NewPass[T](m)
 	return tr, nil
@@ -179,6 +186,9 @@ func (tr *trainer[T]) init() {
 	local := make([]T, tr.ll.Size)
 	model.Init(theta, &tr.m.Cfg, &tr.m.Layout, rng)
 	model.InitLocal(local, &tr.ll, rng)
+	for i, a := range tr.anchors { // untied: training segment i has embedding row i
+		local[i] = T(a)
+	}
 	tr.st = newEngine(&tr.cfg.Train, theta, local)
 }
 
@@ -205,6 +215,9 @@ func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *
 		return 0, err
 	}
 	tr.pass.Backward(theta, local, &tr.ll, &tr.bt, gTheta, gLocal)
+	if tr.anchors != nil {
+		loss += alignPenalty(tr.cfg.Train.Align.Weight, tr.ll.D, local, tr.emb, rows, tr.anchors, gLocal)
+	}
 	return loss, nil
 }
 

@@ -1,0 +1,356 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"go.yaml.in/yaml/v4"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/internal/strictyaml"
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// AlignOptions ties the embeddings of several recording sessions together (off unless
+// factors > 0), in the manner of LFADS's multi-session "stitching" (Pandarinath et al. 2018):
+//
+//  1. the condition-averaged activity of every neuron (its mean over the training segments of
+//     each value of Label, bin by bin over the first T_c bins, T_c the shortest training
+//     segment; one condition, the mean time course, when Label is empty), z-scored per neuron,
+//     forms a matrix X of (conditions·T_c) × M over the union of the sessions' neurons;
+//  2. its first Factors principal components Z = X V span a space shared by every session;
+//  3. each session k gets a read-in R_k = (X_kᵀX_k + εI)⁻¹ X_kᵀ Z, the ridge regression of the
+//     shared factors on its own neurons' condition averages X_k (ε = 10⁻³ · tr(X_kᵀX_k)/M_k);
+//  4. a training segment's own z-scored activity Y_s (first T_c bins, its session's neurons)
+//     maps to a factor trajectory Y_s R_k, which no longer depends on the session;
+//  5. the first d principal components of those trajectories (flattened, over the training
+//     segments), scaled so the first has unit standard deviation, are each segment's anchor a_s.
+//     With Features "moments" the principal components are taken of each trajectory's mean
+//     and lagged covariances instead (lagMoments), which do not depend on when in the segment
+//     things happen: for segments not aligned to an event, or driven at random phases.
+//
+// Embeddings start at their anchors, and a penalty Weight/2 · mean_b ‖e_b − a_b‖² over each
+// minibatch (beside the embedding prior) keeps them near: segments of one condition start, and
+// stay, together whichever session recorded them. Label is used only to fit the read-ins
+// (step 3), as LFADS uses condition averages; the anchors come from each segment's own activity.
+type AlignOptions struct {
+	// Factors is the dimension of the shared space; 0 turns alignment off.
+	Factors int `yaml:"factors"`
+	// Label names the label whose values are the conditions averaged over; empty averages
+	// every segment of a session together (the mean time course).
+	Label string `yaml:"label"`
+	// Weight is λ of the pull toward the anchors; 0 only initialises the embeddings there.
+	Weight float64 `yaml:"weight"`
+	// Features is what of a segment's factor trajectory the anchors summarise: the trajectory
+	// itself, bin by bin (AlignTrajectory), or its time-shift-invariant moments (AlignMoments).
+	Features AlignFeatures `yaml:"features"`
+}
+
+// AlignFeatures names what the anchors summarise (AlignOptions.Features).
+type AlignFeatures string
+
+const (
+	// AlignTrajectory: the factor trajectory over the first T_c bins, as it is.
+	AlignTrajectory AlignFeatures = "trajectory"
+	// AlignMoments: the trajectory's mean and its lagged covariances (lagMoments).
+	AlignMoments AlignFeatures = "moments"
+)
+
+// Values lists the valid features.
+func (AlignFeatures) Values() []AlignFeatures { return []AlignFeatures{AlignTrajectory, AlignMoments} }
+
+// UnmarshalYAML decodes and checks a features name.
+func (f *AlignFeatures) UnmarshalYAML(n *yaml.Node) error {
+	return strictyaml.DecodeOption(n, f, "align.features")
+}
+
+func (a *AlignOptions) validate(p *strictyaml.Problems, tie string) {
+	const f = "align."
+	if a.Factors > 0 { // off, the features do not matter (configurations written before them)
+		if err := strictyaml.CheckOption("config: train.align.features", a.Features); err != nil {
+			p.Add(err)
+		}
+	}
+	p.Refuse(a.Factors < 0, f+"factors", "%d, want ≥ 0 (0: no alignment)", a.Factors)
+	p.Refuse(!(a.Weight >= 0) || math.IsInf(a.Weight, 0), f+"weight", "%g, want a finite λ ≥ 0", a.Weight)
+	p.Refuse(a.Factors == 0 && (a.Weight != 0 || a.Label != ""), f+"factors",
+		"0 turns alignment off, but align.weight or align.label is set; set align.factors > 0")
+	p.Refuse(a.Factors > 0 && tie != "", f+"factors",
+		"%d, but train.tie_embeddings is %q: aligned embeddings are one per segment", a.Factors, tie)
+}
+
+// alignAnchors returns the anchor a_s (AlignOptions) of each training segment trainIdx[i],
+// row i of a len(trainIdx)×D slice.
+func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]float64, error) {
+	if len(trainIdx) < 2 {
+		return nil, fmt.Errorf("train.align: %d training segment(s), want ≥ 2", len(trainIdx))
+	}
+	names, of, err := ds.Sessions()
+	if err != nil {
+		return nil, err
+	}
+	cond := make([]string, ds.S)
+	if o.Label != "" {
+		if cond, err = ds.LabelValues(o.Label); err != nil {
+			return nil, fmt.Errorf("train.align.label: %w", err)
+		}
+	}
+	var values []string
+	ci := make([]int, len(trainIdx))
+	Tc := ds.T
+	for i, s := range trainIdx {
+		c := slices.Index(values, cond[s])
+		if c < 0 {
+			c = len(values)
+			values = append(values, cond[s])
+		}
+		ci[i] = c
+		Tc = min(Tc, ds.Lengths[s])
+	}
+	C, M := len(values), ds.M
+	// Every session must hold every condition: a read-in fitted on some conditions would put
+	// the others anywhere.
+	has := make([][]bool, len(names))
+	for k := range has {
+		has[k] = make([]bool, C)
+	}
+	inSession := make([]bool, len(names))
+	for i, s := range trainIdx {
+		has[of[s]][ci[i]], inSession[of[s]] = true, true
+	}
+	for k, h := range has {
+		if !inSession[k] {
+			continue
+		}
+		if c := slices.Index(h, false); c >= 0 {
+			return nil, fmt.Errorf("%s: train.align.label %q: session %q has no training segment with value %q; every session needs every condition to be aligned (choose another label, or leave it empty)",
+				name(ds), o.Label, names[k], values[c])
+		}
+	}
+	// Step 1: the condition averages, per neuron over the segments that observed it.
+	sum := make([]float64, C*Tc*M)
+	cnt := make([]float64, C*M)
+	for i, s := range trainIdx {
+		y := ds.Segment(s)
+		for m := range M {
+			if !ds.IsObserved(s, m) {
+				continue
+			}
+			cnt[ci[i]*M+m]++
+			for t := range Tc {
+				sum[(ci[i]*Tc+t)*M+m] += y[t*M+m]
+			}
+		}
+	}
+	X := mat.NewDense(C*Tc, M, nil)
+	mean := make([]float64, M)
+	scale := make([]float64, M)
+	for m := range M {
+		for c := range C {
+			for t := range Tc {
+				if cnt[c*M+m] > 0 {
+					X.Set(c*Tc+t, m, sum[(c*Tc+t)*M+m]/cnt[c*M+m])
+				}
+			}
+		}
+		col := mat.Col(nil, m, X)
+		var mu, v float64
+		for _, x := range col {
+			mu += x
+		}
+		mu /= float64(len(col))
+		for _, x := range col {
+			v += (x - mu) * (x - mu)
+		}
+		sd := math.Sqrt(v / float64(len(col)))
+		mean[m], scale[m] = mu, 0
+		if sd > 0 {
+			scale[m] = 1 / sd
+		}
+		for r := range col {
+			X.Set(r, m, (col[r]-mu)*scale[m])
+		}
+	}
+	// Step 2: the shared factors.
+	F := min(o.Factors, C*Tc, M)
+	var svd mat.SVD
+	if !svd.Factorize(X, mat.SVDThin) {
+		return nil, fmt.Errorf("train.align: the SVD of the condition averages did not converge")
+	}
+	var V mat.Dense
+	svd.VTo(&V)
+	Z := mat.NewDense(C*Tc, F, nil)
+	Z.Mul(X, V.Slice(0, M, 0, F))
+	// Step 3: each session's read-in, over the neurons its training segments observed.
+	neurons := make([][]int, len(names))
+	for k := range names {
+		seen := make([]bool, M)
+		for _, s := range trainIdx {
+			if of[s] != k {
+				continue
+			}
+			for m := range M {
+				seen[m] = seen[m] || ds.IsObserved(s, m)
+			}
+		}
+		for m, ok := range seen {
+			if ok {
+				neurons[k] = append(neurons[k], m)
+			}
+		}
+	}
+	readIn := make([]*mat.Dense, len(names))
+	for k, ns := range neurons {
+		if len(ns) == 0 {
+			continue
+		}
+		Xk := mat.NewDense(C*Tc, len(ns), nil)
+		for j, m := range ns {
+			Xk.SetCol(j, mat.Col(nil, m, X))
+		}
+		var G mat.SymDense
+		G.SymOuterK(1, Xk.T())
+		eps := 1e-3 * mat.Trace(&G) / float64(len(ns))
+		if eps == 0 {
+			eps = 1e-3
+		}
+		for j := range ns {
+			G.SetSym(j, j, G.At(j, j)+eps)
+		}
+		var rhs, Rk mat.Dense
+		rhs.Mul(Xk.T(), Z)
+		var ch mat.Cholesky
+		if !ch.Factorize(&G) {
+			return nil, fmt.Errorf("train.align: session %q: the read-in's normal equations are not positive definite", names[k])
+		}
+		if err := ch.SolveTo(&Rk, &rhs); err != nil {
+			return nil, fmt.Errorf("train.align: session %q: %w", names[k], err)
+		}
+		readIn[k] = &Rk
+	}
+	// Step 4: every training segment's factor trajectory, flattened.
+	n := len(trainIdx)
+	traj := mat.NewDense(n, Tc*F, nil)
+	for i, s := range trainIdx {
+		k := of[s]
+		ns := neurons[k]
+		y := ds.Segment(s)
+		Ys := mat.NewDense(Tc, len(ns), nil)
+		for j, m := range ns {
+			if !ds.IsObserved(s, m) {
+				continue // the neuron's mean: 0 after z-scoring
+			}
+			for t := range Tc {
+				Ys.Set(t, j, (y[t*M+m]-mean[m])*scale[m])
+			}
+		}
+		var zs mat.Dense
+		zs.Mul(Ys, readIn[k])
+		row := traj.RawRowView(i)
+		for t := range Tc {
+			copy(row[t*F:(t+1)*F], zs.RawRowView(t))
+		}
+	}
+	if o.Features == AlignMoments {
+		traj = lagMoments(traj, Tc, F)
+	}
+	// Step 5: the anchors, the first D principal components of the trajectories (or moments).
+	_, ncol := traj.Dims()
+	for j := range ncol {
+		var mu float64
+		for i := range n {
+			mu += traj.At(i, j)
+		}
+		mu /= float64(n)
+		for i := range n {
+			traj.Set(i, j, traj.At(i, j)-mu)
+		}
+	}
+	if !svd.Factorize(traj, mat.SVDThin) {
+		return nil, fmt.Errorf("train.align: the SVD of the factor trajectories did not converge")
+	}
+	sv := svd.Values(nil)
+	if len(sv) == 0 || sv[0] == 0 {
+		return nil, fmt.Errorf("%s: train.align: the training segments' factor trajectories are all equal; nothing to align", name(ds))
+	}
+	var U mat.Dense
+	svd.UTo(&U)
+	// Scores U_j σ_j; the first has standard deviation σ_0/√n, scaled to 1.
+	anchors := make([]float64, n*D)
+	for j := range min(D, len(sv)) {
+		f := sv[j] / sv[0] * math.Sqrt(float64(n))
+		for i := range n {
+			anchors[i*D+j] = U.At(i, j) * f
+		}
+	}
+	return anchors, nil
+}
+
+// alignPenalty adds λ/2 · (1/B) Σ_b ‖e_b − a_b‖² over the B embedding rows emb of a minibatch
+// (anchor rows anchorRows) to the loss it returns, and its gradient λ/B (e_b − a_b) to gLocal.
+// local holds the embedding table first, D values per row (model.LocalLayout).
+func alignPenalty[T model.Float](lambda float64, D int, local []T, emb, anchorRows []int, anchors []float64, gLocal []T) float64 {
+	if lambda == 0 || len(emb) == 0 {
+		return 0
+	}
+	w := lambda / float64(len(emb))
+	var sum float64
+	for b, g := range emb {
+		a := anchors[anchorRows[b]*D : (anchorRows[b]+1)*D]
+		e := local[g*D : (g+1)*D]
+		ge := gLocal[g*D : (g+1)*D]
+		for j := range D {
+			d := float64(e[j]) - a[j]
+			sum += d * d
+			ge[j] += T(w * d)
+		}
+	}
+	return 0.5 * w * sum
+}
+
+// alignLags are the lags, in bins, of the covariances lagMoments takes.
+var alignLags = []int{0, 1, 2, 4, 8}
+
+// lagMoments maps each row of traj, a flattened T_c × F trajectory z_t, to its moments: the
+// mean z̄ (F values) and, for each lag L of alignLags below T_c, the lagged covariance
+// (1/(T_c−L)) Σ_t (z_t − z̄)(z_{t+L} − z̄)ᵀ (F × F values). Shifting a periodic trajectory in
+// time leaves them unchanged (up to the ends).
+func lagMoments(traj *mat.Dense, Tc, F int) *mat.Dense {
+	n, _ := traj.Dims()
+	var lags []int
+	for _, L := range alignLags {
+		if L < Tc {
+			lags = append(lags, L)
+		}
+	}
+	out := mat.NewDense(n, F+len(lags)*F*F, nil)
+	mu := make([]float64, F)
+	for i := range n {
+		z := traj.RawRowView(i)
+		row := out.RawRowView(i)
+		clear(mu)
+		for t := range Tc {
+			for a := range F {
+				mu[a] += z[t*F+a] / float64(Tc)
+			}
+		}
+		copy(row, mu)
+		for li, L := range lags {
+			c := row[F+li*F*F : F+(li+1)*F*F]
+			for t := 0; t+L < Tc; t++ {
+				for a := range F {
+					za := z[t*F+a] - mu[a]
+					for b := range F {
+						c[a*F+b] += za * (z[(t+L)*F+b] - mu[b])
+					}
+				}
+			}
+			for j := range c {
+				c[j] /= float64(Tc - L)
+			}
+		}
+	}
+	return out
+}
