@@ -145,6 +145,10 @@ func TestConfigValidationRefusesEveryField(t *testing.T) {
 		"train.amortise.learning_rate": func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.LearningRate = 3, 0 },
 		"train.amortise.refine_steps":  func(c *Config) { c.Train.Amortise.RefineSteps = -1 },
 		"train.amortise.feature_noise": func(c *Config) { c.Train.Amortise.FeatureNoise = math.NaN() },
+		"train.align.factors":          func(c *Config) { c.Train.Align.Factors = -1 },
+		"train.align.label":            func(c *Config) { c.Train.Align.Label = "task" },
+		"train.align.weight":           func(c *Config) { c.Train.Align.Weight = math.Inf(1) },
+		"train.align.features":         func(c *Config) { c.Train.Align.Features = "pca" },
 	}
 	// Every YAML field has a case or a reason.
 	var walk func(prefix string, ty reflect.Type)

@@ -68,15 +68,18 @@ func (f *AlignFeatures) UnmarshalYAML(n *yaml.Node) error {
 
 func (a *AlignOptions) validate(p *strictyaml.Problems, tie string) {
 	const f = "align."
-	if a.Factors > 0 { // off, the features do not matter (configurations written before them)
+	// Empty features with alignment off is a configuration written before the key existed.
+	if a.Factors > 0 || a.Features != "" {
 		if err := strictyaml.CheckOption("config: train.align.features", a.Features); err != nil {
 			p.Add(err)
 		}
 	}
 	p.Refuse(a.Factors < 0, f+"factors", "%d, want ≥ 0 (0: no alignment)", a.Factors)
 	p.Refuse(!(a.Weight >= 0) || math.IsInf(a.Weight, 0), f+"weight", "%g, want a finite λ ≥ 0", a.Weight)
-	p.Refuse(a.Factors == 0 && (a.Weight != 0 || a.Label != ""), f+"factors",
-		"0 turns alignment off, but align.weight or align.label is set; set align.factors > 0")
+	p.Refuse(a.Factors <= 0 && a.Weight != 0, f+"weight",
+		"%g, but align.factors is %d: alignment is off; set align.factors > 0", a.Weight, a.Factors)
+	p.Refuse(a.Factors <= 0 && a.Label != "", f+"label",
+		"%q, but align.factors is %d: alignment is off; set align.factors > 0", a.Label, a.Factors)
 	p.Refuse(a.Factors > 0 && tie != "", f+"factors",
 		"%d, but train.tie_embeddings is %q: aligned embeddings are one per segment", a.Factors, tie)
 }
