@@ -144,6 +144,12 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 
 	dout := p.dout[b*P : (b+1)*P]
 	clear(dout)
+	// A one-bin segment has no transition and contributes nothing; its rows must still be
+	// zero, as sumRows adds every segment's row.
+	clear(p.gBias[b*N : (b+1)*N])
+	if c.I > 0 {
+		clear(p.gIn[b*N*c.I : (b+1)*N*c.I])
+	}
 	if L > 1 {
 		lam1 := lam[N:]
 		if c.LowRank() {
@@ -161,7 +167,6 @@ func (p *Pass[T]) backSegment(w *worker[T], b int, bt *Batch[T]) {
 		if c.HyperBias {
 			gb = dout[P-N:]
 		}
-		clear(gb)
 		for t := 1; t < L; t++ {
 			kernels.Axpy(alpha, lam[t*N:(t+1)*N], gb)
 		}

@@ -250,3 +250,46 @@ func TestNetworkMatchesThePass(t *testing.T) {
 		})
 	}
 }
+
+// TestOneBinSegmentAfterLongerOne: a pass reused for a batch in which a segment has one bin (no
+// transition) gives the gradient of a fresh pass; the rows a longer segment left in its
+// shared-bias and input-weight scratch must not leak into the sum.
+func TestOneBinSegmentAfterLongerOne(t *testing.T) {
+	for _, tc := range gradCases() {
+		if tc.cfg.I == 0 || tc.cfg.HyperBias || tc.cfg.InitialState == "encoder" { // an encoder reads ≥ 2 bins
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := New(tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(3, 4))
+			ll := NewLocalLayout(&m.Cfg, tc.G, 4)
+			theta := make([]float64, m.Layout.Size)
+			local := make([]float64, ll.Size)
+			Init(theta, &m.Cfg, &m.Layout, rng)
+			InitLocal(local, &ll, rng)
+			long := testBatch(&m.Cfg, tc.G, tc.noise, rng)
+			short := *long
+			short.Len = []int{7, 1, 6}
+			grad := func(p *Pass[float64], bt *Batch[float64]) []float64 {
+				if _, err := p.Forward(theta, local, &ll, bt); err != nil {
+					t.Fatal(err)
+				}
+				g := make([]float64, len(theta))
+				p.Backward(theta, local, &ll, bt, g, make([]float64, len(local)))
+				return g
+			}
+			reused := NewPass[float64](m)
+			grad(reused, long)
+			got := grad(reused, &short)
+			want := grad(NewPass[float64](m), &short)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("θ[%d]: %g after a longer batch, %g fresh", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
