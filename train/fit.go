@@ -308,6 +308,13 @@ func fit[T model.Float](ctx context.Context, cfg Config, ds *data.Dataset, opt F
 	if warn == nil {
 		warn = func(msg string) { slog.Warn(msg) }
 	}
+	// A configuration that cannot be fitted is refused before the run directory exists, so
+	// that it leaves nothing behind.
+	vc := cfg
+	vc.Model.M = ds.M
+	if err := vc.Validate(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -244,3 +244,18 @@ func TestNoNaNWritten(t *testing.T) {
 		t.Fatalf("%s exists after the refusal: %v", path, err)
 	}
 }
+
+// TestRefusedConfigLeavesNoRunDir: a configuration refused by validation creates nothing.
+func TestRefusedConfigLeavesNoRunDir(t *testing.T) {
+	ds := teacherData(t, 8, 10, 1)
+	cfg := Default(ds.M)
+	cfg.Train.LearningRate = -1
+	dir := filepath.Join(t.TempDir(), "run")
+	_, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "learning_rate") {
+		t.Fatalf("error %v, want one naming learning_rate", err)
+	}
+	if _, serr := os.Stat(dir); !errors.Is(serr, os.ErrNotExist) {
+		t.Fatalf("the refused fit left %s behind (stat: %v)", dir, serr)
+	}
+}
