@@ -10,7 +10,8 @@
 #
 # Environment: DATA, the recordings' directory (default ../shared/data/riehle-joe); SESSIONS, the
 # recording sessions to stitch, as file-name stems (e.g. "joe011 joe012"; default every one in
-# DATA); EPOCHS (default: the configuration's); SEED (default 1). Files already written are kept,
+# DATA); EPOCHS (default: the configuration's); SEED (default 1); ALIGN, a label to align the
+# sessions on (train.align with 8 factors and weight 1; default none). Files already written are kept,
 # so an interrupted run continues where it stopped.
 set -euo pipefail
 OUT=${1:-riehle-sessions}
@@ -52,6 +53,9 @@ log "stitched ${#stitched[@]} sessions: $("$JEDI" inspect "$OUT/stitched.npz" | 
 # 2. One fit: the pseudo-population's configuration (examples/monkey/fit_riehle.yaml).
 cfg="$OUT/fit.yaml"
 sed ${EPOCHS:+-e "s/^  epochs: .*/  epochs: $EPOCHS/"} -e "s/^seed: .*/seed: $SEED/" examples/monkey/fit_riehle.yaml >"$cfg"
+if [ -n "${ALIGN:-}" ]; then # train.align (docs/sessions.md): the train section is the file's last
+  printf '  align:\n    factors: 8\n    label: %s\n    weight: 1\n' "$ALIGN" >>"$cfg"
+fi
 [ -f "$OUT/fit/model.npz" ] || "$JEDI" fit --data "$OUT/stitched.npz" --out "$OUT/fit" --config "$cfg" 2>"$OUT/fit.log"
 log "fitted"
 
