@@ -233,9 +233,19 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 		}
 		readIn[k] = &Rk
 	}
-	// Step 4: every training segment's factor trajectory, flattened.
+	// Step 4: every training segment's factor trajectory, flattened (or its moments).
 	n := len(trainIdx)
-	traj := mat.NewDense(n, Tc*F, nil)
+	W := windows(Tc, F)
+	win, winSize := make([]int, Tc), make([]float64, W)
+	for t := range win {
+		win[t] = t * W / Tc // bin t averages into window ⌊t·W/T_c⌋
+		winSize[win[t]]++
+	}
+	ncol := W * F
+	if o.Features == AlignMoments {
+		ncol = momentsSize(Tc, F)
+	}
+	traj := mat.NewDense(n, ncol, nil)
 	for i, s := range trainIdx {
 		k := of[s]
 		ns := neurons[k]
@@ -251,16 +261,18 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 		}
 		var zs mat.Dense
 		zs.Mul(Ys, readIn[k])
+		if o.Features == AlignMoments {
+			copy(traj.RawRowView(i), lagMoments(mat.NewDense(1, Tc*F, zs.RawMatrix().Data), Tc, F).RawRowView(0))
+			continue
+		}
 		row := traj.RawRowView(i)
 		for t := range Tc {
-			copy(row[t*F:(t+1)*F], zs.RawRowView(t))
+			for a, v := range zs.RawRowView(t) {
+				row[win[t]*F+a] += v / winSize[win[t]]
+			}
 		}
 	}
-	if o.Features == AlignMoments {
-		traj = lagMoments(traj, Tc, F)
-	}
 	// Step 5: the anchors, the first D principal components of the trajectories (or moments).
-	_, ncol := traj.Dims()
 	for j := range ncol {
 		var mu float64
 		for i := range n {
@@ -313,6 +325,28 @@ func alignPenalty[T model.Float](lambda float64, D int, local []T, emb, anchorRo
 	return 0.5 * w * sum
 }
 
+// alignColumns bounds the features of one segment's flattened trajectory (T_c × F values),
+// which with the training segments make the matrix of step 5: 24 000 segments of 1 000 bins and 8
+// factors would need 1.5 GB, bounded so to 200 MB.
+const alignColumns = 1024
+
+// windows returns the number of time windows W ≤ T_c the trajectory is averaged into, so that
+// W·F ≤ alignColumns (W = T_c, the trajectory itself, when it fits).
+func windows(Tc, F int) int {
+	return max(1, min(Tc, alignColumns/F))
+}
+
+// momentsSize is the number of values lagMoments gives a trajectory of T_c bins and F factors.
+func momentsSize(Tc, F int) int {
+	n := F
+	for _, L := range alignLags {
+		if L < Tc {
+			n += F * F
+		}
+	}
+	return n
+}
+
 // alignLags are the lags, in bins, of the covariances lagMoments takes.
 var alignLags = []int{0, 1, 2, 4, 8}
 
@@ -328,7 +362,7 @@ func lagMoments(traj *mat.Dense, Tc, F int) *mat.Dense {
 			lags = append(lags, L)
 		}
 	}
-	out := mat.NewDense(n, F+len(lags)*F*F, nil)
+	out := mat.NewDense(n, momentsSize(Tc, F), nil)
 	mu := make([]float64, F)
 	for i := range n {
 		z := traj.RawRowView(i)

@@ -83,7 +83,34 @@ func TestAlignAnchorsCoincide(t *testing.T) {
 	// Without noise every session sees the same latent trajectories through its own loading:
 	// its read-in undoes the loading, and the anchors of one condition coincide whatever the
 	// session, up to the ridge (relative 10⁻³).
-	ds := alignedSessions(t, []int{2, 3, 5}, 36, 20, 0, 0, 1)
+	// With 1 100 bins the trajectory is averaged into 512 windows of 2 or 3 bins (windows).
+	for _, T := range []int{20, 1100} {
+		alignCoincide(t, alignedSessions(t, []int{2, 3, 5}, 36, T, 0, 0, 1))
+	}
+
+	// With noise, the anchors of held-together sessions still decode the condition of the
+	// session left out (nearest centroid of the others' anchors).
+	ds := alignedSessions(t, []int{1, 3, 4}, 90, 20, 0.3, 0, 2)
+	idx := make([]int, ds.S)
+	for i := range idx {
+		idx[i] = i
+	}
+	const D = 3
+	a, err := alignAnchors(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, D)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for out, acc := range crossDecode(t, ds, a, D) {
+		t.Logf("session %s: condition decoded from the other sessions' anchors %.2f", out, acc)
+		if acc < 0.9 {
+			t.Errorf("session %s: condition decoded across sessions at %.2f, want ≥ 0.9", out, acc)
+		}
+	}
+}
+
+// alignCoincide checks that the anchors of ds's segments of one condition coincide.
+func alignCoincide(t *testing.T, ds *data.Dataset) {
+	t.Helper()
 	idx := make([]int, ds.S)
 	for i := range idx {
 		idx[i] = i
@@ -126,22 +153,6 @@ func TestAlignAnchorsCoincide(t *testing.T) {
 		t.Errorf("first anchor dimension has standard deviation %g, want 1", sd)
 	}
 
-	// With noise, the anchors of held-together sessions still decode the condition of the
-	// session left out (nearest centroid of the others' anchors).
-	ds = alignedSessions(t, []int{1, 3, 4}, 90, 20, 0.3, 0, 2)
-	idx = idx[:0]
-	for i := range ds.S {
-		idx = append(idx, i)
-	}
-	if a, err = alignAnchors(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, D); err != nil {
-		t.Fatal(err)
-	}
-	for out, acc := range crossDecode(t, ds, a, D) {
-		t.Logf("session %s: condition decoded from the other sessions' anchors %.2f", out, acc)
-		if acc < 0.9 {
-			t.Errorf("session %s: condition decoded across sessions at %.2f, want ≥ 0.9", out, acc)
-		}
-	}
 }
 
 // crossDecode decodes label "cond" of each session's segments from their anchors a (D per
@@ -335,5 +346,14 @@ func TestLagMoments(t *testing.T) {
 	want := mat.NewDense(2, 4, []float64{0, 1, -1, 1, 3, 0, 0, 0})
 	if !mat.EqualApprox(got, want, 1e-15) {
 		t.Errorf("moments\n%v\nwant\n%v", mat.Formatted(got), mat.Formatted(want))
+	}
+}
+
+func TestAlignWindows(t *testing.T) {
+	// The trajectory itself while T_c·F ≤ alignColumns; fewer, longer windows beyond.
+	for _, c := range []struct{ Tc, F, want int }{{100, 8, 100}, {1100, 2, 512}, {10, 2000, 1}} {
+		if got := windows(c.Tc, c.F); got != c.want {
+			t.Errorf("windows(%d, %d) = %d, want %d", c.Tc, c.F, got, c.want)
+		}
 	}
 }
