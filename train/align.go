@@ -24,7 +24,8 @@ import (
 //  3. each session k gets a read-in R_k = (X_kᵀX_k + εI)⁻¹ X_kᵀ Z, the ridge regression of the
 //     shared factors on its own neurons' condition averages X_k (ε = 10⁻³ · tr(X_kᵀX_k)/M_k);
 //  4. a training segment's own z-scored activity Y_s (first T_c bins, its session's neurons)
-//     maps to a factor trajectory Y_s R_k, which no longer depends on the session;
+//     maps to a factor trajectory Y_s R_k, which no longer depends on the session (averaged
+//     into windows of a few bins when T_c · Factors > alignColumns: windows);
 //  5. the first d principal components of those trajectories (flattened, over the training
 //     segments), scaled so the first has unit standard deviation, are each segment's anchor a_s.
 //     With Features "moments" the principal components are taken of each trajectory's mean
