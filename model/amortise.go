@@ -10,12 +10,13 @@ import (
 // context embedding e (and, for learned initial states, its x₀) in one pass, where inference
 // otherwise runs hundreds of optimisation steps with θ frozen.
 //
-// For a segment with L ≥ K valid bins of activity y_t ∈ R^M its features are
+// For a segment with L ≥ max(K, P) valid bins of activity y_t ∈ R^M its features are
 //
-//	φ = [vec(y_0 … y_{K−1}); (1/L) Σ_t y_t] ∈ R^{K·M + M},
+//	φ = [vec(y_0 … y_{K−1}); ȳ_0; …; ȳ_{P−1}] ∈ R^{(K+P)·M},  ȳ_p = mean of y_t over ⌊pL/P⌋ ≤ t < ⌊(p+1)L/P⌋,
 //
-// the first K bins (which fix the initial state) and the segment's mean (which carries the
-// context over the whole segment). With the standardisation z_0 = (φ − μ) ⊘ σ the network is
+// the first K bins (which fix the initial state) and the means of P equal windows spanning the
+// segment (which carry the context over the whole segment, its time course with P > 1, at a
+// cost independent of L). With the standardisation z_0 = (φ − μ) ⊘ σ the network is
 //
 //	z_{l+1} = tanh(A_l z_l + a_l)  (hidden layers),   o = A_L z_L + a_L,
 //
@@ -26,11 +27,13 @@ import (
 type Amortiser struct {
 	// Bins is K, the number of leading bins read; M the number of neurons; Out = D + N_x.
 	Bins, M, Out int
+	// Windows is P, the number of equal windows whose means are read (0 means 1).
+	Windows int
 	// Hidden lists the widths of the tanh hidden layers.
 	Hidden []int
 	// Params holds every layer's weight (out×in, row-major) then bias (out), layer by layer.
 	Params []float64
-	// InMean, InStd standardise the features (length F = (K+1)·M); OutMean, OutStd scale the
+	// InMean, InStd standardise the features (length F = (K+P)·M); OutMean, OutStd scale the
 	// output (length Out).
 	InMean, InStd, OutMean, OutStd []float64
 }
@@ -38,8 +41,11 @@ type Amortiser struct {
 // AmortiserLayer locates layer l's weight [Out, In] and bias [Out] in Params.
 type AmortiserLayer struct{ W, B, In, Out int }
 
-// Features returns F = (K+1)·M, the length of φ.
-func (a *Amortiser) Features() int { return (a.Bins + 1) * a.M }
+// Features returns F = (K+P)·M, the length of φ.
+func (a *Amortiser) Features() int { return (a.Bins + a.windows()) * a.M }
+
+// windows is P, with 0 read as 1 (the segment's mean).
+func (a *Amortiser) windows() int { return max(a.Windows, 1) }
 
 // Layers returns the layers' places in Params.
 func (a *Amortiser) Layers() []AmortiserLayer {
@@ -60,18 +66,18 @@ func (a *Amortiser) NumParams() int {
 	return l.B + l.Out
 }
 
-// NewAmortiser returns an encoder reading K bins of M neurons and emitting out values, with
-// LeCun-normal weights (std 1/√in), zero biases, and identity standardisations.
-func NewAmortiser(K, M, out int, hidden []int, rng *rand.Rand) (*Amortiser, error) {
-	if K < 1 || M < 1 || out < 1 {
-		return nil, fmt.Errorf("amortiser: bins %d, neurons %d, outputs %d, want each ≥ 1", K, M, out)
+// NewAmortiser returns an encoder reading K bins and P window means of M neurons and emitting
+// out values, with LeCun-normal weights (std 1/√in), zero biases, and identity standardisations.
+func NewAmortiser(K, P, M, out int, hidden []int, rng *rand.Rand) (*Amortiser, error) {
+	if K < 1 || P < 1 || M < 1 || out < 1 {
+		return nil, fmt.Errorf("amortiser: bins %d, windows %d, neurons %d, outputs %d, want each ≥ 1", K, P, M, out)
 	}
 	for i, h := range hidden {
 		if h < 1 {
 			return nil, fmt.Errorf("amortiser: hidden[%d] = %d, want ≥ 1", i, h)
 		}
 	}
-	a := &Amortiser{Bins: K, M: M, Out: out, Hidden: append([]int(nil), hidden...)}
+	a := &Amortiser{Bins: K, Windows: P, M: M, Out: out, Hidden: append([]int(nil), hidden...)}
 	a.Params = make([]float64, a.NumParams())
 	for _, l := range a.Layers() {
 		std := 1 / math.Sqrt(float64(l.In))
@@ -95,8 +101,8 @@ func ones(n int) []float64 {
 
 // Check verifies the sizes of every array, and that they are finite with positive scales.
 func (a *Amortiser) Check() error {
-	if a.Bins < 1 || a.M < 1 || a.Out < 1 {
-		return fmt.Errorf("amortiser: bins %d, neurons %d, outputs %d, want each ≥ 1", a.Bins, a.M, a.Out)
+	if a.Bins < 1 || a.Windows < 0 || a.M < 1 || a.Out < 1 {
+		return fmt.Errorf("amortiser: bins %d, windows %d, neurons %d, outputs %d, want bins, neurons and outputs ≥ 1, windows ≥ 0", a.Bins, a.Windows, a.M, a.Out)
 	}
 	F := a.Features()
 	for _, x := range []struct {
@@ -119,26 +125,29 @@ func (a *Amortiser) Check() error {
 }
 
 // FeaturesOf sets dst (length F) to the raw features φ of a segment whose valid activity is y
-// (L×M row-major, L = len(y)/M); it fails when the segment has fewer than K bins.
+// (L×M row-major, L = len(y)/M); it fails when the segment has fewer than max(K, P) bins.
 func (a *Amortiser) FeaturesOf(dst, y []float64) error {
-	M, K := a.M, a.Bins
+	M, K, P := a.M, a.Bins, a.windows()
 	if len(y)%M != 0 {
 		return fmt.Errorf("amortiser: %d activity values are not a whole number of bins of %d neurons", len(y), M)
 	}
 	L := len(y) / M
-	if L < K {
-		return fmt.Errorf("amortiser: segment has %d bins, fewer than the %d the encoder reads", L, K)
+	if L < K || L < P {
+		return fmt.Errorf("amortiser: segment has %d bins, fewer than the %d the encoder reads", L, max(K, P))
 	}
 	copy(dst[:K*M], y[:K*M])
-	mean := dst[K*M : (K+1)*M]
-	clear(mean)
-	for t := 0; t < L; t++ {
-		for j, v := range y[t*M : (t+1)*M] {
-			mean[j] += v
+	for p := range P {
+		lo, hi := p*L/P, (p+1)*L/P
+		mean := dst[(K+p)*M : (K+p+1)*M]
+		clear(mean)
+		for t := lo; t < hi; t++ {
+			for j, v := range y[t*M : (t+1)*M] {
+				mean[j] += v
+			}
 		}
-	}
-	for j := range mean {
-		mean[j] /= float64(L)
+		for j := range mean {
+			mean[j] /= float64(hi - lo)
+		}
 	}
 	return nil
 }

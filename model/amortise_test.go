@@ -11,7 +11,7 @@ import (
 // every parameter, with non-trivial standardisations (which the chain rule must pass through).
 func TestAmortiserGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	a, err := NewAmortiser(3, 4, 5, []int{7, 6}, rng)
+	a, err := NewAmortiser(3, 2, 4, 5, []int{7, 6}, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +83,25 @@ func TestAmortiserFeatures(t *testing.T) {
 	if err := a.FeaturesOf(phi, y[:2]); err == nil || !strings.Contains(err.Error(), "fewer than the 2") {
 		t.Fatalf("one-bin segment: err = %v", err)
 	}
+	// One bin and the means of 3 windows of 7 bins: bins [0, 2), [2, 4), [4, 7).
+	b := &Amortiser{Bins: 1, Windows: 3, M: 1, Out: 1}
+	phi = make([]float64, b.Features())
+	if err := b.FeaturesOf(phi, []float64{1, 3, 5, 7, 9, 10, 20}); err != nil {
+		t.Fatal(err)
+	}
+	want = []float64{1, 2, 6, 13}
+	for i := range want {
+		if math.Abs(phi[i]-want[i]) > 1e-15 {
+			t.Fatalf("windows: φ = %v, want %v", phi, want)
+		}
+	}
+	if err := b.FeaturesOf(phi, []float64{1, 2}); err == nil || !strings.Contains(err.Error(), "fewer than the 3") {
+		t.Fatalf("two bins for three windows: err = %v", err)
+	}
 }
 
 func TestAmortiserCheck(t *testing.T) {
-	a, err := NewAmortiser(2, 3, 4, []int{5}, rand.New(rand.NewPCG(1, 1)))
+	a, err := NewAmortiser(2, 1, 3, 4, []int{5}, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,9 +26,12 @@ import (
 // Distillation alone copies the optimised values, including their errors where the
 // reconstruction is insensitive; tuning optimises what inference is for.
 type AmortiseOptions struct {
-	// Bins is K, the number of leading bins the encoder reads besides the segment's mean;
+	// Bins is K, the number of leading bins the encoder reads besides its window means;
 	// 0 trains no encoder.
 	Bins int `yaml:"bins"`
+	// Windows is P, the number of equal windows spanning the segment whose mean activity it
+	// reads (1: the segment's mean).
+	Windows int `yaml:"windows"`
 	// Hidden lists the widths of its tanh hidden layers.
 	Hidden []int `yaml:"hidden"`
 	// DistillSteps and TuneSteps count the Adam steps of the two stages; LearningRate is
@@ -43,22 +46,34 @@ type AmortiseOptions struct {
 	// feature while training (both stages): with a few hundred training segments the encoder
 	// otherwise fits their noise, and held-out segments pay for it.
 	FeatureNoise float64 `yaml:"feature_noise"`
+	// Data is what the first stage learns from: fitted (distillation, above) or simulated
+	// (segments drawn afresh from the fitted model at each of the DistillSteps steps, the
+	// encoder regressed on their known embeddings and initial states; see simulator).
+	Data AmortiseData `yaml:"data"`
+	// Spread is h, the bandwidth of the kernel density estimate of the fitted embeddings and
+	// initial states that simulated segments are drawn from, in units of their covariance.
+	Spread float64 `yaml:"spread"`
 }
 
 // defaultAmortise is the encoder setting of Default: off, and when turned on by bins > 0,
 // a one-hidden-layer encoder trained for a few seconds.
 func defaultAmortise() AmortiseOptions {
-	return AmortiseOptions{Hidden: []int{64}, DistillSteps: 2000, TuneSteps: 1500, LearningRate: 1e-3, FeatureNoise: 0.3}
+	return AmortiseOptions{Windows: 1, Hidden: []int{64}, DistillSteps: 2000, TuneSteps: 1500, LearningRate: 1e-3, FeatureNoise: 0.3, Data: AmortiseFitted, Spread: 0.5}
 }
 
 func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
 	const f = "amortise."
 	p.Refuse(a.Bins < 0, f+"bins", "%d, want ≥ 0 (0: no encoder)", a.Bins)
+	p.Refuse(a.Bins > 0 && a.Windows < 1, f+"windows", "%d, want ≥ 1", a.Windows)
 	p.Refuse(a.DistillSteps < 0, f+"distill_steps", "%d, want ≥ 0", a.DistillSteps)
 	p.Refuse(a.TuneSteps < 0, f+"tune_steps", "%d, want ≥ 0", a.TuneSteps)
 	p.Refuse(a.Bins > 0 && !(a.LearningRate > 0), f+"learning_rate", "%g, want > 0", a.LearningRate)
 	p.Refuse(a.RefineSteps < 0, f+"refine_steps", "%d, want ≥ 0", a.RefineSteps)
 	p.Refuse(!(a.FeatureNoise >= 0), f+"feature_noise", "%g, want ≥ 0", a.FeatureNoise)
+	if err := strictyaml.CheckOption(f+"data", a.Data); a.Bins > 0 && err != nil {
+		p.Add(fmt.Errorf("config: train.%w", err))
+	}
+	p.Refuse(!(a.Spread >= 0), f+"spread", "%g, want ≥ 0", a.Spread)
 	for i, h := range a.Hidden {
 		p.Refuse(h < 1, fmt.Sprintf(f+"hidden[%d]", i), "%d, want ≥ 1", h)
 	}
@@ -91,8 +106,7 @@ func trainAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Data
 		return nil, fmt.Errorf("%s: %d neurons, the model was fitted to %d", ds.Source, ds.M, c.M)
 	}
 	rng := rand.New(rand.NewPCG(f.Config.Seed, 0xa40))
-	D, N := c.D, c.N
-	a, err := model.NewAmortiser(o.Bins, c.M, amortiserOut(c), o.Hidden, rng)
+	a, err := model.NewAmortiser(o.Bins, o.Windows, c.M, amortiserOut(c), o.Hidden, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -101,53 +115,133 @@ func trainAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Data
 	if err != nil {
 		return nil, err
 	}
-	target := make([]float64, n*a.Out)
-	for i, s := range f.Train {
-		g, _ := f.EmbeddingOf(ds, s)
-		copy(target[i*a.Out:], f.Embedding(g))
-		if a.Out > D {
-			copy(target[i*a.Out+D:], f.X0[i*N:(i+1)*N])
-		}
-	}
+	target := fittedValues(f, ds, a.Out)
 	a.InMean, a.InStd = standardise(phi, F)
 	a.OutMean, a.OutStd = standardise(target, a.Out)
 
 	batch := min(max(f.Config.Train.BatchSize, 1), n)
-	tapes := make([]model.Tape, batch)
-	grad := make([]float64, a.NumParams())
-	adam := NewAdam(len(grad), 0.9, 0.999, 1e-8)
-	out := make([]float64, a.Out)
-	noisy := make([]float64, F)
-	d := make([]float64, a.Out)
-	pick := func() []int { return rng.Perm(n)[:batch] }
-	for step := range o.DistillSteps {
-		if err := ctx.Err(); err != nil {
+	fit := newRegression(a, c.D, batch)
+	var sim *simulator[T]
+	switch o.Data {
+	case AmortiseSimulated:
+		if sim, err = newSimulator[T](f, ds, target, o.Spread, rng); err != nil {
 			return nil, err
 		}
-		clear(grad)
-		var loss float64
-		for k, i := range pick() {
-			a.Forward(out, jitter(noisy, phi[i*F:(i+1)*F], a, o.FeatureNoise, rng), &tapes[k])
-			// loss = mean over the batch and outputs of ((out − target) / s)².
-			for j := range out {
-				r := (out[j] - target[i*a.Out+j]) / a.OutStd[j]
-				loss += r * r
-				d[j] = 2 * r / a.OutStd[j] / float64(batch*a.Out)
+		bphi := make([]float64, batch*F)
+		btarget := make([]float64, batch*a.Out)
+		for step := range o.DistillSteps {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			a.Backward(grad, d, &tapes[k])
+			if err := sim.draw(rng.Perm(n)[:batch], btarget, func(b int, y []float64) error {
+				return a.FeaturesOf(bphi[b*F:(b+1)*F], y)
+			}); err != nil {
+				return nil, err
+			}
+			loss := fit.step(bphi, btarget, seq(0, batch), o, rng)
+			if (step+1)%500 == 0 {
+				slog.Debug("amortiser on simulated segments", "step", step+1, "loss", loss)
+			}
 		}
-		Update(adam, o.LearningRate, a.Params, grad)
-		if (step+1)%500 == 0 {
-			slog.Debug("amortiser distillation", "step", step+1, "loss", loss/float64(batch*a.Out))
+	default:
+		for step := range o.DistillSteps {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			loss := fit.step(phi, target, rng.Perm(n)[:batch], o, rng)
+			if (step+1)%500 == 0 {
+				slog.Debug("amortiser distillation", "step", step+1, "loss", loss)
+			}
 		}
 	}
 
 	if o.TuneSteps > 0 {
-		if err := tuneAmortiser[T](ctx, f, ds, a, phi, batch, rng); err != nil {
+		if err := tuneAmortiser(ctx, f, ds, a, phi, sim, batch, rng); err != nil {
 			return nil, err
 		}
 	}
 	return a, a.Check()
+}
+
+// fittedValues returns, per training segment of f, the values the encoder is to emit: its
+// fitted embedding, followed with learned initial states by its x₀ (len(f.Train)×out).
+func fittedValues(f *Fitted, ds *data.Dataset, out int) []float64 {
+	D, N := f.Config.Model.D, f.Config.Model.N
+	target := make([]float64, len(f.Train)*out)
+	for i, s := range f.Train {
+		g, _ := f.EmbeddingOf(ds, s)
+		copy(target[i*out:], f.Embedding(g))
+		if out > D {
+			copy(target[i*out+D:], f.X0[i*N:(i+1)*N])
+		}
+	}
+	return target
+}
+
+// regression trains an encoder by Adam on the squared error between its outputs and given
+// targets, each output scaled by the encoder's output scale s. The embedding's D outputs and
+// the initial state's N outputs are averaged apart and weighted equally,
+//
+//	loss = mean over the batch of [ (1/D) Σ_{j<D} r_j² + (1/N) Σ_{j≥D} r_j² ] / 2,  r = (out − target) / s,
+//
+// (without initial-state outputs, the first mean alone): a plain mean over the D+N outputs
+// would give the N ≫ D initial-state values nearly all the weight, when the reconstruction
+// depends on the embedding most.
+type regression struct {
+	a     *model.Amortiser
+	d     int // D, the embedding's outputs
+	tapes []model.Tape
+	grad  []float64
+	adam  *Adam
+	out   []float64
+	noisy []float64
+	dOut  []float64
+}
+
+func newRegression(a *model.Amortiser, D, batch int) *regression {
+	np := a.NumParams()
+	return &regression{a: a, d: D, tapes: make([]model.Tape, batch), grad: make([]float64, np),
+		adam: NewAdam(np, 0.9, 0.999, 1e-8), out: make([]float64, a.Out),
+		noisy: make([]float64, a.Features()), dOut: make([]float64, a.Out)}
+}
+
+// weight returns the loss weight of output j.
+func (r *regression) weight(j int) float64 {
+	if r.a.Out == r.d {
+		return 1 / float64(r.d)
+	}
+	if j < r.d {
+		return 0.5 / float64(r.d)
+	}
+	return 0.5 / float64(r.a.Out-r.d)
+}
+
+// gradient sets r.grad to the gradient of the loss over rows of phi (raw features, rows of
+// width F) against the same rows of target (width Out), each feature row jittered by noise,
+// and returns the loss.
+func (r *regression) gradient(phi, target []float64, rows []int, noise float64, rng *rand.Rand) float64 {
+	a, F := r.a, r.a.Features()
+	clear(r.grad)
+	var loss float64
+	nb := float64(len(rows))
+	for k, i := range rows {
+		a.Forward(r.out, jitter(r.noisy, phi[i*F:(i+1)*F], a, noise, rng), &r.tapes[k])
+		for j, v := range r.out {
+			e := (v - target[i*a.Out+j]) / a.OutStd[j]
+			w := r.weight(j) / nb
+			loss += w * e * e
+			r.dOut[j] = w * 2 * e / a.OutStd[j]
+		}
+		a.Backward(r.grad, r.dOut, &r.tapes[k])
+	}
+	return loss
+}
+
+// step takes one Adam step of r.gradient and returns the loss before it.
+func (r *regression) step(phi, target []float64, rows []int, o *AmortiseOptions, rng *rand.Rand) float64 {
+	loss := r.gradient(phi, target, rows, o.FeatureNoise, rng)
+	Update(r.adam, o.LearningRate, r.a.Params, r.grad)
+	return loss
 }
 
 // jitter returns phi with N(0, (noise·σ_i)²) added to each feature i (σ the encoder's feature
@@ -163,8 +257,9 @@ func jitter(dst, phi []float64, a *model.Amortiser, noise float64, rng *rand.Ran
 }
 
 // tuneAmortiser runs the second stage: Adam on the encoder's parameters against the model's
-// loss on minibatches of training segments, θ frozen.
-func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, a *model.Amortiser, phi []float64, batch int, rng *rand.Rand) error {
+// loss on minibatches of training segments, θ frozen; with a simulator, on minibatches it
+// simulates instead.
+func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, a *model.Amortiser, phi []float64, sim *simulator[T], batch int, rng *rand.Rand) error {
 	o := &f.Config.Train.Amortise
 	m, err := f.Model()
 	if err != nil {
@@ -186,14 +281,29 @@ func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Datas
 	noisy := make([]float64, F)
 	d := make([]float64, a.Out)
 	slots := seq(0, batch)
-	var bt model.Batch[T]
+	var own model.Batch[T]
+	var simPhi, simTarget []float64
+	if sim != nil {
+		simPhi, simTarget = make([]float64, batch*F), make([]float64, batch*a.Out)
+	}
 	for range o.TuneSteps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		rows := rng.Perm(n)[:batch]
-		for k, i := range rows {
-			a.Forward(out, jitter(noisy, phi[i*F:(i+1)*F], a, o.FeatureNoise, rng), &tapes[k])
+		bt, feat := &own, func(k int) []float64 { return phi[rows[k]*F : (rows[k]+1)*F] }
+		if sim != nil {
+			if err := sim.draw(rows, simTarget, func(b int, y []float64) error {
+				return a.FeaturesOf(simPhi[b*F:(b+1)*F], y)
+			}); err != nil {
+				return err
+			}
+			bt, feat = &sim.bt, func(k int) []float64 { return simPhi[k*F : (k+1)*F] }
+		} else {
+			st.fill(bt, c, rows, slots, slots)
+		}
+		for k := range rows {
+			a.Forward(out, jitter(noisy, feat(k), a, o.FeatureNoise, rng), &tapes[k])
 			for j, v := range out[:D] {
 				local[k*D+j] = T(v)
 			}
@@ -203,12 +313,11 @@ func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Datas
 				}
 			}
 		}
-		st.fill(&bt, c, rows, slots, slots)
-		if _, err := pass.Forward(theta, local, &ll, &bt); err != nil {
+		if _, err := pass.Forward(theta, local, &ll, bt); err != nil {
 			return err
 		}
 		clear(gLocal)
-		pass.Backward(theta, local, &ll, &bt, nil, gLocal)
+		pass.Backward(theta, local, &ll, bt, nil, gLocal)
 		clear(grad)
 		for k := range rows {
 			for j := range D {

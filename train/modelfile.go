@@ -26,7 +26,7 @@ const modelFormat = "jedi-model-1"
 //	x0                [S_train, N] learned initial states (absent with the encoder)
 //	train, heldout    [.] int64 dataset indices of the split
 //	amortiser/<l>.weight [out_l, in_l], amortiser/<l>.bias [out_l], amortiser/in_mean,
-//	amortiser/in_std [(K+1)·M], amortiser/out_mean, amortiser/out_std [D (+ N)]
+//	amortiser/in_std [(K+P)·M], amortiser/out_mean, amortiser/out_std [D (+ N)]
 //	                  the amortised encoder (model.Amortiser), when one was trained
 //	config_yaml       uint8 bytes of the configuration (bytes(z["config_yaml"]).decode())
 //	meta_json         uint8 bytes of {"format", "epochs", "steps", "groups"}
@@ -214,7 +214,7 @@ func readAmortiser(r *npy.Reader, cfg *Config) (*model.Amortiser, error) {
 	if o.Bins < 1 {
 		return nil, fmt.Errorf("amortiser arrays present but config train.amortise.bins is %d", o.Bins)
 	}
-	a := &model.Amortiser{Bins: o.Bins, M: c.M, Out: amortiserOut(c), Hidden: o.Hidden}
+	a := &model.Amortiser{Bins: o.Bins, Windows: o.Windows, M: c.M, Out: amortiserOut(c), Hidden: o.Hidden}
 	a.Params = make([]float64, a.NumParams())
 	for i, l := range a.Layers() {
 		for _, part := range []struct {

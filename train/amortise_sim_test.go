@@ -1,0 +1,236 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/jedi-neuro/jedi/data"
+	"github.com/jedi-neuro/jedi/model"
+)
+
+// randomFitted returns an untrained model over the first n segments of ds (random θ,
+// embeddings and initial states): the simulator's statistics do not depend on a fit.
+func randomFitted(t *testing.T, ds *data.Dataset, n int, loss model.Loss) *Fitted {
+	t.Helper()
+	cfg := smallConfig(ds.M)
+	cfg.Model.Loss = loss
+	m, err := model.New(cfg.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	f := &Fitted{Config: cfg, Theta: make([]float64, m.Layout.Size), Train: seq(0, n)}
+	model.Init(f.Theta, &m.Cfg, &m.Layout, rng)
+	for range n * cfg.Model.D {
+		f.Embeddings = append(f.Embeddings, rng.NormFloat64())
+	}
+	for range n * cfg.Model.N {
+		f.X0 = append(f.X0, 0.5*rng.NormFloat64())
+	}
+	return f
+}
+
+// With spread 0 a simulated segment is the model's prediction for the fitted values of the
+// training segment it was drawn for, plus Gaussian noise with each neuron's residual standard
+// deviation (checked against Predict, not the simulator's own forward pass); with spread h the
+// drawn values scatter around the fitted ones with h² times their sample covariance.
+func TestSimulatorGaussian(t *testing.T) {
+	ds := teacherData(t, 30, 20, 5)
+	n := 24
+	f := randomFitted(t, ds, n, model.Gaussian)
+	c := &f.Config.Model
+	D, N, M, P := c.D, c.N, c.M, c.D+c.N
+	z := fittedValues(f, ds, P)
+	rng := rand.New(rand.NewPCG(1, 2))
+
+	// The residual scale, computed here from Predict.
+	pred, err := Predict(f, ds, f.Train, f.Embeddings, f.X0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float64, M)
+	count := 0
+	for k, s := range f.Train {
+		y := ds.Segment(s)
+		for i, v := range y {
+			d := v - pred.Prediction[k*ds.T*M+i]
+			want[i%M] += d * d
+		}
+		count += len(y) / M
+	}
+	sim, err := newSimulator[float64](f, ds, z, 0, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range want {
+		want[j] = math.Sqrt(want[j] / float64(count))
+		if math.Abs(sim.sigma[j]-want[j]) > 1e-9*want[j] {
+			t.Fatalf("neuron %d: residual std %.12g, want %.12g", j, sim.sigma[j], want[j])
+		}
+	}
+
+	// Standardised noise of spread-0 draws: mean 0 and variance 1.
+	var sum, sum2, cnt float64
+	target := make([]float64, 8*P)
+	for range 20 {
+		rows := rng.Perm(n)[:8]
+		err := sim.draw(rows, target, func(b int, y []float64) error {
+			i := rows[b]
+			for q, v := range target[b*P : (b+1)*P] {
+				if v != z[i*P+q] {
+					t.Fatalf("spread 0: drawn value %d of row %d is %g, fitted %g", q, i, v, z[i*P+q])
+				}
+			}
+			p := pred.Prediction[i*ds.T*M:]
+			for q, v := range y {
+				r := (v - p[q]) / sim.sigma[q%M]
+				sum, sum2, cnt = sum+r, sum2+r*r, cnt+1
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, v := sum/cnt, sum2/cnt-(sum/cnt)*(sum/cnt)
+	t.Logf("standardised noise over %g values: mean %.4f, variance %.4f", cnt, m, v)
+	if math.Abs(m) > 4/math.Sqrt(cnt) || math.Abs(v-1) > 0.05 {
+		t.Errorf("standardised noise: mean %.4f, variance %.4f, want 0 and 1", m, v)
+	}
+
+	// Spread h: Var(z − z_i) = h² Var(z_i) in each coordinate (embedding and x₀ alike).
+	const h = 0.7
+	sim.spread = h
+	mu := mean(z, P)
+	varZ := make([]float64, P)
+	for i := range n {
+		for q := range P {
+			d := z[i*P+q] - mu[q]
+			varZ[q] += d * d / float64(n-1)
+		}
+	}
+	varDraw := make([]float64, P)
+	draws := 0
+	for range 250 {
+		rows := rng.Perm(n)[:8]
+		if err := sim.draw(rows, target, func(int, []float64) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for b, i := range rows {
+			for q := range P {
+				d := target[b*P+q] - z[i*P+q]
+				varDraw[q] += d * d
+			}
+		}
+		draws += len(rows)
+	}
+	for _, q := range []int{0, D - 1, D, D + N - 1} {
+		got, want := varDraw[q]/float64(draws), h*h*varZ[q]
+		// 2000 draws: the variance estimate's relative standard error is √(2/2000) ≈ 0.03.
+		if math.Abs(got/want-1) > 0.15 {
+			t.Errorf("coordinate %d: variance of the drawn offset %.4g, want h²·var = %.4g", q, got, want)
+		}
+	}
+}
+
+// With the Poisson loss simulated activity is counts whose mean and variance are the rate.
+func TestSimulatorPoisson(t *testing.T) {
+	ds := teacherData(t, 12, 20, 6)
+	f := randomFitted(t, ds, 12, model.Poisson)
+	P := f.Config.Model.D + f.Config.Model.N
+	z := fittedValues(f, ds, P)
+	pred, err := Predict(f, ds, f.Train, f.Embeddings, f.X0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := newSimulator[float64](f, ds, z, 0, rand.New(rand.NewPCG(3, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	M := ds.M
+	var sumD, sumRate, sumVarD, cnt float64
+	target := make([]float64, 12*P)
+	for range 200 {
+		rows := seq(0, 12)
+		err := sim.draw(rows, target, func(b int, y []float64) error {
+			p := pred.Prediction[rows[b]*ds.T*M:]
+			for q, v := range y {
+				if v != math.Round(v) || v < 0 {
+					t.Fatalf("count %g", v)
+				}
+				d := v - p[q]
+				sumD, sumVarD, sumRate, cnt = sumD+d, sumVarD+d*d, sumRate+p[q], cnt+1
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rate := sumRate / cnt
+	t.Logf("mean rate %.4f: mean count − rate %.4f, mean squared deviation %.4f", rate, sumD/cnt, sumVarD/cnt)
+	if math.Abs(sumD/cnt) > 4*math.Sqrt(rate/cnt) || math.Abs(sumVarD/cnt/rate-1) > 0.05 {
+		t.Errorf("counts: mean deviation %.4f (want 0), variance %.4f (want the mean rate %.4f)", sumD/cnt, sumVarD/cnt, rate)
+	}
+}
+
+// The regression loss's analytic gradient matches central differences, with the embedding and
+// initial-state outputs weighted apart.
+func TestRegressionGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const D, N = 2, 5
+	a, err := model.NewAmortiser(2, 2, 3, D+N, []int{6}, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.OutStd {
+		a.OutMean[i], a.OutStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
+	}
+	F, rows := a.Features(), []int{0, 2, 3}
+	phi := make([]float64, 4*F)
+	target := make([]float64, 4*a.Out)
+	for i := range phi {
+		phi[i] = rng.NormFloat64()
+	}
+	for i := range target {
+		target[i] = rng.NormFloat64()
+	}
+	r := newRegression(a, D, len(rows))
+	r.gradient(phi, target, rows, 0, rng)
+	g := append([]float64(nil), r.grad...)
+	loss := func() float64 {
+		var s float64
+		out := make([]float64, a.Out)
+		for _, i := range rows {
+			a.Forward(out, phi[i*F:(i+1)*F], nil)
+			var se, sx float64
+			for j, v := range out {
+				e := (v - target[i*a.Out+j]) / a.OutStd[j]
+				if j < D {
+					se += e * e
+				} else {
+					sx += e * e
+				}
+			}
+			s += (se/D + sx/N) / 2
+		}
+		return s / float64(len(rows))
+	}
+	if l := r.gradient(phi, target, rows, 0, rng); math.Abs(l-loss()) > 1e-12*loss() {
+		t.Fatalf("loss %.15g, want %.15g", l, loss())
+	}
+	const h = 1e-6
+	for i := range a.Params {
+		p := a.Params[i]
+		a.Params[i] = p + h
+		lp := loss()
+		a.Params[i] = p - h
+		lm := loss()
+		a.Params[i] = p
+		fd := (lp - lm) / (2 * h)
+		if math.Abs(fd-g[i]) > 1e-6*(1+math.Abs(fd)) {
+			t.Fatalf("param %d: analytic %.10g, finite difference %.10g", i, g[i], fd)
+		}
+	}
+}
