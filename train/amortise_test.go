@@ -64,6 +64,29 @@ func TestAmortisedInference(t *testing.T) {
 	if ref.R2 < opt.R2-0.02 {
 		t.Errorf("encoder + 20 steps R² %.4f, optimisation %.4f", ref.R2, opt.R2)
 	}
+	// The same distilled from the fitted values of the training segments (train.amortise.data:
+	// fitted), reading their means, with feature noise.
+	o := &f.Config.Train.Amortise
+	saved := *o
+	o.Data, o.Windows, o.FeatureNoise, o.Hidden = AmortiseFitted, 1, 0.3, []int{64}
+	sf := *f
+	if sf.Amortiser, err = TrainAmortiser(context.Background(), f, ds); err != nil {
+		t.Fatal(err)
+	}
+	FE, FX0, err := Encode(&sf, ds, held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, err := Refine(&sf, ds, held, FE, FX0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("held-out R² of the encoder distilled from the fitted values: %.4f", fit.R2)
+	if fit.R2 < base.R2+0.5*(opt.R2-base.R2) {
+		t.Errorf("fitted: encoder R² %.4f closes less than half the gap from the centroid (%.4f) to optimisation (%.4f)", fit.R2, base.R2, opt.R2)
+	}
+	*o = saved // the options the saved encoder was trained with
+
 	g, err := LoadRun(dir)
 	if err != nil {
 		t.Fatal(err)
