@@ -43,7 +43,8 @@ func (d *AmortiseData) UnmarshalYAML(n *yaml.Node) error {
 //     factorisation of the (D+N)×(D+N) matrix that n < D+N values leave singular.
 //  2. the activity: the frozen network run from x₀ with embedding e for the length (and with
 //     the inputs) of segment i, plus the observation noise of the loss: Gaussian with each
-//     neuron's residual variance over the training segments, or Poisson counts of the rate.
+//     neuron's residual variance over the training segments, or Poisson counts of the rate;
+//     in a multi-session dataset, the neurons segment i did not record are 0, as in the data.
 //
 // h = 0 replays the fitted values with fresh noise; h = 1 draws from a Gaussian fitted to them
 // whichever training segment is chosen, blurring their clusters.
@@ -95,7 +96,8 @@ func newSimulator[T model.Float](f *Fitted, ds *data.Dataset, z []float64, sprea
 }
 
 // residualStd returns each neuron's root-mean-square residual of the fitted model over its
-// training segments (weighted by the dataset's loss weights where it has them).
+// training segments (weighted by the dataset's loss weights where it has them, over the
+// segments that recorded it in a multi-session dataset).
 func residualStd(f *Fitted, ds *data.Dataset) ([]float64, error) {
 	ev, err := Evaluate(f, ds, f.Train)
 	if err != nil {
@@ -104,12 +106,15 @@ func residualStd(f *Fitted, ds *data.Dataset) ([]float64, error) {
 	M, T := ds.M, ds.T
 	ss, ws := make([]float64, M), make([]float64, M)
 	for k, s := range f.Train {
-		y, w := ds.Segment(s), ds.SegmentWeight(s)
+		y, w, obs := ds.Segment(s), ds.SegmentWeight(s), ds.SegmentObserved(s)
 		p := ev.Prediction[k*T*M:]
 		for i, v := range y {
 			wi := 1.0
 			if w != nil {
 				wi = w[i]
+			}
+			if obs != nil && !obs[i%M] {
+				continue
 			}
 			d := v - p[i]
 			ss[i%M] += wi * d * d
@@ -171,10 +176,17 @@ func (s *simulator[T]) draw(rows []int, target []float64, use func(b int, y []fl
 		L := s.bt.Len[b]
 		s.y = growF(s.y, L*M)
 		ybt := s.bt.Y[b*nt*M : (b*nt+L)*M]
+		var obs []bool
+		if s.st.obs != nil {
+			obs = s.st.obs[rows[b]]
+		}
 		for q, v := range yhat[b*nt*M : (b*nt+L)*M] {
-			if s.poisson {
+			switch {
+			case obs != nil && !obs[q%M]:
+				s.y[q] = 0
+			case s.poisson:
 				s.y[q] = distuv.Poisson{Lambda: float64(v), Src: s.rng}.Rand()
-			} else {
+			default:
 				s.y[q] = float64(v) + s.sigma[q%M]*s.rng.NormFloat64()
 			}
 			ybt[q] = T(s.y[q])

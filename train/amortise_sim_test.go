@@ -234,3 +234,54 @@ func TestRegressionGradient(t *testing.T) {
 		}
 	}
 }
+
+// In a multi-session dataset a simulated segment leaves the neurons its training segment did
+// not record at 0, as the data hold them, and their residuals do not enter the noise scale.
+func TestSimulatorObserved(t *testing.T) {
+	ds := teacherData(t, 12, 20, 7)
+	M := ds.M
+	ds.Observed = make([]bool, ds.S*M)
+	for s := range ds.S {
+		for j := range M {
+			ds.Observed[s*M+j] = s%2 == 0 || j != 1 // odd segments miss neuron 1
+		}
+		if s%2 == 1 {
+			for tt := range ds.T {
+				ds.Activity[(s*ds.T+tt)*M+1] = 0
+			}
+		}
+	}
+	f := randomFitted(t, ds, 12, model.Gaussian)
+	P := f.Config.Model.D + f.Config.Model.N
+	sim, err := newSimulator[float64](f, ds, fittedValues(f, ds, P), 0, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred, err := Predict(f, ds, f.Train, f.Embeddings, f.X0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ss float64
+	var n int
+	for s := 0; s < ds.S; s += 2 {
+		for tt := range ds.T {
+			d := ds.Activity[(s*ds.T+tt)*M+1] - pred.Prediction[(s*ds.T+tt)*M+1]
+			ss, n = ss+d*d, n+1
+		}
+	}
+	if want := math.Sqrt(ss / float64(n)); math.Abs(sim.sigma[1]-want) > 1e-9*want {
+		t.Errorf("neuron 1: residual std %.12g, want %.12g over the segments that recorded it", sim.sigma[1], want)
+	}
+	rows := seq(0, 12)
+	err = sim.draw(rows, make([]float64, 12*P), func(b int, y []float64) error {
+		for q, v := range y {
+			if miss := b%2 == 1 && q%M == 1; miss != (v == 0) {
+				t.Fatalf("segment %d, entry %d: %g (recorded: %v)", b, q, v, !miss)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
