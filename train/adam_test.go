@@ -144,6 +144,7 @@ func TestConfigValidationRefusesEveryField(t *testing.T) {
 		"train.amortise.tune_steps":    func(c *Config) { c.Train.Amortise.TuneSteps = -1 },
 		"train.amortise.learning_rate": func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.LearningRate = 3, 0 },
 		"train.amortise.refine_steps":  func(c *Config) { c.Train.Amortise.RefineSteps = -1 },
+		"train.amortise.refine_lr":     func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.RefineLR = 3, 0 },
 		"train.amortise.feature_noise": func(c *Config) { c.Train.Amortise.FeatureNoise = math.NaN() },
 		"train.amortise.windows":       func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.Windows = 3, 0 },
 		"train.amortise.data":          func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.Data = 3, "replay" },

@@ -41,9 +41,12 @@ type AmortiseOptions struct {
 	DistillSteps int     `yaml:"distill_steps"`
 	TuneSteps    int     `yaml:"tune_steps"`
 	LearningRate float64 `yaml:"learning_rate"`
-	// RefineSteps is the default number of optimisation steps (train.infer_lr) that
-	// `jedi infer --amortised` runs from the encoder's output; 0 uses the encoder alone.
+	// RefineSteps is the default number of optimisation steps that `jedi infer --amortised`
+	// runs from the encoder's output; 0 uses the encoder alone.
 	RefineSteps int `yaml:"refine_steps"`
+	// RefineLR is the Adam step size of those steps: they start near the optimum, where a
+	// step larger than train.infer_lr (which starts from the training segments' values) pays.
+	RefineLR float64 `yaml:"refine_lr"`
 	// FeatureNoise is the standard deviation of the Gaussian noise added to each standardised
 	// feature while training (both stages): with a few hundred training segments the encoder
 	// otherwise fits their noise, and held-out segments pay for it.
@@ -62,7 +65,7 @@ type AmortiseOptions struct {
 // trained on simulated segments, which need no feature noise.
 func defaultAmortise() AmortiseOptions {
 	return AmortiseOptions{Windows: 10, Hidden: []int{128, 128}, DistillSteps: 2000, TuneSteps: 3000,
-		LearningRate: 1e-3, Data: AmortiseSimulated, Spread: 0.5}
+		LearningRate: 1e-3, RefineLR: 0.1, Data: AmortiseSimulated, Spread: 0.5}
 }
 
 func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
@@ -73,6 +76,7 @@ func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
 	p.Refuse(a.TuneSteps < 0, f+"tune_steps", "%d, want ≥ 0", a.TuneSteps)
 	p.Refuse(a.Bins > 0 && !(a.LearningRate > 0), f+"learning_rate", "%g, want > 0", a.LearningRate)
 	p.Refuse(a.RefineSteps < 0, f+"refine_steps", "%d, want ≥ 0", a.RefineSteps)
+	p.Refuse(a.Bins > 0 && !(a.RefineLR > 0), f+"refine_lr", "%g, want > 0", a.RefineLR)
 	p.Refuse(!(a.FeatureNoise >= 0), f+"feature_noise", "%g, want ≥ 0", a.FeatureNoise)
 	if err := strictyaml.CheckOption(f+"data", a.Data); a.Bins > 0 && err != nil {
 		p.Add(fmt.Errorf("config: train.%w", err))
@@ -413,7 +417,7 @@ func Encode(f *Fitted, ds *data.Dataset, idx []int) (E, X0 []float64, err error)
 	return E, X0, nil
 }
 
-// Refine runs `steps` Adam steps (train.infer_lr) on the embeddings and initial states of
+// Refine runs `steps` Adam steps (train.amortise.refine_lr) on the embeddings and initial states of
 // segments idx from the given start E (len(idx)×D), X0 (len(idx)×N, or nil without learned
 // initial states), θ frozen, and returns the reconstruction; steps = 0 only predicts.
 func Refine(f *Fitted, ds *data.Dataset, idx []int, E, X0 []float64, steps int) (*Inferred, error) {
@@ -438,7 +442,13 @@ func refine[T model.Float](f *Fitted, ds *data.Dataset, idx []int, E, X0 []float
 	}
 	local := append(append([]float64(nil), E...), X0...)[:ll.Size]
 	rows := seq(0, len(idx))
-	local, err = optimiseLocal[T](context.Background(), m, f, ds, idx, &ll, local, rows, 0, steps)
+	// optimiseLocal steps by train.infer_lr: a copy of f steps by refine_lr instead (model
+	// files written before refine_lr existed read it as 0, and keep infer_lr).
+	g := *f
+	if lr := f.Config.Train.Amortise.RefineLR; lr > 0 {
+		g.Config.Train.InferLR = lr
+	}
+	local, err = optimiseLocal[T](context.Background(), m, &g, ds, idx, &ll, local, rows, 0, steps)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -64,6 +65,19 @@ func TestAmortisedInference(t *testing.T) {
 	if ref.R2 < opt.R2-0.02 {
 		t.Errorf("encoder + 20 steps R² %.4f, optimisation %.4f", ref.R2, opt.R2)
 	}
+	// Refinement steps by train.amortise.refine_lr, not train.infer_lr: a vanishing one leaves
+	// the encoder's reconstruction.
+	lr := f.Config.Train.Amortise.RefineLR
+	f.Config.Train.Amortise.RefineLR = 1e-12
+	still, err := Refine(f, ds, held, E, X0, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(still.R2-enc.R2) > 1e-6 {
+		t.Errorf("5 steps of refine_lr 1e-12 moved R² from %.8f to %.8f", enc.R2, still.R2)
+	}
+	f.Config.Train.Amortise.RefineLR = lr
+
 	// The same distilled from the fitted values of the training segments (train.amortise.data:
 	// fitted), reading their means, with feature noise.
 	o := &f.Config.Train.Amortise
