@@ -64,7 +64,7 @@ type AmortiseOptions struct {
 // best measured on the multi-task teacher (README, "Amortised inference"): two hidden layers
 // trained on simulated segments, which need no feature noise.
 func defaultAmortise() AmortiseOptions {
-	return AmortiseOptions{Windows: 10, Hidden: []int{128, 128}, DistillSteps: 2000, TuneSteps: 3000,
+	return AmortiseOptions{Windows: 10, Hidden: []int{128, 128}, DistillSteps: 2000, TuneSteps: 6000,
 		LearningRate: 1e-3, RefineLR: 0.1, Data: AmortiseSimulated, Spread: 0.5}
 }
 

@@ -17,6 +17,7 @@ func TestAmortisedInference(t *testing.T) {
 	cfg := smallConfig(ds.M)
 	cfg.Train.Epochs = 150
 	cfg.Train.Amortise.Bins = 3
+	cfg.Train.Amortise.TuneSteps = 1500 // of 6000 by default: a small teacher, a short test
 	dir := t.TempDir()
 	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: dir})
 	if err != nil {
