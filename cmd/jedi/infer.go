@@ -31,7 +31,8 @@ neurons it recorded).
 
 By default each segment's embedding is optimised: train.infer_steps Adam steps (or --steps).
 With --amortised the model's amortised encoder (fitted with train.amortise.bins > 0) gives it in
-one pass, followed by train.amortise.refine_steps optimisation steps (or --steps; 0: none).
+one pass, followed by train.amortise.refine_steps optimisation steps of size
+train.amortise.refine_lr (or --steps; 0: none).
 With --heldout only the run's held-out segments of FILE are inferred (FILE must be the dataset
 the run was fitted to), so that R² measures segments the model never saw.`,
 		Args: cobra.NoArgs,
