@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/data"
@@ -283,5 +284,18 @@ func TestSimulatorObserved(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A misspelt train.amortise.data is refused naming the line and the valid sources.
+func TestAmortiseDataOption(t *testing.T) {
+	_, err := ParseConfig("cfg.yaml", []byte("train:\n  amortise:\n    bins: 3\n    data: replay\n"), Default(4))
+	if err == nil || !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "amortise.data") ||
+		!strings.Contains(err.Error(), "fitted, simulated") {
+		t.Fatalf("err = %v, want the line, the field and the valid values", err)
+	}
+	c, err := ParseConfig("cfg.yaml", []byte("train:\n  amortise:\n    data: fitted\n"), Default(4))
+	if err != nil || c.Train.Amortise.Data != AmortiseFitted {
+		t.Fatalf("data: fitted read as %q, err %v", c.Train.Amortise.Data, err)
 	}
 }
