@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/jedi-neuro/jedi/kernels"
 )
 
 // Amortiser is the amortised encoder: a small MLP that maps a segment's activity to its
@@ -196,6 +198,41 @@ func (a *Amortiser) Forward(dst, phi []float64, tape *Tape) {
 	}
 	for i, o := range tape.out {
 		dst[i] = a.OutMean[i] + a.OutStd[i]*o
+	}
+}
+
+// ForwardBatch sets dst (B×Out, row-major) to the outputs for the B rows of raw features phi
+// (B×F), as Forward does row by row, but with one matrix product per layer,
+// Z_{l+1} = tanh(Z_l A_lᵀ + 1 a_lᵀ): encoding many segments at once is then bound by the
+// product's arithmetic, not by one row's memory traffic.
+func (a *Amortiser) ForwardBatch(dst, phi []float64, B int) {
+	ls := a.Layers()
+	F := a.Features()
+	z := make([]float64, B*F)
+	for b := range B {
+		for i, v := range phi[b*F : (b+1)*F] {
+			z[b*F+i] = (v - a.InMean[i]) / a.InStd[i]
+		}
+	}
+	for li, l := range ls {
+		next := make([]float64, B*l.Out)
+		kernels.Gemm(false, true, B, l.Out, l.In, 1, z, l.In, a.Params[l.W:l.B], l.In, 0, next, l.Out)
+		bias := a.Params[l.B : l.B+l.Out]
+		for b := range B {
+			row := next[b*l.Out : (b+1)*l.Out]
+			for o := range row {
+				row[o] += bias[o]
+				if li < len(ls)-1 {
+					row[o] = math.Tanh(row[o])
+				}
+			}
+		}
+		z = next
+	}
+	for b := range B {
+		for i, o := range z[b*a.Out : (b+1)*a.Out] {
+			dst[b*a.Out+i] = a.OutMean[i] + a.OutStd[i]*o
+		}
 	}
 }
 

@@ -118,3 +118,38 @@ func TestAmortiserCheck(t *testing.T) {
 		t.Fatalf("short params: err = %v", err)
 	}
 }
+
+// ForwardBatch gives each row what Forward gives it.
+func TestAmortiserForwardBatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	a, err := NewAmortiser(3, 2, 4, 6, []int{7, 5}, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.InMean {
+		a.InMean[i], a.InStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
+	}
+	for i := range a.OutMean {
+		a.OutMean[i], a.OutStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
+	}
+	for i := range a.Params {
+		a.Params[i] += 0.3 * rng.NormFloat64()
+	}
+	const B = 13
+	F := a.Features()
+	phi := make([]float64, B*F)
+	for i := range phi {
+		phi[i] = rng.NormFloat64()
+	}
+	got := make([]float64, B*a.Out)
+	a.ForwardBatch(got, phi, B)
+	want := make([]float64, a.Out)
+	for b := range B {
+		a.Forward(want, phi[b*F:(b+1)*F], nil)
+		for i, w := range want {
+			if g := got[b*a.Out+i]; math.Abs(g-w) > 1e-12*(1+math.Abs(w)) {
+				t.Fatalf("row %d output %d: batch %.15g, row by row %.15g", b, i, g, w)
+			}
+		}
+	}
+}

@@ -398,20 +398,27 @@ func Encode(f *Fitted, ds *data.Dataset, idx []int) (E, X0 []float64, err error)
 	if a.Out > D {
 		X0 = make([]float64, len(idx)*N)
 	}
-	phi := make([]float64, a.Features())
-	out := make([]float64, a.Out)
-	var tape model.Tape
-	for i, s := range idx {
+	for _, s := range idx {
 		if s < 0 || s >= ds.S {
 			return nil, nil, fmt.Errorf("%s: segment %d out of range (%d segments)", name(ds), s, ds.S)
 		}
-		if err := a.FeaturesOf(phi, ds.Segment(s)); err != nil {
-			return nil, nil, fmt.Errorf("%s: segment %d: %w", name(ds), s, err)
+	}
+	// Chunks of segments through ForwardBatch: one matrix product per layer and chunk.
+	const chunk = 256
+	for lo := 0; lo < len(idx); lo += chunk {
+		part := idx[lo:min(lo+chunk, len(idx))]
+		phi, err := features(a, ds, part)
+		if err != nil {
+			return nil, nil, err
 		}
-		a.Forward(out, phi, &tape)
-		copy(E[i*D:(i+1)*D], out[:D])
-		if X0 != nil {
-			copy(X0[i*N:(i+1)*N], out[D:])
+		out := make([]float64, len(part)*a.Out)
+		a.ForwardBatch(out, phi, len(part))
+		for k := range part {
+			i, o := lo+k, out[k*a.Out:(k+1)*a.Out]
+			copy(E[i*D:(i+1)*D], o[:D])
+			if X0 != nil {
+				copy(X0[i*N:(i+1)*N], o[D:])
+			}
 		}
 	}
 	return E, X0, nil
