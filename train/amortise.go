@@ -71,14 +71,16 @@ func defaultAmortise() AmortiseOptions {
 func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
 	const f = "amortise."
 	p.Refuse(a.Bins < 0, f+"bins", "%d, want ≥ 0 (0: no encoder)", a.Bins)
-	p.Refuse(a.Bins > 0 && a.Windows < 1, f+"windows", "%d, want ≥ 1", a.Windows)
+	// The settings only an encoder uses are checked unless bins is 0, so that a configuration
+	// written without an encoder need not set them.
+	p.Refuse(a.Bins != 0 && a.Windows < 1, f+"windows", "%d, want ≥ 1", a.Windows)
 	p.Refuse(a.DistillSteps < 0, f+"distill_steps", "%d, want ≥ 0", a.DistillSteps)
 	p.Refuse(a.TuneSteps < 0, f+"tune_steps", "%d, want ≥ 0", a.TuneSteps)
-	p.Refuse(a.Bins > 0 && !(a.LearningRate > 0), f+"learning_rate", "%g, want > 0", a.LearningRate)
+	p.Refuse(a.Bins != 0 && !(a.LearningRate > 0), f+"learning_rate", "%g, want > 0", a.LearningRate)
 	p.Refuse(a.RefineSteps < 0, f+"refine_steps", "%d, want ≥ 0", a.RefineSteps)
-	p.Refuse(a.Bins > 0 && !(a.RefineLR > 0), f+"refine_lr", "%g, want > 0", a.RefineLR)
+	p.Refuse(a.Bins != 0 && !(a.RefineLR > 0), f+"refine_lr", "%g, want > 0", a.RefineLR)
 	p.Refuse(!(a.FeatureNoise >= 0), f+"feature_noise", "%g, want ≥ 0", a.FeatureNoise)
-	if err := strictyaml.CheckOption(f+"data", a.Data); a.Bins > 0 && err != nil {
+	if err := strictyaml.CheckOption(f+"data", a.Data); a.Bins != 0 && err != nil {
 		p.Add(fmt.Errorf("config: train.%w", err))
 	}
 	p.Refuse(!(a.Spread >= 0), f+"spread", "%g, want ≥ 0", a.Spread)
