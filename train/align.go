@@ -85,20 +85,167 @@ func (a *AlignOptions) validate(p *strictyaml.Problems, tie string) {
 		"%d, but train.tie_embeddings is %q: aligned embeddings are one per segment", a.Factors, tie)
 }
 
-// alignAnchors returns the anchor a_s (AlignOptions) of each training segment trainIdx[i],
-// row i of a len(trainIdx)×D slice.
-func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]float64, error) {
-	if len(trainIdx) < 2 {
-		return nil, fmt.Errorf("train.align: %d training segment(s), want ≥ 2", len(trainIdx))
+// Alignment is what maps a segment's activity to its anchor (AlignOptions), fitted on the
+// training segments by fitAlignment and saved with the model (modelfile.go), so that held-out
+// and new segments get their anchors by the same computation as the training segments.
+//
+// A segment s of session k, of at least Tc bins, with activity y_s (Tc × M) has the factor
+// trajectory z_s = ((y_s − Mean) ⊙ Scale)[:, Neurons[k]] · ReadIn[k] (Tc × Factors, unobserved
+// neurons contributing 0), its features f_s (the trajectory averaged into Windows windows,
+// flattened, or lagMoments of it), and the anchor a_s = (f_s − FeatureMean) · Project
+// (Project: the first D right singular vectors of the centred training features, scaled by
+// √n/σ₀ so that the first score has unit standard deviation over the n training segments).
+// The factor PCA of step 2 enters only through the read-ins, which regress onto it.
+type Alignment struct {
+	Features AlignFeatures
+	// Tc is the number of leading bins read; Factors the dimension F of the shared space;
+	// Windows the number of windows W the trajectory is averaged into (trajectory features).
+	Tc, Factors, Windows int
+	// Mean and Scale z-score each of the M neurons: (y − Mean)·Scale (Scale 0 for a neuron
+	// constant over the condition averages).
+	Mean, Scale []float64
+	// Sessions names the sessions (data.Dataset.Sessions); Neurons[k] are session k's neurons
+	// observed in training and ReadIn[k] its len(Neurons[k]) × Factors read-in, row-major
+	// (both nil for a session without training segments).
+	Sessions []string
+	Neurons  [][]int
+	ReadIn   [][]float64
+	// FeatureMean (len P) centres the features; Project is P × D, row-major.
+	FeatureMean, Project []float64
+}
+
+// features returns the number P of features of one segment.
+func (a *Alignment) features() int {
+	if a.Features == AlignMoments {
+		return momentsSize(a.Tc, a.Factors)
+	}
+	return a.Windows * a.Factors
+}
+
+// segmentFeatures writes the features f_s of dataset segment s, of session k, into row.
+func (a *Alignment) segmentFeatures(ds *data.Dataset, s, k int, row []float64) {
+	Tc, F, M := a.Tc, a.Factors, ds.M
+	ns := a.Neurons[k]
+	y := ds.Segment(s)
+	Ys := mat.NewDense(Tc, len(ns), nil)
+	for j, m := range ns {
+		if !ds.IsObserved(s, m) {
+			continue // the neuron's mean: 0 after z-scoring
+		}
+		for t := range Tc {
+			Ys.Set(t, j, (y[t*M+m]-a.Mean[m])*a.Scale[m])
+		}
+	}
+	var zs mat.Dense
+	zs.Mul(Ys, mat.NewDense(len(ns), F, a.ReadIn[k]))
+	clear(row)
+	if a.Features == AlignMoments {
+		copy(row, lagMoments(mat.NewDense(1, Tc*F, zs.RawMatrix().Data), Tc, F).RawRowView(0))
+		return
+	}
+	W := a.Windows
+	winSize := make([]float64, W)
+	for t := range Tc {
+		winSize[t*W/Tc]++ // bin t averages into window ⌊t·W/T_c⌋
+	}
+	for t := range Tc {
+		w := t * W / Tc
+		for f, v := range zs.RawRowView(t) {
+			row[w*F+f] += v / winSize[w]
+		}
+	}
+}
+
+// Anchors returns the anchors of dataset segments idx, row i of a len(idx)×D slice. A segment
+// shorter than Tc bins has no anchor: its row is zero and ok[i] false. A segment of a session
+// the alignment does not know (by name), or has no read-in for, is an error naming it.
+func (a *Alignment) Anchors(ds *data.Dataset, idx []int) (anchors []float64, ok []bool, err error) {
+	if ds.M != len(a.Mean) {
+		return nil, nil, fmt.Errorf("%s: %d neurons, the alignment was fitted to %d", name(ds), ds.M, len(a.Mean))
 	}
 	names, of, err := ds.Sessions()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	// known[k] is the alignment's number of the dataset's session k, −1 if it has none.
+	known := make([]int, len(names))
+	for k, n := range names {
+		known[k] = slices.Index(a.Sessions, n)
+	}
+	P := a.features()
+	D := len(a.Project) / P
+	anchors = make([]float64, len(idx)*D)
+	ok = make([]bool, len(idx))
+	f := make([]float64, P)
+	for i, s := range idx {
+		if s < 0 || s >= ds.S {
+			return nil, nil, fmt.Errorf("%s: segment %d out of range [0, %d)", name(ds), s, ds.S)
+		}
+		k := known[of[s]]
+		if k < 0 || a.ReadIn[k] == nil {
+			return nil, nil, fmt.Errorf("%s: segment %d: session %q had no training segment, so train.align has no read-in to anchor it", name(ds), s, names[of[s]])
+		}
+		if ds.Lengths[s] < a.Tc {
+			continue
+		}
+		a.segmentFeatures(ds, s, k, f)
+		row := anchors[i*D : (i+1)*D]
+		for p, v := range f {
+			v -= a.FeatureMean[p]
+			for j, w := range a.Project[p*D : (p+1)*D] {
+				row[j] += v * w
+			}
+		}
+		ok[i] = true
+	}
+	return anchors, ok, nil
+}
+
+// check verifies the shapes of a (read from a model file) against M neurons and D dimensions.
+func (a *Alignment) check(M, D int) error {
+	if err := strictyaml.CheckOption("align/meta_json: features", a.Features); err != nil {
+		return err
+	}
+	if a.Tc < 1 || a.Factors < 1 || (a.Features == AlignTrajectory && (a.Windows < 1 || a.Windows > a.Tc)) {
+		return fmt.Errorf("align/meta_json: tc %d, factors %d, windows %d: want tc, factors ≥ 1 and 1 ≤ windows ≤ tc", a.Tc, a.Factors, a.Windows)
+	}
+	if len(a.Mean) != M || len(a.Scale) != M {
+		return fmt.Errorf("align/mean, align/scale: %d and %d values, want %d (neurons)", len(a.Mean), len(a.Scale), M)
+	}
+	P := a.features()
+	if len(a.FeatureMean) != P || len(a.Project) != P*D {
+		return fmt.Errorf("align/feature_mean, align/project: %d and %d values, want %d and %d×%d", len(a.FeatureMean), len(a.Project), P, P, D)
+	}
+	if len(a.Neurons) != len(a.Sessions) || len(a.ReadIn) != len(a.Sessions) {
+		return fmt.Errorf("align: %d sessions but %d neuron lists and %d read-ins", len(a.Sessions), len(a.Neurons), len(a.ReadIn))
+	}
+	for k, ns := range a.Neurons {
+		for j, m := range ns {
+			if m < 0 || m >= M || (j > 0 && m <= ns[j-1]) {
+				return fmt.Errorf("align/neurons/%d[%d] = %d: want increasing neuron indices in [0, %d)", k, j, m, M)
+			}
+		}
+		if a.ReadIn[k] != nil && len(a.ReadIn[k]) != len(ns)*a.Factors {
+			return fmt.Errorf("align/readin/%d: %d values, want %d×%d", k, len(a.ReadIn[k]), len(ns), a.Factors)
+		}
+	}
+	return nil
+}
+
+// fitAlignment fits the alignment (AlignOptions) on training segments trainIdx and returns it
+// with their anchors, row i of a len(trainIdx)×D slice (by Alignment.Anchors).
+func fitAlignment(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) (*Alignment, []float64, error) {
+	if len(trainIdx) < 2 {
+		return nil, nil, fmt.Errorf("train.align: %d training segment(s), want ≥ 2", len(trainIdx))
+	}
+	names, of, err := ds.Sessions()
+	if err != nil {
+		return nil, nil, err
 	}
 	cond := make([]string, ds.S)
 	if o.Label != "" {
 		if cond, err = ds.LabelValues(o.Label); err != nil {
-			return nil, fmt.Errorf("train.align.label: %w", err)
+			return nil, nil, fmt.Errorf("train.align.label: %w", err)
 		}
 	}
 	var values []string
@@ -129,7 +276,7 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 			continue
 		}
 		if c := slices.Index(h, false); c >= 0 {
-			return nil, fmt.Errorf("%s: train.align.label %q: session %q has no training segment with value %q; every session needs every condition to be aligned (choose another label, or leave it empty)",
+			return nil, nil, fmt.Errorf("%s: train.align.label %q: session %q has no training segment with value %q; every session needs every condition to be aligned (choose another label, or leave it empty)",
 				name(ds), o.Label, names[k], values[c])
 		}
 	}
@@ -149,8 +296,8 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 		}
 	}
 	X := mat.NewDense(C*Tc, M, nil)
-	mean := make([]float64, M)
-	scale := make([]float64, M)
+	al := &Alignment{Features: o.Features, Tc: Tc, Sessions: names,
+		Mean: make([]float64, M), Scale: make([]float64, M)}
 	for m := range M {
 		for c := range C {
 			for t := range Tc {
@@ -169,26 +316,29 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 			v += (x - mu) * (x - mu)
 		}
 		sd := math.Sqrt(v / float64(len(col)))
-		mean[m], scale[m] = mu, 0
+		al.Mean[m] = mu
 		if sd > 0 {
-			scale[m] = 1 / sd
+			al.Scale[m] = 1 / sd
 		}
 		for r := range col {
-			X.Set(r, m, (col[r]-mu)*scale[m])
+			X.Set(r, m, (col[r]-mu)*al.Scale[m])
 		}
 	}
 	// Step 2: the shared factors.
 	F := min(o.Factors, C*Tc, M)
+	al.Factors = F
+	al.Windows = windows(Tc, F)
 	var svd mat.SVD
 	if !svd.Factorize(X, mat.SVDThin) {
-		return nil, fmt.Errorf("train.align: the SVD of the condition averages did not converge")
+		return nil, nil, fmt.Errorf("train.align: the SVD of the condition averages did not converge")
 	}
 	var V mat.Dense
 	svd.VTo(&V)
 	Z := mat.NewDense(C*Tc, F, nil)
 	Z.Mul(X, V.Slice(0, M, 0, F))
 	// Step 3: each session's read-in, over the neurons its training segments observed.
-	neurons := make([][]int, len(names))
+	al.Neurons = make([][]int, len(names))
+	al.ReadIn = make([][]float64, len(names))
 	for k := range names {
 		seen := make([]bool, M)
 		for _, s := range trainIdx {
@@ -201,12 +351,11 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 		}
 		for m, ok := range seen {
 			if ok {
-				neurons[k] = append(neurons[k], m)
+				al.Neurons[k] = append(al.Neurons[k], m)
 			}
 		}
 	}
-	readIn := make([]*mat.Dense, len(names))
-	for k, ns := range neurons {
+	for k, ns := range al.Neurons {
 		if len(ns) == 0 {
 			continue
 		}
@@ -227,91 +376,70 @@ func alignAnchors(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) ([]f
 		rhs.Mul(Xk.T(), Z)
 		var ch mat.Cholesky
 		if !ch.Factorize(&G) {
-			return nil, fmt.Errorf("train.align: session %q: the read-in's normal equations are not positive definite", names[k])
+			return nil, nil, fmt.Errorf("train.align: session %q: the read-in's normal equations are not positive definite", names[k])
 		}
 		if err := ch.SolveTo(&Rk, &rhs); err != nil {
-			return nil, fmt.Errorf("train.align: session %q: %w", names[k], err)
+			return nil, nil, fmt.Errorf("train.align: session %q: %w", names[k], err)
 		}
-		readIn[k] = &Rk
+		al.ReadIn[k] = mat.DenseCopyOf(&Rk).RawMatrix().Data
 	}
 	// Step 4: every training segment's factor trajectory, flattened (or its moments).
 	n := len(trainIdx)
-	W := windows(Tc, F)
-	win, winSize := make([]int, Tc), make([]float64, W)
-	for t := range win {
-		win[t] = t * W / Tc // bin t averages into window ⌊t·W/T_c⌋
-		winSize[win[t]]++
-	}
-	ncol := W * F
-	if o.Features == AlignMoments {
-		ncol = momentsSize(Tc, F)
-	}
-	traj := mat.NewDense(n, ncol, nil)
+	P := al.features()
+	traj := mat.NewDense(n, P, nil)
 	for i, s := range trainIdx {
-		k := of[s]
-		ns := neurons[k]
-		y := ds.Segment(s)
-		Ys := mat.NewDense(Tc, len(ns), nil)
-		for j, m := range ns {
-			if !ds.IsObserved(s, m) {
-				continue // the neuron's mean: 0 after z-scoring
-			}
-			for t := range Tc {
-				Ys.Set(t, j, (y[t*M+m]-mean[m])*scale[m])
-			}
-		}
-		var zs mat.Dense
-		zs.Mul(Ys, readIn[k])
-		if o.Features == AlignMoments {
-			copy(traj.RawRowView(i), lagMoments(mat.NewDense(1, Tc*F, zs.RawMatrix().Data), Tc, F).RawRowView(0))
-			continue
-		}
-		row := traj.RawRowView(i)
-		for t := range Tc {
-			for a, v := range zs.RawRowView(t) {
-				row[win[t]*F+a] += v / winSize[win[t]]
-			}
-		}
+		al.segmentFeatures(ds, s, of[s], traj.RawRowView(i))
 	}
-	// Step 5: the anchors, the first D principal components of the trajectories (or moments).
-	for j := range ncol {
+	// Step 5: the first D principal directions of the centred features, as a projection.
+	al.FeatureMean = make([]float64, P)
+	for j := range P {
 		var mu float64
 		for i := range n {
 			mu += traj.At(i, j)
 		}
 		mu /= float64(n)
+		al.FeatureMean[j] = mu
 		for i := range n {
 			traj.Set(i, j, traj.At(i, j)-mu)
 		}
 	}
 	if !svd.Factorize(traj, mat.SVDThin) {
-		return nil, fmt.Errorf("train.align: the SVD of the factor trajectories did not converge")
+		return nil, nil, fmt.Errorf("train.align: the SVD of the factor trajectories did not converge")
 	}
 	sv := svd.Values(nil)
 	if len(sv) == 0 || sv[0] == 0 {
-		return nil, fmt.Errorf("%s: train.align: the training segments' factor trajectories are all equal; nothing to align", name(ds))
+		return nil, nil, fmt.Errorf("%s: train.align: the training segments' factor trajectories are all equal; nothing to align", name(ds))
 	}
-	var U mat.Dense
-	svd.UTo(&U)
-	// Scores U_j σ_j; the first has standard deviation σ_0/√n, scaled to 1.
-	anchors := make([]float64, n*D)
+	var Vf mat.Dense
+	svd.VTo(&Vf)
+	// The scores (f_s − f̄)·v_j = U_sj σ_j; the first has standard deviation σ₀/√n, scaled to 1.
+	al.Project = make([]float64, P*D)
+	scale := math.Sqrt(float64(n)) / sv[0]
 	for j := range min(D, len(sv)) {
-		f := sv[j] / sv[0] * math.Sqrt(float64(n))
-		for i := range n {
-			anchors[i*D+j] = U.At(i, j) * f
+		for p := range P {
+			al.Project[p*D+j] = Vf.At(p, j) * scale
 		}
 	}
-	return anchors, nil
+	anchors, ok, err := al.Anchors(ds, trainIdx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if i := slices.Index(ok, false); i >= 0 { // Tc is the shortest training segment
+		return nil, nil, fmt.Errorf("train.align: training segment %d shorter than T_c = %d", trainIdx[i], Tc)
+	}
+	return al, anchors, nil
 }
 
-// alignPenalty adds λ/2 · (1/B) Σ_b ‖e_b − a_b‖² over the B embedding rows emb of a minibatch
-// (anchor rows anchorRows) to the loss it returns, and its gradient λ/B (e_b − a_b) to gLocal.
-// local holds the embedding table first, D values per row (model.LocalLayout).
-func alignPenalty[T model.Float](lambda float64, D int, local []T, emb, anchorRows []int, anchors []float64, gLocal []T) float64 {
+// alignPenalty adds λ/2 · (1/B) Σ_b ‖e_b − a_b‖² over the embedding rows emb of a minibatch
+// of B segments (anchor rows anchorRows; emb may leave out a batch's unanchored segments) to
+// the loss it returns, and its gradient λ/B (e_b − a_b) to gLocal. local holds the embedding
+// table first, D values per row (model.LocalLayout). The 1/B matches the embedding prior's and
+// the data term's batch mean (model.Pass), in training and in inference alike.
+func alignPenalty[T model.Float](lambda float64, B, D int, local []T, emb, anchorRows []int, anchors []float64, gLocal []T) float64 {
 	if lambda == 0 || len(emb) == 0 {
 		return 0
 	}
-	w := lambda / float64(len(emb))
+	w := lambda / float64(B)
 	var sum float64
 	for b, g := range emb {
 		a := anchors[anchorRows[b]*D : (anchorRows[b]+1)*D]

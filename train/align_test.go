@@ -96,7 +96,7 @@ func TestAlignAnchorsCoincide(t *testing.T) {
 		idx[i] = i
 	}
 	const D = 3
-	a, err := alignAnchors(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, D)
+	_, a, err := fitAlignment(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, D)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func alignCoincide(t *testing.T, ds *data.Dataset) {
 		idx[i] = i
 	}
 	const D = 3
-	a, err := alignAnchors(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, D)
+	_, a, err := fitAlignment(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, D)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestAlignMoments(t *testing.T) {
 	const D = 4
 	worst := map[AlignFeatures]float64{}
 	for _, f := range []AlignFeatures{AlignTrajectory, AlignMoments} {
-		a, err := alignAnchors(&AlignOptions{Factors: 2, Label: "cond", Features: f}, ds, idx, D)
+		_, a, err := fitAlignment(&AlignOptions{Factors: 2, Label: "cond", Features: f}, ds, idx, D)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,15 +240,15 @@ func TestAlignAnchorsRefuse(t *testing.T) {
 	// Session "b" holds no training segment of condition "z" (segments 3–5 and 9–11 are b's;
 	// 5 and 11 are its z).
 	idx := []int{0, 1, 2, 3, 4, 6, 7, 8, 9, 10}
-	_, err := alignAnchors(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, 2)
+	_, _, err := fitAlignment(&AlignOptions{Factors: 2, Label: "cond"}, ds, idx, 2)
 	if err == nil || !strings.Contains(err.Error(), `session "b"`) || !strings.Contains(err.Error(), `"z"`) {
 		t.Errorf("a session missing a condition: error %v, want one naming the session and the value", err)
 	}
-	if _, err := alignAnchors(&AlignOptions{Factors: 2, Label: "nope"}, ds, []int{0, 1, 2}, 2); err == nil || !strings.Contains(err.Error(), "align.label") {
+	if _, _, err := fitAlignment(&AlignOptions{Factors: 2, Label: "nope"}, ds, []int{0, 1, 2}, 2); err == nil || !strings.Contains(err.Error(), "align.label") {
 		t.Errorf("an unknown label: error %v, want one naming train.align.label", err)
 	}
 	// Without a label, sessions are aligned on their mean time course.
-	if _, err := alignAnchors(&AlignOptions{Factors: 2}, ds, idx, 2); err != nil {
+	if _, _, err := fitAlignment(&AlignOptions{Factors: 2}, ds, idx, 2); err != nil {
 		t.Errorf("no label: %v", err)
 	}
 
@@ -305,7 +305,7 @@ func TestAlignPenaltyGradient(t *testing.T) {
 	}
 	// The penalty's share of the gradient, to make sure the check sees it.
 	pen := make([]float64, len(local))
-	alignPenalty(cfg.Train.Align.Weight, tr.ll.D, local, rows, rows, tr.anchors, pen)
+	alignPenalty(cfg.Train.Align.Weight, len(rows), tr.ll.D, local, rows, rows, tr.anchors, pen)
 	var penNorm float64
 	for _, v := range pen {
 		penNorm = math.Max(penNorm, math.Abs(v))

@@ -457,7 +457,12 @@ func refine[T model.Float](f *Fitted, ds *data.Dataset, idx []int, E, X0 []float
 	if lr := f.Config.Train.Amortise.RefineLR; lr > 0 {
 		g.Config.Train.InferLR = lr
 	}
-	local, err = optimiseLocal[T](context.Background(), m, &g, ds, idx, &ll, local, rows, 0, steps)
+	// A model fitted with train.align pulls the embeddings toward their anchors here too.
+	pull, err := f.anchorPull(ds, idx)
+	if err != nil {
+		return nil, err
+	}
+	local, err = optimiseLocal[T](context.Background(), m, &g, ds, idx, &ll, local, rows, 0, steps, pull)
 	if err != nil {
 		return nil, err
 	}

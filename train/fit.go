@@ -135,7 +135,9 @@ type trainer[T model.Float] struct {
 	bt       model.Batch[T]
 	emb      []int // scratch: the embedding rows of a minibatch
 	r2       r2Adder
-	// anchors holds each training segment's aligned embedding (train.align), nil when off.
+	// align and anchors are the alignment (train.align) and each training segment's anchor,
+	// nil when off.
+	align   *Alignment
 	anchors []float64
 	st      *engine[T]
 }
@@ -170,7 +172,7 @@ func newTrainer[T model.Float](cfg Config, ds *data.Dataset, trainIdx, heldIdx [
 	}
 	tr.ll = model.NewLocalLayout(&cfg.Model, G, len(tr.trainIdx))
 	if cfg.Train.Align.Factors > 0 {
-		if tr.anchors, err = alignAnchors(&cfg.Train.Align, ds, tr.trainIdx, cfg.Model.D); err != nil {
+		if tr.align, tr.anchors, err = fitAlignment(&cfg.Train.Align, ds, tr.trainIdx, cfg.Model.D); err != nil {
 			return nil, err
 		}
 	}
@@ -216,7 +218,7 @@ func (tr *trainer[T]) Step(theta, local []T, rows []int, noiseSeed uint64, acc *
 	}
 	tr.pass.Backward(theta, local, &tr.ll, &tr.bt, gTheta, gLocal)
 	if tr.anchors != nil {
-		loss += alignPenalty(tr.cfg.Train.Align.Weight, tr.ll.D, local, tr.emb, rows, tr.anchors, gLocal)
+		loss += alignPenalty(tr.cfg.Train.Align.Weight, len(tr.emb), tr.ll.D, local, tr.emb, rows, tr.anchors, gLocal)
 	}
 	return loss, nil
 }
@@ -234,7 +236,7 @@ func (tr *trainer[T]) fitted(best bool) *Fitted {
 func (tr *trainer[T]) fittedAt(theta, local []T) *Fitted {
 	st := tr.st
 	f := &Fitted{Config: tr.cfg, Theta: toF64(theta), Train: tr.trainIdx, HeldOut: tr.heldIdx,
-		Groups: tr.names, Epochs: st.epoch, Steps: st.step}
+		Groups: tr.names, Epochs: st.epoch, Steps: st.step, Align: tr.align}
 	l64 := toF64(local)
 	f.Embeddings = l64[:tr.ll.G*tr.ll.D]
 	if tr.ll.X0Off >= 0 {

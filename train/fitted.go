@@ -28,6 +28,10 @@ type Fitted struct {
 	Epochs, Steps int
 	// Amortiser is the amortised encoder (nil unless trained: train.amortise.bins > 0).
 	Amortiser *model.Amortiser
+	// Align maps a segment to its anchor (train.align); nil when alignment is off, or for a
+	// model file written before it was saved. Inference starts anchored segments there and
+	// pulls them toward it as training did.
+	Align *Alignment
 }
 
 // Model returns the model of the fitted configuration.

@@ -27,6 +27,17 @@ type Inferred struct {
 	// Prediction is the model's reconstruction, len(Segments)×T×M in the dataset's padded
 	// layout (T = ds.T).
 	Prediction []float64
+	// Unanchored lists the segments that a model fitted with train.align could not anchor
+	// (shorter than its T_c bins): they were inferred from the usual start, without the pull.
+	Unanchored []int
+}
+
+// anchorPull is the alignment term of inference (train.align): the anchors of the segments
+// inferred (len(idx)×D; row i meaningful where ok[i]) and the weight λ of the pull.
+type anchorPull struct {
+	lambda  float64
+	anchors []float64
+	ok      []bool
 }
 
 // Infer infers the embeddings (and learned initial states) of dataset segments idx with θ
@@ -219,11 +230,26 @@ func inferR2[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, id
 		}
 	}
 	seg := seq(0, len(idx))
-	if err := warmStart[T](ctx, m, f, ds, idx, &ll, local, emb, G0); err != nil {
+	// With train.align, a segment with an anchor starts there, as training embeddings did, and
+	// is pulled toward it with the training weight; the others start as without alignment.
+	var pull *anchorPull
+	if given == nil {
+		if pull, err = f.anchorPull(ds, idx); err != nil {
+			return nil, err
+		}
+	}
+	if pull != nil {
+		for i, g := range emb {
+			if pull.ok[i] {
+				copy(local[g*D:(g+1)*D], pull.anchors[i*D:(i+1)*D])
+			}
+		}
+	}
+	if err := warmStart[T](ctx, m, f, ds, idx, &ll, local, emb, G0, pull); err != nil {
 		return nil, err
 	}
 	if steps > 0 {
-		local, err = optimiseLocal[T](ctx, m, f, ds, idx, &ll, local, emb, G0, steps)
+		local, err = optimiseLocal[T](ctx, m, f, ds, idx, &ll, local, emb, G0, steps, pull)
 		if err != nil {
 			return nil, err
 		}
@@ -231,6 +257,13 @@ func inferR2[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, id
 	res := &Inferred{Segments: idx}
 	if err := predict[T](m, ds, f.Theta, &ll, local, idx, seg, emb, res); err != nil {
 		return nil, err
+	}
+	if pull != nil {
+		for i, ok := range pull.ok {
+			if !ok {
+				res.Unanchored = append(res.Unanchored, idx[i])
+			}
+		}
 	}
 	res.Embeddings = make([]float64, len(idx)*D)
 	for i, g := range emb {
@@ -240,6 +273,19 @@ func inferR2[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, id
 		res.X0 = local[ll.X0Off:]
 	}
 	return res, nil
+}
+
+// anchorPull returns the alignment term for inferring segments idx, nil when f was fitted
+// without train.align (or saved before its alignment was).
+func (f *Fitted) anchorPull(ds *data.Dataset, idx []int) (*anchorPull, error) {
+	if f.Align == nil {
+		return nil, nil
+	}
+	anchors, ok, err := f.Align.Anchors(ds, idx)
+	if err != nil {
+		return nil, err
+	}
+	return &anchorPull{lambda: f.Config.Train.Align.Weight, anchors: anchors, ok: ok}, nil
 }
 
 // warmStart replaces the centroid start of each segment by the (embedding, initial state) of
@@ -256,7 +302,11 @@ func inferR2[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, id
 // prediction depends only on earlier bins), and only the scoring is per segment: the cost is
 // candidates × (one forward) + candidates × segments × T × M instead of candidates × segments
 // forwards. The other segments run every candidate through the model themselves.
-func warmStart[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local []float64, emb []int, G0 int) error {
+//
+// Anchored segments (pull non-nil, pull.ok) keep the start they were given, their anchor with
+// the mean initial state: training started their embeddings there, and a training segment's
+// embedding would put them where the anchor says they are not.
+func warmStart[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local []float64, emb []int, G0 int, pull *anchorPull) error {
 	c := &m.Cfg
 	D, N := c.D, c.N
 	const maxCandidates = 256
@@ -270,6 +320,9 @@ func warmStart[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds
 	independent := c.I == 0 && c.InitialState != model.Encoder
 	var shared, own []int // positions in idx
 	for i, g := range emb {
+		if pull != nil && pull.ok[i] {
+			continue
+		}
 		if independent && g >= G0 {
 			shared = append(shared, i)
 		} else {
@@ -295,7 +348,7 @@ func warmStart[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds
 	}
 	for i, k := range bestK {
 		r := cand[k]
-		if r < 0 {
+		if r < 0 { // the centroid start, or an anchored segment (not scored)
 			continue
 		}
 		if g := emb[i]; g >= G0 {
@@ -457,8 +510,9 @@ func (f *Fitted) candidateEmbedding(ds *data.Dataset, r int) []float64 {
 const inferChunk = 256
 
 // optimiseLocal runs Adam on the local table with θ frozen; rows below G0 (trained tied
-// embeddings) stay fixed. Each step accumulates the gradient over all segments.
-func optimiseLocal[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local64 []float64, emb []int, G0, steps int) ([]float64, error) {
+// embeddings) stay fixed. Each step accumulates the gradient over all segments. With pull, each
+// batch's anchored segments add the alignment penalty of training (alignPenalty).
+func optimiseLocal[T model.Float](ctx context.Context, m *model.Model, f *Fitted, ds *data.Dataset, idx []int, ll *model.LocalLayout, local64 []float64, emb []int, G0, steps int, pull *anchorPull) ([]float64, error) {
 	o := &f.Config.Train
 	pass := model.NewPass[T](m)
 	st := stage[T](ds, idx, m.Cfg.I > 0)
@@ -475,20 +529,44 @@ func optimiseLocal[T model.Float](ctx context.Context, m *model.Model, f *Fitted
 			return nil, err
 		}
 		hook("validate")
-		clear(g)
-		for lo := 0; lo < len(idx); lo += chunk {
-			hi := min(lo+chunk, len(idx))
-			rows := seq(lo, hi)
-			st.fill(&bt, &m.Cfg, rows, emb[lo:hi], rows)
-			if _, err := pass.Forward(theta, local, ll, &bt); err != nil {
-				return nil, err
-			}
-			pass.Backward(theta, local, ll, &bt, nil, g)
+		if _, err := inferGradient(pass, st, &bt, theta, local, ll, emb, chunk, pull, g); err != nil {
+			return nil, err
 		}
 		clear(g[:G0*ll.D])
 		Update(adam, o.InferLR, local, g)
 	}
 	return toF64(local), nil
+}
+
+// inferGradient returns the objective inference minimises over the staged segments (rows of st,
+// embedding rows emb), in batches of chunk: Σ over batches of the batch loss (model.Pass) and,
+// with pull, of the batch's alignment penalty (alignPenalty, anchored segments only), as in
+// training. Its gradient in the local parameters overwrites g.
+func inferGradient[T model.Float](pass *model.Pass[T], st *staged[T], bt *model.Batch[T], theta, local []T, ll *model.LocalLayout, emb []int, chunk int, pull *anchorPull, g []T) (float64, error) {
+	clear(g)
+	var loss float64
+	var pe, pa []int // the embedding and anchor rows of a batch's anchored segments
+	for lo := 0; lo < len(emb); lo += chunk {
+		hi := min(lo+chunk, len(emb))
+		rows := seq(lo, hi)
+		st.fill(bt, &pass.Model().Cfg, rows, emb[lo:hi], rows)
+		l, err := pass.Forward(theta, local, ll, bt)
+		if err != nil {
+			return 0, err
+		}
+		loss += l
+		pass.Backward(theta, local, ll, bt, nil, g)
+		if pull != nil {
+			pe, pa = pe[:0], pa[:0]
+			for i := lo; i < hi; i++ {
+				if pull.ok[i] {
+					pe, pa = append(pe, emb[i]), append(pa, i)
+				}
+			}
+			loss += alignPenalty(pull.lambda, hi-lo, ll.D, local, pe, pa, pull.anchors, g)
+		}
+	}
+	return loss, nil
 }
 
 func mean(x []float64, width int) []float64 {

@@ -28,6 +28,11 @@ const modelFormat = "jedi-model-1"
 //	amortiser/<l>.weight [out_l, in_l], amortiser/<l>.bias [out_l], amortiser/in_mean,
 //	amortiser/in_std [(K+P)·M], amortiser/out_mean, amortiser/out_std [D (+ N)]
 //	                  the amortised encoder (model.Amortiser), when one was trained
+//	align/mean, align/scale [M], align/feature_mean [P], align/project [P, D],
+//	align/neurons/<k> [n_k] int64, align/readin/<k> [n_k, F], align/meta_json (uint8 bytes of
+//	                  {"features", "tc", "factors", "windows", "sessions"}): the alignment
+//	                  (train.align; Alignment), when one was fitted; <k> numbers the sessions
+//	                  with a read-in
 //	config_yaml       uint8 bytes of the configuration (bytes(z["config_yaml"]).decode())
 //	meta_json         uint8 bytes of {"format", "epochs", "steps", "groups"}
 type modelMeta struct {
@@ -70,6 +75,11 @@ func writeFitted(a *npy.Archive, f *Fitted) error {
 	}
 	if f.Amortiser != nil {
 		if err := writeAmortiser(a, f.Amortiser); err != nil {
+			return err
+		}
+	}
+	if f.Align != nil {
+		if err := writeAlignment(a, f.Align); err != nil {
 			return err
 		}
 	}
@@ -181,10 +191,99 @@ func readFitted(r *npy.Reader) (*Fitted, error) {
 			return nil, err
 		}
 	}
+	// Model files written before the alignment was saved have none: their held-out segments
+	// are inferred without anchors, as they were.
+	if slices.ContainsFunc(r.Members, func(m npy.Member) bool { return strings.HasPrefix(m.Name, "align/") }) {
+		if f.Align, err = readAlignment(r, cfg.Model.M, cfg.Model.D); err != nil {
+			return nil, err
+		}
+	}
 	if err := f.check(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// alignMeta is the scalar part of an Alignment in a model file.
+type alignMeta struct {
+	Features AlignFeatures `json:"features"`
+	Tc       int           `json:"tc"`
+	Factors  int           `json:"factors"`
+	Windows  int           `json:"windows"`
+	Sessions []string      `json:"sessions"`
+}
+
+func writeAlignment(ar *npy.Archive, a *Alignment) error {
+	meta, err := json.Marshal(alignMeta{Features: a.Features, Tc: a.Tc, Factors: a.Factors, Windows: a.Windows, Sessions: a.Sessions})
+	if err != nil {
+		return err
+	}
+	if err := ar.Add("align/meta_json", nil, meta); err != nil {
+		return err
+	}
+	P := a.features()
+	for _, x := range []struct {
+		name  string
+		shape []int
+		v     []float64
+	}{{"mean", nil, a.Mean}, {"scale", nil, a.Scale}, {"feature_mean", nil, a.FeatureMean}, {"project", []int{P, len(a.Project) / P}, a.Project}} {
+		if err := ar.Add("align/"+x.name, x.shape, x.v); err != nil {
+			return err
+		}
+	}
+	for k, R := range a.ReadIn {
+		if R == nil {
+			continue
+		}
+		if err := ar.Add(fmt.Sprintf("align/neurons/%d", k), nil, toI64(a.Neurons[k])); err != nil {
+			return err
+		}
+		if err := ar.Add(fmt.Sprintf("align/readin/%d", k), []int{len(a.Neurons[k]), a.Factors}, R); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readAlignment reads the alignment of a model of M neurons and embedding dimension D.
+func readAlignment(r *npy.Reader, M, D int) (*Alignment, error) {
+	mj, err := readArray(r, "align/meta_json", (*npy.Array).Bytes)
+	if err != nil {
+		return nil, err
+	}
+	var meta alignMeta
+	if err := json.Unmarshal(mj, &meta); err != nil {
+		return nil, fmt.Errorf("align/meta_json: %w", err)
+	}
+	a := &Alignment{Features: meta.Features, Tc: meta.Tc, Factors: meta.Factors, Windows: meta.Windows, Sessions: meta.Sessions}
+	for _, x := range []struct {
+		name string
+		dst  *[]float64
+	}{{"mean", &a.Mean}, {"scale", &a.Scale}, {"feature_mean", &a.FeatureMean}, {"project", &a.Project}} {
+		if *x.dst, err = readArray(r, "align/"+x.name, (*npy.Array).Floats); err != nil {
+			return nil, err
+		}
+	}
+	a.Neurons = make([][]int, len(a.Sessions))
+	a.ReadIn = make([][]float64, len(a.Sessions))
+	for k := range a.Sessions {
+		name := fmt.Sprintf("align/readin/%d", k)
+		if !slices.ContainsFunc(r.Members, func(m npy.Member) bool { return m.Name == name || m.Name == name+".npy" }) {
+			continue // a session without training segments
+		}
+		ns, err := readArray(r, fmt.Sprintf("align/neurons/%d", k), (*npy.Array).Ints)
+		if err != nil {
+			return nil, err
+		}
+		a.Neurons[k] = fromI64(ns)
+		if a.ReadIn[k], err = readArray(r, name, (*npy.Array).Floats); err != nil {
+			return nil, err
+		}
+	}
+	if err := a.check(M, D); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 func writeAmortiser(ar *npy.Archive, a *model.Amortiser) error {
