@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 
@@ -46,7 +47,10 @@ type anchorPull struct {
 // the training segments; then `steps` Adam steps of size train.infer_lr refine the local
 // parameters alone, each step over all the segments at once. With tied embeddings, a segment
 // whose label value was seen in training keeps that value's embedding and only its initial
-// state is inferred.
+// state is inferred. With f.Align (train.align), a segment starts at its anchor with the mean
+// training initial state instead, and the optimisation adds training's pull toward the anchor
+// (λ/2 · ‖e − a‖² per segment, averaged over each batch like the data term); segments too short
+// to be anchored are listed in Unanchored and inferred as without alignment.
 func Infer(f *Fitted, ds *data.Dataset, idx []int, steps int) (*Inferred, error) {
 	if err := f.check(); err != nil {
 		return nil, err
@@ -54,7 +58,12 @@ func Infer(f *Fitted, ds *data.Dataset, idx []int, steps int) (*Inferred, error)
 	if ds.M != f.Config.Model.M {
 		return nil, fmt.Errorf("%s: %d neurons, the model was fitted to %d", ds.Source, ds.M, f.Config.Model.M)
 	}
-	return precisionOf(f.Config.DType).infer(f, ds, idx, steps, nil)
+	res, err := precisionOf(f.Config.DType).infer(f, ds, idx, steps, nil)
+	if err == nil && len(res.Unanchored) > 0 {
+		slog.Warn("segments shorter than the alignment's T_c bins: inferred without an anchor",
+			"segments", len(res.Unanchored), "first", res.Unanchored[0], "tc", f.Align.Tc)
+	}
+	return res, err
 }
 
 // InferInitial reconstructs segments idx with their embeddings fixed to the rows of E
