@@ -35,7 +35,8 @@ one pass, followed by train.amortise.refine_steps optimisation steps of size
 train.amortise.refine_lr (or --steps; 0: none).
 A model fitted with train.align starts each segment's embedding at its anchor (from its own
 activity through its session's read-in, saved with the model; sessions are matched by name)
-and keeps the training's pull toward it in the optimisation; a segment shorter than the
+and keeps the training's pull toward it in the optimisation (with --amortised the encoder gives
+the start and the refinement keeps the pull); a segment shorter than the
 alignment's T_c bins is inferred without one, with a warning.
 With --heldout only the run's held-out segments of FILE are inferred (FILE must be the dataset
 the run was fitted to), so that R² measures segments the model never saw.`,
