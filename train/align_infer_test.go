@@ -180,6 +180,24 @@ func TestInferAligned(t *testing.T) {
 		t.Fatalf("inferred with no steps %v (unanchored %v), want the anchors %v", res.Embeddings, res.Unanchored, anchors)
 	}
 
+	// The pull holds the optimised embeddings nearer their anchors than no pull does.
+	dist := func(weight float64) float64 {
+		g := *f
+		g.Config.Train.Align.Weight = weight
+		res, err := Infer(&g, ds, held, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d2 float64
+		for i, v := range res.Embeddings {
+			d2 += (v - anchors[i]) * (v - anchors[i])
+		}
+		return math.Sqrt(d2)
+	}
+	if free, pulled := dist(0), dist(20); !(pulled < 0.5*free) || free == 0 {
+		t.Errorf("after 30 steps the embeddings are %g from their anchors with λ = 20, %g with λ = 0", pulled, free)
+	}
+
 	// A model file without the alignment (one written before it was saved) loads without one
 	// and infers as a model fitted without alignment: the usual start, no pull.
 	old := *f
