@@ -225,8 +225,8 @@ func (a *Alignment) check(M, D int) error {
 				return fmt.Errorf("align/neurons/%d[%d] = %d: want increasing neuron indices in [0, %d)", k, j, m, M)
 			}
 		}
-		if a.ReadIn[k] != nil && len(a.ReadIn[k]) != len(ns)*a.Factors {
-			return fmt.Errorf("align/readin/%d: %d values, want %d×%d", k, len(a.ReadIn[k]), len(ns), a.Factors)
+		if a.ReadIn[k] != nil && (len(ns) == 0 || len(a.ReadIn[k]) != len(ns)*a.Factors) {
+			return fmt.Errorf("align/readin/%d: %d values for %d neurons, want ≥ 1 neuron and %d×%d values", k, len(a.ReadIn[k]), len(ns), len(ns), a.Factors)
 		}
 	}
 	return nil

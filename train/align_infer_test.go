@@ -307,3 +307,32 @@ func TestInferGradientAligned(t *testing.T) {
 		}
 	}
 }
+
+func TestAlignmentCheckRefuses(t *testing.T) {
+	// A model file's alignment with a wrong shape is refused with the array named.
+	ds := alignedSessions(t, []int{2, 3, 4}, 36, 20, 0.2, 0.3, 6)
+	train, _ := heldAlignSplit()
+	const D = 3
+	al, _, err := fitAlignment(&AlignOptions{Factors: 2, Label: "cond", Features: AlignTrajectory}, ds, train, D)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := al.check(ds.M, D); err != nil {
+		t.Fatalf("the fitted alignment: %v", err)
+	}
+	for want, breakIt := range map[string]func(a *Alignment){
+		"align/mean":         func(a *Alignment) { a.Mean = a.Mean[1:] },
+		"align/project":      func(a *Alignment) { a.Project = a.Project[1:] },
+		"align/neurons/1[0]": func(a *Alignment) { a.Neurons[1] = []int{ds.M} },
+		"align/readin/2":     func(a *Alignment) { a.Neurons[2] = nil },
+		"features":           func(a *Alignment) { a.Features = "pca" },
+		"windows":            func(a *Alignment) { a.Windows = a.Tc + 1 },
+	} {
+		b := *al
+		b.Neurons = slices.Clone(al.Neurons)
+		breakIt(&b)
+		if err := b.check(ds.M, D); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("broken %s: error %v, want one naming it", want, err)
+		}
+	}
+}
