@@ -34,7 +34,9 @@ import (
 //
 // Embeddings start at their anchors, and a penalty Weight/2 · mean_b ‖e_b − a_b‖² over each
 // minibatch (beside the embedding prior) keeps them near: segments of one condition start, and
-// stay, together whichever session recorded them. Label is used only to fit the read-ins
+// stay, together whichever session recorded them. Held-out and new segments get their anchors by
+// the same map (Alignment, saved with the model) and are inferred with the same start and pull
+// (Infer). Label is used only to fit the read-ins
 // (step 3), as LFADS uses condition averages; the anchors come from each segment's own activity.
 type AlignOptions struct {
 	// Factors is the dimension of the shared space; 0 turns alignment off.
