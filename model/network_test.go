@@ -51,17 +51,11 @@ func TestNetworkJacobianFiniteDifferences(t *testing.T) {
 		}
 		var J mat.Dense
 		net.Jacobian(&J, x)
-		const h = 1e-6
-		fp, fm := make([]float64, n), make([]float64, n)
-		for j := range n {
-			xp, xm := slices.Clone(x), slices.Clone(x)
-			xp[j] += h
-			xm[j] -= h
-			net.Step(fp, xp)
-			net.Step(fm, xm)
-			for i := range n {
-				if fd := (fp[i] - fm[i]) / (2 * h); math.Abs(J.At(i, j)-fd) > 1e-8 {
-					t.Errorf("%s: J[%d,%d] = %v, finite difference %v", name, i, j, J.At(i, j), fd)
+		fd := finiteDifferenceJacobian(net, x, 1e-6)
+		for i := range n {
+			for j := range n {
+				if math.Abs(J.At(i, j)-fd.At(i, j)) > 1e-8 {
+					t.Errorf("%s: J[%d,%d] = %v, finite difference %v", name, i, j, J.At(i, j), fd.At(i, j))
 				}
 			}
 		}
@@ -269,21 +263,15 @@ func TestNetworkLinearCell(t *testing.T) {
 			}
 			var J mat.Dense
 			net.Jacobian(&J, x)
-			const h = 1e-5
-			fp, fm := make([]float64, n), make([]float64, n)
-			for j := range n {
-				xp, xm := slices.Clone(x), slices.Clone(x)
-				xp[j] += h
-				xm[j] -= h
-				net.Step(fp, xp)
-				net.Step(fm, xm)
-				for i := range n {
+			fd := finiteDifferenceJacobian(net, x, 1e-5)
+			for i := range n {
+				for j := range n {
 					wantJ := net.Alpha * W.At(i, j)
 					if i == j {
 						wantJ += 1 - net.Alpha
 					}
-					if fd := (fp[i] - fm[i]) / (2 * h); math.Abs(J.At(i, j)-wantJ) > 1e-12 || math.Abs(fd-wantJ) > 1e-7 {
-						t.Errorf("%s: J[%d,%d] = %v, finite difference %v, (1 − α) δ + α W = %v", name, i, j, J.At(i, j), fd, wantJ)
+					if math.Abs(J.At(i, j)-wantJ) > 1e-12 || math.Abs(fd.At(i, j)-wantJ) > 1e-7 {
+						t.Errorf("%s: J[%d,%d] = %v, finite difference %v, (1 − α) δ + α W = %v", name, i, j, J.At(i, j), fd.At(i, j), wantJ)
 					}
 				}
 			}
@@ -316,4 +304,23 @@ func TestCellYAML(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "tanh, linear") {
 		t.Errorf("cell: relu: %v", err)
 	}
+}
+
+// finiteDifferenceJacobian returns the central difference (F(x + h e_j) − F(x − h e_j)) / 2h of
+// the network's step in every direction e_j, column j of an n×n matrix.
+func finiteDifferenceJacobian(net *Network, x []float64, h float64) *mat.Dense {
+	n := len(x)
+	fd := mat.NewDense(n, n, nil)
+	fp, fm := make([]float64, n), make([]float64, n)
+	for j := range n {
+		xp, xm := slices.Clone(x), slices.Clone(x)
+		xp[j] += h
+		xm[j] -= h
+		net.Step(fp, xp)
+		net.Step(fm, xm)
+		for i := range n {
+			fd.Set(i, j, (fp[i]-fm[i])/(2*h))
+		}
+	}
+	return fd
 }
