@@ -250,16 +250,9 @@ func fitAlignment(o *AlignOptions, ds *data.Dataset, trainIdx []int, D int) (*Al
 			return nil, nil, fmt.Errorf("train.align.label: %w", err)
 		}
 	}
-	var values []string
-	ci := make([]int, len(trainIdx))
+	values, ci := codeFirstSeen(cond, trainIdx)
 	Tc := ds.T
-	for i, s := range trainIdx {
-		c := slices.Index(values, cond[s])
-		if c < 0 {
-			c = len(values)
-			values = append(values, cond[s])
-		}
-		ci[i] = c
+	for _, s := range trainIdx {
 		Tc = min(Tc, ds.Lengths[s])
 	}
 	C, M := len(values), ds.M

@@ -109,15 +109,23 @@ func groups(cfg *Config, ds *data.Dataset, trainIdx []int) (rows []int, names []
 	if err != nil {
 		return nil, nil, fmt.Errorf("train.tie_embeddings: %w", err)
 	}
-	for i, s := range trainIdx {
-		g := slices.Index(names, vals[s])
-		if g < 0 {
-			g = len(names)
+	names, rows = codeFirstSeen(vals, trainIdx)
+	return rows, names, nil
+}
+
+// codeFirstSeen numbers the values vals[s] of the segments idx in the order they first appear
+// there: codes[i] is the position of vals[idx[i]] in names.
+func codeFirstSeen(vals []string, idx []int) (names []string, codes []int) {
+	codes = make([]int, len(idx))
+	for i, s := range idx {
+		c := slices.Index(names, vals[s])
+		if c < 0 {
+			c = len(names)
 			names = append(names, vals[s])
 		}
-		rows[i] = g
+		codes[i] = c
 	}
-	return rows, names, nil
+	return names, codes
 }
 
 // trainer holds one fit in element type T.
