@@ -98,8 +98,8 @@ func Split(cfg *Config, S int) (trainIdx, heldOut []int) {
 // groups returns the embedding row of each training segment, and the tied label's values
 // (nil when untied).
 func groups(cfg *Config, ds *data.Dataset, trainIdx []int) (rows []int, names []string, err error) {
-	rows = make([]int, len(trainIdx))
 	if cfg.Train.TieEmbeddings == "" {
+		rows = make([]int, len(trainIdx))
 		for i := range rows {
 			rows[i] = i
 		}
