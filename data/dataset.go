@@ -6,7 +6,10 @@
 // fit or metric reads.
 package data
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // LabelKind says how a label's values were stored, so that they are written back the same way.
 type LabelKind int
@@ -21,10 +24,56 @@ const (
 	FloatLabel
 )
 
+// String names the kind: "string", "int" or "float".
+func (k LabelKind) String() string {
+	switch k {
+	case StringLabel:
+		return "string"
+	case IntLabel:
+		return "int"
+	case FloatLabel:
+		return "float"
+	}
+	return "unknown kind"
+}
+
 // Label is one named per-segment annotation (task, condition, phase, ...).
 type Label struct {
 	Kind   LabelKind
 	Values []string // one per segment
+	// Order, when not nil, lists the label's values in the order in which every figure,
+	// legend, table and report of the data shows them (GroupIndex): the order a recipe
+	// declares its epochs in, or a generator its tasks. Each value appears once, every value
+	// of Values appears, and values no segment has are allowed (a subset keeps its parent's
+	// order). nil: values are sorted (numerically for numbers). Stored in an .npz as
+	// order_<name>.
+	Order []string
+}
+
+// clone returns a copy of l that shares no memory with it.
+func (l Label) clone() Label {
+	return Label{Kind: l.Kind, Values: slices.Clone(l.Values), Order: slices.Clone(l.Order)}
+}
+
+// JoinOrders returns the order of a label formed by joining labels (segments of several
+// datasets put end to end): the first label's order followed by each next one's values not
+// yet listed. It is nil — sorted order — when any of them has none, since an order must list
+// every value.
+func JoinOrders(labels ...Label) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if l.Order == nil {
+			return nil
+		}
+		for _, v := range l.Order {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // Array is a dense numeric array of any rank, row-major, kept alongside a dataset

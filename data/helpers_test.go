@@ -132,7 +132,7 @@ func sameDataset(got, want *Dataset) error {
 		return fmt.Errorf("%d labels, want %d", len(got.Labels), len(want.Labels))
 	}
 	for k, l := range want.Labels {
-		if g, ok := got.Labels[k]; !ok || g.Kind != l.Kind || !slices.Equal(g.Values, l.Values) {
+		if g, ok := got.Labels[k]; !ok || g.Kind != l.Kind || !slices.Equal(g.Values, l.Values) || !slices.Equal(g.Order, l.Order) || (g.Order == nil) != (l.Order == nil) {
 			return fmt.Errorf("label %q = %+v, want %+v", k, g, l)
 		}
 	}

@@ -33,6 +33,9 @@ const weightField = "loss_weight"
 //	               with a warning; a float32 0.05 is read as the float64 0.05
 //	label_<name>   [segments]  integers → IntLabel, floats → FloatLabel, unicode ('<U') or
 //	               bytes ('|S') → StringLabel; booleans are read as the integers 0 and 1
+//	order_<name>   [values]  optional, label_<name>'s values in the order figures, legends and
+//	               tables show them (Label.Order): each once, every value of the label listed;
+//	               any dtype whose values parse as the label's kind; absent: sorted
 //	inputs         [segments, time, inputs]  real numbers, optional
 //	loss_weight    [segments, time, neurons]  real numbers ≥ 0, optional (Dataset.Weight)
 //	anything else  real numbers of any shape → Extra as float64 (ground truth); other arrays
@@ -191,10 +194,13 @@ func fromArrays(file string, names []string, arrays map[string]*npy.Array) (*Dat
 		}
 	}
 
+	orders := map[string]string{} // label name → its order array's name
 	for _, name := range names {
 		a := arrays[name]
 		switch {
 		case slices.Contains(fieldNames, name):
+		case strings.HasPrefix(name, orderPrefix):
+			orders[strings.TrimPrefix(name, orderPrefix)] = name
 		case name == labelPrefix:
 			return nil, bad(name, nil, "has an empty label name: label arrays are named label_<name>")
 		case strings.HasPrefix(name, labelPrefix):
@@ -210,7 +216,31 @@ func fromArrays(file string, names []string, arrays map[string]*npy.Array) (*Dat
 			slog.Warn("skipping an array that is not real numbers", "file", file, "array", name, "dtype", a.Descr)
 		}
 	}
+	for _, label := range slices.Sorted(maps.Keys(orders)) {
+		name := orders[label]
+		l, ok := d.Labels[label]
+		if !ok {
+			return nil, bad(name, nil, "orders the values of %s%s, which the file does not have (labels: %s)", labelPrefix, label, labelList(d))
+		}
+		o, err := readLabel(arrays[name])
+		if err != nil {
+			return nil, &FieldError{File: file, Field: name, Index: fieldIndex(err), Msg: strings.Replace(err.Error(), "[segments] (one value per segment)", "[values] (each value of the label once)", 1)}
+		}
+		if len(o.Values) == 0 {
+			return nil, bad(name, nil, "is empty: an order lists every value of %s%s", labelPrefix, label)
+		}
+		l.Order = o.Values
+		d.Labels[label] = l
+	}
 	return d, nil
+}
+
+// labelList returns the names of d's labels, sorted, or "none".
+func labelList(d *Dataset) string {
+	if len(d.Labels) == 0 {
+		return "none"
+	}
+	return strings.Join(slices.Sorted(maps.Keys(d.Labels)), ", ")
 }
 
 // indexError is a problem with one element of an array, before the FieldError naming the file.
@@ -322,8 +352,8 @@ func formatAll[T any](read func() ([]T, error), format func(T) string) ([]string
 
 // WriteNPZ writes d to path in the contract ReadNPZ reads, atomically (a crash leaves any
 // previous file intact): activity float64 [S, T, M], lengths int64 [S], dt float64 (0-d),
-// label_<name> by kind (int64, or uint64 for values beyond int64; float64; unicode '<U'),
-// inputs float64 [S, T, I] when I > 0, loss_weight float64 [S, T, M] when Weight is set, and
+// label_<name> by kind (int64, or uint64 for values beyond int64; float64; unicode '<U') and
+// its order_<name> (the same type) when the label has an Order, inputs float64 [S, T, I] when I > 0, loss_weight float64 [S, T, M] when Weight is set, and
 // every Extra array as float64 of its shape. Members are stored uncompressed, in a fixed order,
 // so equal datasets give identical files. An invalid dataset is refused (see Validate).
 func WriteNPZ(path string, d *Dataset) error {
@@ -365,6 +395,17 @@ func writeNPZ(w io.Writer, d *Dataset) error {
 			return &FieldError{File: d.Source, Field: labelPrefix + name, Msg: "cannot be written", Err: err}
 		}
 		if err := add(labelPrefix+name, []int{d.S}, data); err != nil {
+			return err
+		}
+		l := d.Labels[name]
+		if l.Order == nil {
+			continue
+		}
+		data, err = labelData(Label{Kind: l.Kind, Values: l.Order})
+		if err != nil {
+			return &FieldError{File: d.Source, Field: orderPrefix + name, Msg: "cannot be written", Err: err}
+		}
+		if err := add(orderPrefix+name, []int{len(l.Order)}, data); err != nil {
 			return err
 		}
 	}

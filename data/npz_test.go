@@ -31,8 +31,9 @@ func sample() *Dataset {
 	for i := 2 * 2; i < 4*2; i++ { // segment 1 past its length: NaN padding
 		d.Activity[1*4*2+i] = math.NaN()
 	}
-	d.Labels["task"] = Label{Kind: StringLabel, Values: []string{"sine", "", "sïne ✓ 🧠"}}
-	d.Labels["trial"] = Label{Kind: IntLabel, Values: []string{"7", "-1", "1099511627776"}}
+	// Declared orders: not sorted, and one value no segment has.
+	d.Labels["task"] = Label{Kind: StringLabel, Values: []string{"sine", "", "sïne ✓ 🧠"}, Order: []string{"sïne ✓ 🧠", "absent", "sine", ""}}
+	d.Labels["trial"] = Label{Kind: IntLabel, Values: []string{"7", "-1", "1099511627776"}, Order: []string{"1099511627776", "-1", "7"}}
 	d.Labels["theta"] = Label{Kind: FloatLabel, Values: []string{"0.1", "NaN", "-2e-300"}}
 	d.I = 2
 	d.Inputs = make([]float64, 3*4*2)
@@ -143,9 +144,9 @@ func TestReadNumPyRagged(t *testing.T) {
 		}
 	}
 	want := map[string]Label{
-		"task":  {StringLabel, []string{"sine", "ramp", "sïne"}},
-		"trial": {IntLabel, []string{"10", "11", "12"}},
-		"theta": {FloatLabel, []string{"0.5", "1.25", "-3"}},
+		"task":  {Kind: StringLabel, Values: []string{"sine", "ramp", "sïne"}},
+		"trial": {Kind: IntLabel, Values: []string{"10", "11", "12"}},
+		"theta": {Kind: FloatLabel, Values: []string{"0.5", "1.25", "-3"}},
 	}
 	for k, l := range want {
 		if g := d.Labels[k]; g.Kind != l.Kind || !slices.Equal(g.Values, l.Values) {
@@ -213,9 +214,9 @@ func TestReadNumPyFortran(t *testing.T) {
 		t.Errorf("dt %v lengths %v", d.Dt, d.Lengths)
 	}
 	want := map[string]Label{
-		"freq":    {FloatLabel, []string{"0.1", "2.5"}},
-		"correct": {IntLabel, []string{"1", "0"}},
-		"phase":   {StringLabel, []string{"préparation", "exécution ✓"}},
+		"freq":    {Kind: FloatLabel, Values: []string{"0.1", "2.5"}},
+		"correct": {Kind: IntLabel, Values: []string{"1", "0"}},
+		"phase":   {Kind: StringLabel, Values: []string{"préparation", "exécution ✓"}},
 	}
 	for k, l := range want {
 		if g := d.Labels[k]; g.Kind != l.Kind || !slices.Equal(g.Values, l.Values) {
@@ -280,8 +281,11 @@ assert (z["loss_weight"].ravel() == np.arange(24) % 3).all()
 assert z["teacher_J"].shape == (2, 3) and z["teacher_J"][1, 2] == -6e300
 assert z["gain"].shape == () and z["gain"] == 1.8
 assert z["none"].shape == (0, 3)
+assert list(z["order_task"]) == ["sïne ✓ 🧠", "absent", "sine", ""], z["order_task"]
+assert z["order_trial"].dtype == np.int64 and list(z["order_trial"]) == [1099511627776, -1, 7]
 assert sorted(z.files) == sorted(["activity", "lengths", "dt", "label_task", "label_trial",
-    "label_theta", "inputs", "loss_weight", "teacher_J", "gain", "none"]), z.files
+    "label_theta", "order_task", "order_trial", "inputs", "loss_weight", "teacher_J", "gain",
+    "none"]), z.files
 `
 	out, err := exec.Command("/usr/bin/python3", "-c", check, path).CombinedOutput()
 	if err != nil {
@@ -343,6 +347,24 @@ func TestReadBadInputs(t *testing.T) {
 			"label_task", nil, "dtype=str"},
 		{"complex label", []member{activity, {"label_z", rawNPY("{'descr': '<c8', 'fortran_order': False, 'shape': (3,), }", make([]byte, 24))}},
 			"label_z", nil, "want integers, floats or text"},
+		{"order listing a value twice", []member{activity, {"label_task", npyOf(t, []int{3}, []string{"a", "b", "a"})},
+			{"order_task", npyOf(t, []int{3}, []string{"b", "a", "b"})}},
+			"order_task", []int{2}, `order_task[2] = "b" is listed twice (also at index 0)`},
+		{"order missing a value", []member{activity, {"label_task", npyOf(t, []int{3}, []string{"a", "b", "c"})},
+			{"order_task", npyOf(t, []int{2}, []string{"b", "a"})}},
+			"order_task", nil, `lacks "c", the value of label_task[2] (segment 2)`},
+		{"order of integers by text that is not one", []member{activity, {"label_n", npyOf(t, []int{3}, []int64{1, 2, 3})},
+			{"order_n", npyOf(t, []int{3}, []string{"3", "two", "1"})}},
+			"order_n", []int{1}, `= "two" does not parse as a value of label_n (kind int)`},
+		{"order of no label", []member{activity, {"label_task", npyOf(t, []int{3}, []string{"a", "b", "c"})},
+			{"order_tsak", npyOf(t, []int{3}, []string{"c", "b", "a"})}},
+			"order_tsak", nil, "orders the values of label_tsak, which the file does not have (labels: task)"},
+		{"empty order", []member{activity, {"label_task", npyOf(t, []int{3}, []string{"a", "b", "c"})},
+			{"order_task", npyOf(t, []int{0}, []float64{})}},
+			"order_task", nil, "is empty"},
+		{"2-D order", []member{activity, {"label_task", npyOf(t, []int{3}, []string{"a", "b", "c"})},
+			{"order_task", npyOf(t, []int{3, 1}, []string{"c", "b", "a"})}},
+			"order_task", nil, "want [values] (each value of the label once)"},
 		{"text dt", []member{activity, {"dt", npyOf(t, []int{1}, []string{"0.01"})}},
 			"dt", nil, "want one number"},
 		{"two dts", []member{activity, {"dt", npyOf(t, []int{2}, []float64{0.01, 0.02})}},

@@ -234,6 +234,7 @@ func Stitch(sessions []*Dataset, names []string) (*Dataset, error) {
 	for _, name := range slices.Sorted(maps.Keys(sessions[0].Labels)) {
 		kind := sessions[0].Labels[name].Kind
 		values := make([]string, 0, S)
+		var parts []Label
 		for _, d := range sessions {
 			l, ok := d.Labels[name]
 			if !ok || l.Kind != kind {
@@ -241,12 +242,13 @@ func Stitch(sessions []*Dataset, names []string) (*Dataset, error) {
 				break
 			}
 			values = append(values, l.Values...)
+			parts = append(parts, l)
 		}
 		if values == nil {
 			slog.Warn("stitch: a label not in every session (or of different kinds) is dropped", "label", name)
 			continue
 		}
-		out.Labels[name] = Label{Kind: kind, Values: values}
+		out.Labels[name] = Label{Kind: kind, Values: values, Order: JoinOrders(parts...)}
 	}
 	out.Labels[SessionLabel] = Label{Kind: StringLabel, Values: session}
 	return out, out.Validate()
@@ -298,7 +300,7 @@ func JoinNeurons(parts []*Dataset) (*Dataset, error) {
 		}
 		for name, l := range p0.Labels {
 			dl, ok := d.Labels[name]
-			if !ok || dl.Kind != l.Kind || !slices.Equal(dl.Values, l.Values) {
+			if !ok || dl.Kind != l.Kind || !slices.Equal(dl.Values, l.Values) || !slices.Equal(dl.Order, l.Order) {
 				return nil, bad(labelPrefix+name, "differs from the first recording's")
 			}
 		}
@@ -315,7 +317,7 @@ func JoinNeurons(parts []*Dataset) (*Dataset, error) {
 		off += d.M
 	}
 	for name, l := range p0.Labels {
-		out.Labels[name] = Label{Kind: l.Kind, Values: slices.Clone(l.Values)}
+		out.Labels[name] = l.clone()
 	}
 	return out, out.Validate()
 }

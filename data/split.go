@@ -70,7 +70,7 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 		for i, s := range idx {
 			v[i] = l.Values[s]
 		}
-		out.Labels[name] = Label{Kind: l.Kind, Values: v}
+		out.Labels[name] = Label{Kind: l.Kind, Values: v, Order: slices.Clone(l.Order)}
 	}
 	for name, a := range d.Extra {
 		out.Extra[name] = a

@@ -65,14 +65,11 @@ func (d *Dataset) Summary() string {
 	return b.String()
 }
 
-// labelSummary is a label's kind and distinct values with their counts, e.g.
-// `string, 2 distinct: "go" ×3, "stop" ×1`.
+// labelSummary is a label's kind and distinct values with their counts, in the order figures
+// and tables show them, e.g. `string, 2 distinct: "go" ×3, "stop" ×1`, or `string, 2 distinct
+// in the declared order: "stop" ×1, "go" ×3`.
 func (d *Dataset) labelSummary(name string) string {
-	kind := [...]string{StringLabel: "string", IntLabel: "int", FloatLabel: "float"}
-	k := "unknown kind"
-	if l := d.Labels[name]; int(l.Kind) < len(kind) {
-		k = kind[l.Kind]
-	}
+	k := d.Labels[name].Kind.String()
 	groups, idx, err := d.GroupIndex(name)
 	if err != nil {
 		return fmt.Sprintf("%s, %d values (%v)", k, len(d.Labels[name].Values), err)
@@ -92,5 +89,9 @@ func (d *Dataset) labelSummary(name string) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s ×%d", v, count[g]))
 	}
-	return fmt.Sprintf("%s, %d distinct: %s", k, len(groups), strings.Join(parts, ", "))
+	declared := ""
+	if d.Labels[name].Order != nil {
+		declared = " in the declared order"
+	}
+	return fmt.Sprintf("%s, %d distinct%s: %s", k, len(groups), declared, strings.Join(parts, ", "))
 }

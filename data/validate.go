@@ -10,8 +10,12 @@ import (
 	"strings"
 )
 
-// labelPrefix starts the name of every label array in an .npz file.
-const labelPrefix = "label_"
+// labelPrefix starts the name of every label array in an .npz file, orderPrefix the name of
+// a label's declared order of values (Label.Order).
+const (
+	labelPrefix = "label_"
+	orderPrefix = "order_"
+)
 
 // fieldNames are the arrays of the .npz contract that are not labels; an extra array may not
 // take one of these names.
@@ -28,6 +32,8 @@ var fieldNames = []string{"activity", "lengths", "dt", "inputs", weightField, ob
 //     (the padding beyond may hold anything, NaN included), and weights are ≥ 0;
 //   - I ≥ 0, len(Inputs) = S·T·I, and Weight is nil or S·T·M long;
 //   - every label has a non-empty name and exactly S values, each parsing as its kind;
+//   - a label's Order, when set, lists each value once, parsing as the label's kind, and
+//     lists every value of the label;
 //   - every extra array has a non-empty name that is not a field's, and as many values as its
 //     shape says.
 //
@@ -210,8 +216,54 @@ func (v validator) labels() error {
 				return v.errorf(field, nil, "has unknown kind %d", l.Kind)
 			}
 		}
+		if err := v.order(name, l); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// order checks label name's declared order of values (nil: none, sorted).
+func (v validator) order(name string, l Label) error {
+	if l.Order == nil {
+		return nil
+	}
+	field := orderPrefix + name
+	at := make(map[string]int, len(l.Order))
+	for i, x := range l.Order {
+		c, ok := canonicalValue(l.Kind, x)
+		if !ok {
+			return v.errorf(field, []int{i}, "= %q does not parse as a value of %s%s (kind %s)", x, labelPrefix, name, l.Kind)
+		}
+		if j, dup := at[c]; dup {
+			return v.errorf(field, []int{i}, "= %q is listed twice (also at index %d): each value once, in the order figures and tables show them", x, j)
+		}
+		at[c] = i
+	}
+	for s, x := range l.Values {
+		c, _ := canonicalValue(l.Kind, x) // parsed above
+		if _, ok := at[c]; !ok {
+			return v.errorf(field, nil, "lacks %q, the value of %s%s[%d] (segment %d): an order lists every value of its label (it lists %s)",
+				x, labelPrefix, name, s, s, quoteList(l.Order))
+		}
+	}
+	return nil
+}
+
+// quoteList returns the values quoted and separated by commas, at most 20 of them.
+func quoteList(vs []string) string {
+	var b strings.Builder
+	for i, x := range vs {
+		if i == 20 {
+			fmt.Fprintf(&b, ", … (%d in all)", len(vs))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(x))
+	}
+	return b.String()
 }
 
 func (v validator) extras() error {
@@ -220,7 +272,7 @@ func (v validator) extras() error {
 		switch {
 		case name == "":
 			return v.errorf("", nil, "has an extra array with an empty name")
-		case slices.Contains(fieldNames, name) || strings.HasPrefix(name, labelPrefix):
+		case slices.Contains(fieldNames, name) || strings.HasPrefix(name, labelPrefix) || strings.HasPrefix(name, orderPrefix):
 			return v.errorf(name, nil, "is an extra array named like a dataset field; rename it")
 		}
 		if n := product(a.Shape); n < 0 || n != len(a.Data) {
