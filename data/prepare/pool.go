@@ -346,6 +346,9 @@ func Pool(recs []Recording, r Recipe, p PoolRecipe) (*data.Dataset, *Report, err
 	if scale != nil {
 		d.Extra["soft_norm_scale"] = data.Array{Shape: []int{M}, Data: scale}
 	}
+	if err := r.orderLabels(d); err != nil {
+		return nil, nil, err
+	}
 	return d, rep, nil
 }
 

@@ -72,6 +72,17 @@ func TestPoolAverage(t *testing.T) {
 	if err := d.Validate(); err != nil {
 		t.Error(err)
 	}
+	// The epochs in the recipe's order (not sorted: "pre" after "go"), the matched label in
+	// the order the recipe gives.
+	r.Order = map[string][]string{"dir": {"2", "1"}}
+	if d, _, err = Pool(poolFixture(), r, p); err != nil {
+		t.Fatal(err)
+	}
+	for label, want := range map[string][]string{"epoch": {"go", "pre"}, "dir": {"2", "1"}} {
+		if got, _, _ := d.GroupIndex(label); !slices.Equal(got, want) {
+			t.Errorf("%s in order %v, want %v", label, got, want)
+		}
+	}
 }
 
 // Pseudo-trials: every unit's window is one of its own real trials of the condition, every

@@ -18,8 +18,8 @@ import (
 // Lengths[s] = T_s (windows aligned to two different times can differ in length; the padding
 // after T_s is 0). Bin t of segment s covers
 // [segment_start[s] + t·Dt, segment_start[s] + (t+1)·Dt) on its trial's clock. Labels: "epoch"
-// (the epoch's name), "trial" (the trial's index in trials, an integer) and the carried trial
-// labels. Extra arrays, each one value per segment or per unit:
+// (the epoch's name; its Order is the recipe's order of epochs), "trial" (the trial's index in trials, an integer) and the carried trial
+// labels (in the order r.Order gives, if it names them). Extra arrays, each one value per segment or per unit:
 //
 //	unit_index      [M] the kept units' indices among the trials' neurons
 //	segment_start   [S] the left edge of each segment's first bin, seconds on its trial's clock
@@ -82,7 +82,11 @@ func Prepare(trials []Trial, r Recipe) (*data.Dataset, *Report, error) {
 	if r.SoftNorm > 0 {
 		rep.RangeHz, scale = softNorm(segs, len(rep.Kept), r.SoftNorm)
 	}
-	return assemble(trials, segs, labels, rep, scale, w), rep, nil
+	d := assemble(trials, segs, labels, rep, scale, w)
+	if err := r.orderLabels(d); err != nil {
+		return nil, nil, err
+	}
+	return d, rep, nil
 }
 
 // segment is one cut window: n bins × M kept units, row-major.

@@ -382,6 +382,39 @@ func TestPrepareErrors(t *testing.T) {
 	}
 }
 
+// The epoch label is in the order of the recipe's epochs, a carried label in the order the
+// recipe gives (so that figures and tables show it that way), and an order that misses a value
+// is an error naming it.
+func TestPrepareOrder(t *testing.T) {
+	trials := make([]Trial, 6)
+	for i := range trials {
+		trials[i] = encodingTrial(i, false)
+	}
+	r := encodingRecipe()
+	r.Order = map[string][]string{"condition": {"reach2", "reach0", "reach1"}}
+	d, _, err := Prepare(trials, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for label, want := range map[string][]string{
+		"epoch":     {"preparation", "movement", "execution", "whole"},
+		"condition": {"reach2", "reach0", "reach1"},
+	} {
+		got, _, err := d.GroupIndex(label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s in order %v, want %v", label, got, want)
+		}
+	}
+	r.Order["condition"] = []string{"reach2", "reach0"}
+	_, _, err = Prepare(trials, r)
+	if want := `recipe: order.condition lacks "reach1", the value of segment 4`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
 // Trials with a missing (NaN) event, with events out of order or with a gap out of bounds are
 // dropped before anything else, and each is reported with its reason; the rest are prepared as
 // if the dropped trials had never been given (the trial label keeps their original index).

@@ -2,8 +2,12 @@ package prepare
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"os"
+	"slices"
+
+	"github.com/jedi-neuro/jedi/data"
 
 	"github.com/jedi-neuro/jedi/internal/strictyaml"
 )
@@ -43,6 +47,11 @@ type Recipe struct {
 	// Labels names the trial labels carried to the segments; empty carries every label found
 	// in the trials. Every trial must have every carried label.
 	Labels []string `yaml:"labels"`
+	// Order gives a carried label's values in the order every figure, legend and table of the
+	// data shows them (data.Label.Order), e.g. {condition: [easy, medium, hard]}; it must list
+	// every value the label takes. A label not named here is sorted (numbers numerically). The
+	// epoch label's order is the order of Epochs. Default: none.
+	Order map[string][]string `yaml:"order,omitempty"`
 	// SkipIncomplete skips a (trial, epoch) whose alignment event is missing or whose window
 	// is not inside the trial, instead of failing; the Report lists what was skipped.
 	// Default false.
@@ -194,6 +203,57 @@ func (r *Recipe) Validate() error {
 			return bad(field, "%q listed twice", l)
 		}
 		seen[l] = true
+	}
+	for _, l := range slices.Sorted(maps.Keys(r.Order)) {
+		field := "order." + l
+		switch {
+		case l == "":
+			return bad("order", "a label with an empty name")
+		case l == "epoch":
+			return bad(field, "the epochs' order is the order in which epochs lists them; reorder them there")
+		case reserved[l]:
+			return bad(field, "%q is numbered by prepare itself and shown in numeric order", l)
+		case len(r.Labels) > 0 && !seen[l]:
+			return bad(field, "%q is not a carried label (labels: %v)", l, r.Labels)
+		case len(r.Order[l]) == 0:
+			return bad(field, "empty; list the label's values in the order figures and tables should show them")
+		}
+		at := map[string]int{}
+		for i, v := range r.Order[l] {
+			if j, dup := at[v]; dup {
+				return bad(fmt.Sprintf("%s[%d]", field, i), "%q listed twice (also at %d)", v, j)
+			}
+			at[v] = i
+		}
+	}
+	return nil
+}
+
+// orderLabels gives d's labels their declared orders: the epoch label the order of Epochs, and
+// each label of Order its list, which must name every value the label takes.
+func (r *Recipe) orderLabels(d *data.Dataset) error {
+	if l, ok := d.Labels["epoch"]; ok {
+		for _, e := range r.Epochs {
+			l.Order = append(l.Order, e.Name)
+		}
+		d.Labels["epoch"] = l
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Order)) {
+		l, ok := d.Labels[name]
+		if !ok {
+			return fmt.Errorf("recipe: order.%s: the prepared data have no label %q (labels: %v)", name, name, slices.Sorted(maps.Keys(d.Labels)))
+		}
+		listed := map[string]bool{}
+		for _, v := range r.Order[name] {
+			listed[v] = true
+		}
+		for s, v := range l.Values {
+			if !listed[v] {
+				return fmt.Errorf("recipe: order.%s lacks %q, the value of segment %d (it lists %q): list every value of the label", name, v, s, r.Order[name])
+			}
+		}
+		l.Order = slices.Clone(r.Order[name])
+		d.Labels[name] = l
 	}
 	return nil
 }

@@ -68,6 +68,11 @@ func TestRecipeErrors(t *testing.T) {
 		{"epochs: [{name: a, to_ms: 100}]", "epochs[0] (a): no align"},
 		{"labels: [epoch]", `labels[0]: "epoch" is added by prepare itself`},
 		{"labels: [c, c]", `labels[1]: "c" listed twice`},
+		{"order: {epoch: [a]}", "order.epoch: the epochs' order is the order in which epochs lists them"},
+		{"order: {trial: [1, 0]}", `order.trial: "trial" is numbered by prepare itself`},
+		{"labels: [c]\norder: {d: [x, y]}", `order.d: "d" is not a carried label (labels: [c])`},
+		{"order: {c: []}", "order.c: empty"},
+		{"order: {c: [hard, easy, hard]}", `order.c[2]: "hard" listed twice (also at 0)`},
 	} {
 		_, err := ParseRecipe("r.yaml", []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

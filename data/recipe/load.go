@@ -260,7 +260,7 @@ func concat(a, b *data.Dataset) *data.Dataset {
 		d.Lengths[a.S+s] = b.Lengths[s]
 	}
 	for name, l := range a.Labels {
-		d.Labels[name] = data.Label{Kind: l.Kind, Values: append(slices.Clone(l.Values), b.Labels[name].Values...)}
+		d.Labels[name] = data.Label{Kind: l.Kind, Values: append(slices.Clone(l.Values), b.Labels[name].Values...), Order: data.JoinOrders(l, b.Labels[name])}
 	}
 	d.Source = a.Source
 	return d
