@@ -115,6 +115,10 @@ func TestMultitaskLayoutAndLabels(t *testing.T) {
 			t.Errorf("%d trials of %s, want %d", count[fam], fam, cfg.TrialsPerTask)
 		}
 	}
+	// Figures and tables show the tasks in the configuration's order, not sorted.
+	if order, _, _ := d.GroupIndex("task"); !slices.Equal(order, Families()) {
+		t.Errorf("tasks in order %v, want %v", order, Families())
+	}
 	freq, ampl := floatLabel(t, d, "frequency"), floatLabel(t, d, "amplitude")
 	for s := range tasks {
 		if freq[s] < cfg.FreqMin || freq[s] > cfg.FreqMax || ampl[s] < cfg.AmpMin || ampl[s] > cfg.AmpMax {

@@ -140,12 +140,17 @@ func simulate(tc *Teacher, lyap float64, trials []trial, rec recording) *data.Da
 	}
 
 	task, freq, ampl := make([]string, s), make([]string, s), make([]string, s)
+	var tasks []string // in the configuration's order, which the trials follow
 	for k, tr := range trials {
 		task[k] = tr.task
 		freq[k] = strconv.FormatFloat(tr.freq, 'g', -1, 64)
 		ampl[k] = strconv.FormatFloat(tr.ampl, 'g', -1, 64)
+		if !slices.Contains(tasks, tr.task) {
+			tasks = append(tasks, tr.task)
+		}
 	}
-	d.Labels["task"] = data.Label{Kind: data.StringLabel, Values: task}
+	// Figures and tables show the tasks in the order the configuration lists them.
+	d.Labels["task"] = data.Label{Kind: data.StringLabel, Values: task, Order: tasks}
 	d.Labels["frequency"] = data.Label{Kind: data.FloatLabel, Values: freq}
 	d.Labels["amplitude"] = data.Label{Kind: data.FloatLabel, Values: ampl}
 	maps.Copy(d.Extra, tc.GroundTruth())

@@ -629,7 +629,8 @@ func MemoryPro(cfg MemoryProConfig, net *MemoryProNetwork, seed uint64) (*data.D
 		theta[s] = strconv.FormatFloat(trials[k].Theta, 'g', -1, 64)
 		trial[s] = strconv.Itoa(k)
 	}
-	d.Labels["phase"] = data.Label{Kind: data.StringLabel, Values: phase}
+	// Figures and tables show the phases in the order a trial runs through them.
+	d.Labels["phase"] = data.Label{Kind: data.StringLabel, Values: phase, Order: MemoryProPhases()}
 	d.Labels["theta"] = data.Label{Kind: data.FloatLabel, Values: theta}
 	d.Labels["trial"] = data.Label{Kind: data.IntLabel, Values: trial}
 

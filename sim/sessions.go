@@ -116,7 +116,7 @@ func SplitSessions(full *data.Dataset, cfg SessionsConfig, seed uint64) (*data.D
 		}
 	}
 	for name, l := range full.Labels {
-		d.Labels[name] = data.Label{Kind: l.Kind, Values: slices.Clone(l.Values)}
+		d.Labels[name] = data.Label{Kind: l.Kind, Values: slices.Clone(l.Values), Order: slices.Clone(l.Order)}
 	}
 	names := make([]string, full.S)
 	for s, k := range of {
