@@ -109,7 +109,7 @@ func readObserved(file string, a *npy.Array, S, M int) ([]bool, error) {
 }
 
 // Sessions returns the sessions of a dataset: the distinct values of its "session" label
-// (sorted as GroupIndex sorts them) and each segment's session index. A dataset without the
+// (in GroupIndex's order) and each segment's session index. A dataset without the
 // label is one session, named "all".
 func (d *Dataset) Sessions() (names []string, of []int, err error) {
 	if _, ok := d.Labels[SessionLabel]; !ok {

@@ -49,8 +49,10 @@ type Export struct {
 	// Observed is a multi-session dataset's mask [S, M] (nil when every segment recorded every
 	// neuron): prediction covers every neuron, activity only the observed ones.
 	Observed []bool
-	// Labels by name, one value per segment, as text.
-	Labels map[string][]string
+	// Labels by name, one value per segment, as text; Orders by name, each label's distinct
+	// values in the order the run's figures, legends and tables show them
+	// (data.Dataset.GroupIndex: the data's declared order, or sorted).
+	Labels, Orders map[string][]string
 	// Config is the run's configuration as YAML text; Version the jedi that wrote it.
 	Config, Version string
 	// R2Train and R2HeldOut are the variance-weighted R² of the two sides (NaN: no held-out).
@@ -64,7 +66,7 @@ func NewExport(f *train.Fitted, ds *data.Dataset, inferSteps int) (*Export, erro
 		inferSteps = f.Config.Train.InferSteps
 	}
 	c := f.Config.Model
-	x := &Export{S: ds.S, T: ds.T, M: ds.M, N: c.N, D: c.D, R: c.Rank, Dt: ds.Dt, Alpha: c.Alpha, Labels: map[string][]string{},
+	x := &Export{S: ds.S, T: ds.T, M: ds.M, N: c.N, D: c.D, R: c.Rank, Dt: ds.Dt, Alpha: c.Alpha, Labels: map[string][]string{}, Orders: map[string][]string{},
 		R2HeldOut: math.NaN(), Version: version.Get().String()}
 	y, err := f.Config.YAML()
 	if err != nil {
@@ -152,12 +154,16 @@ func NewExport(f *train.Fitted, ds *data.Dataset, inferSteps int) (*Export, erro
 	}
 	for name, l := range ds.Labels {
 		x.Labels[name] = l.Values
+		if x.Orders[name], _, err = ds.GroupIndex(name); err != nil {
+			return nil, err
+		}
 	}
 	return x, nil
 }
 
 // WriteNPZ writes the export as one .npz archive at path, atomically: the arrays named in
-// docs/python.md (lower case, shapes as in Export), label_<name> for every label, and config
+// docs/python.md (lower case, shapes as in Export), label_<name> and order_<name> for every
+// label, and config
 // (YAML text) and jedi (version) as 0-d unicode arrays.
 func (x *Export) WriteNPZ(path string) error {
 	S, T, M, N, D, R := x.S, x.T, x.M, x.N, x.D, x.R
@@ -205,7 +211,8 @@ func (x *Export) WriteNPZ(path string) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		arrays = append(arrays, output.Array{Name: "label_" + n, Data: x.Labels[n]})
+		arrays = append(arrays, output.Array{Name: "label_" + n, Data: x.Labels[n]},
+			output.Array{Name: "order_" + n, Data: x.Orders[n]})
 	}
 	return output.WriteNPZ(path, arrays...)
 }

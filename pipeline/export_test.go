@@ -3,6 +3,7 @@ package pipeline
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/internal/npy"
@@ -26,6 +27,9 @@ func TestExport(t *testing.T) {
 func testExport(t *testing.T, mc model.Config) {
 	tt := toyfit.New(t, mc, 16, 12, 12)
 	f, ds := tt.F, tt.DS
+	cl := ds.Labels["cluster"]
+	cl.Order = []string{"c", "a", "b"}
+	ds.Labels["cluster"] = cl
 	x, err := NewExport(f, ds, 5)
 	if err != nil {
 		t.Fatal(err)
@@ -162,5 +166,8 @@ func testExport(t *testing.T, mc model.Config) {
 	}
 	if l, err := get("label_cluster").Strings(); err != nil || len(l) != S || l[1] != "b" {
 		t.Errorf("label_cluster: %q, %v", l, err)
+	}
+	if o, err := get("order_cluster").Strings(); err != nil || !slices.Equal(o, []string{"c", "a", "b"}) {
+		t.Errorf("order_cluster: %q, %v; want the data's order [c a b]", o, err)
 	}
 }

@@ -137,7 +137,8 @@ func (a *Analysis) WriteReport(dir, title, configYAML string) (string, error) {
 	if len(a.Classification) > 0 {
 		c := a.Classification[0]
 		if _, err := fd.draw("confusion", func(p string) error {
-			return report.Heatmap(p, "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, embeddings.ConfusionFractions(c),
+			classes, frac := embeddings.ConfusionFractions(c, pal)
+			return report.Heatmap(p, "Decoding "+a.Label+" from embeddings ("+c.Method.String()+")", classes, classes, frac,
 				report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1})
 		}); err != nil {
 			return "", err

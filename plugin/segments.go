@@ -209,7 +209,7 @@ func InitialStates(f *train.Fitted, ds *data.Dataset, idx []int, x0 []float64) (
 }
 
 // GroupsOf returns the values of label among the given per-segment values, in the order of
-// ds.GroupIndex (sorted, numerically for numeric labels), and the members of each: the
+// ds.GroupIndex (the data's declared order, else sorted), and the members of each: the
 // positions i of values with values[i] = groups[g].
 func GroupsOf(ds *data.Dataset, label string, values []string) (groups []string, members [][]int, err error) {
 	all, _, err := ds.GroupIndex(label)

@@ -139,7 +139,7 @@ type Palette struct {
 }
 
 // NewPalette returns the palette of values, in that order (for a run: the label's values as
-// data.Dataset.GroupIndex sorts them). Repeated values keep their first position.
+// data.Dataset.GroupIndex orders them, the data's declared order or sorted). Repeated values keep their first position.
 func NewPalette(values []string) *Palette {
 	p := &Palette{index: make(map[string]int, len(values))}
 	for _, v := range values {

@@ -126,7 +126,8 @@ func (em *Map) Write(dir string) ([]report.Figure, error) {
 	if len(em.Full) > 0 && len(em.Full[0].Classes) <= 30 {
 		c := em.Full[0]
 		png, err := output.Figure(dir, "confusion", func(path string) error {
-			return report.Heatmap(path, "Decoding "+em.Label+" from embeddings ("+c.Method.String()+")", c.Classes, c.Classes, ConfusionFractions(c),
+			classes, frac := ConfusionFractions(c, em.pal)
+			return report.Heatmap(path, "Decoding "+em.Label+" from embeddings ("+c.Method.String()+")", classes, classes, frac,
 				report.HeatmapOptions{Annotate: true, XLabel: "predicted", YLabel: "true", ValueLabel: "fraction", Min: 0, Max: 1})
 		})
 		if err != nil {
@@ -137,20 +138,28 @@ func (em *Map) Write(dir string) ([]report.Figure, error) {
 	return figs, nil
 }
 
-// ConfusionFractions normalises each row of a confusion matrix to fractions of its class.
-func ConfusionFractions(c *embed.Classification) [][]float64 {
-	M := make([][]float64, len(c.Confusion))
-	for i, row := range c.Confusion {
+// ConfusionFractions returns the classes of a confusion matrix in the palette's order (the order
+// of the run's other figures and tables; nil: natural order) and the matrix in that order,
+// each row (true class) normalised to fractions of its class.
+func ConfusionFractions(c *embed.Classification, pal *report.Palette) (classes []string, M [][]float64) {
+	classes = pal.Order(c.Classes)
+	at := make(map[string]int, len(c.Classes))
+	for i, v := range c.Classes {
+		at[v] = i
+	}
+	M = make([][]float64, len(classes))
+	for i, ci := range classes {
+		row := c.Confusion[at[ci]]
 		n := 0
 		for _, v := range row {
 			n += v
 		}
-		M[i] = make([]float64, len(row))
-		for j, v := range row {
-			M[i][j] = float64(v) / float64(max(1, n))
+		M[i] = make([]float64, len(classes))
+		for j, cj := range classes {
+			M[i][j] = float64(row[at[cj]]) / float64(max(1, n))
 		}
 	}
-	return M
+	return classes, M
 }
 
 func distinct(v []string) int {

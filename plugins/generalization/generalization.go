@@ -23,7 +23,7 @@ import (
 // of each label value's centroid embedding reconstructs the held-out segments of each value.
 type Matrix struct {
 	Label string `json:"label"`
-	// Groups are the label values in the order of data.Dataset.GroupIndex (numeric for numbers); they name the rows and the columns of R2.
+	// Groups are the label values in the order of data.Dataset.GroupIndex (the data's declared order, else sorted); they name the rows and the columns of R2.
 	Groups []string `json:"groups"`
 	// R2[i][j] is the R² of the held-out segments of Groups[j] when the RNN is driven by the
 	// centroid embedding of Groups[i] (the mean of the trained embeddings of its training
