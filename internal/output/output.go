@@ -69,29 +69,15 @@ func encodeFinite(b *bytes.Buffer, v reflect.Value) error {
 		return leaf(b, v.Interface())
 	case reflect.Struct:
 		b.WriteByte('{')
-		first := true
-		t := v.Type()
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			if !sf.IsExported() {
-				continue
-			}
-			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if name == "-" || slices.Contains(strings.Split(opts, ","), "omitempty") && empty(v.Field(i)) {
-				continue
-			}
-			if name == "" {
-				name = sf.Name
-			}
-			if !first {
+		for i, f := range jsonFields(v) {
+			if i > 0 {
 				b.WriteByte(',')
 			}
-			first = false
-			if err := leaf(b, name); err != nil {
+			if err := leaf(b, f.name); err != nil {
 				return err
 			}
 			b.WriteByte(':')
-			if err := encodeFinite(b, v.Field(i)); err != nil {
+			if err := encodeFinite(b, f.v); err != nil {
 				return err
 			}
 		}
@@ -135,6 +121,76 @@ func encodeFinite(b *bytes.Buffer, v reflect.Value) error {
 		return leaf(b, v.Interface())
 	}
 	return nil
+}
+
+// field is one member of a JSON object: its key and its value.
+type field struct {
+	name  string
+	v     reflect.Value
+	depth int
+}
+
+// jsonFields returns the members encoding/json writes for the struct v, in its order: exported
+// fields by their json tag (or Go name), "-" and empty omitempty fields left out, and the fields
+// of an embedded struct without a tag name promoted into v's, where a name at a shallower depth
+// hides the deeper ones and two at the same depth hide each other.
+func jsonFields(v reflect.Value) []field {
+	var all []field
+	var walk func(v reflect.Value, depth int)
+	walk = func(v reflect.Value, depth int) {
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "-" && opts == "" {
+				continue
+			}
+			fv := v.Field(i)
+			if sf.Anonymous && name == "" {
+				ft := sf.Type
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					if fv.Kind() == reflect.Pointer {
+						if fv.IsNil() {
+							continue
+						}
+						fv = fv.Elem()
+					}
+					walk(fv, depth+1)
+					continue
+				}
+			}
+			if !sf.IsExported() {
+				continue
+			}
+			if slices.Contains(strings.Split(opts, ","), "omitempty") && empty(fv) {
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			all = append(all, field{name: name, v: fv, depth: depth})
+		}
+	}
+	walk(v, 0)
+	shallowest, count := map[string]int{}, map[string]int{}
+	for _, f := range all {
+		if d, ok := shallowest[f.name]; !ok || f.depth < d {
+			shallowest[f.name], count[f.name] = f.depth, 0
+		}
+		if f.depth == shallowest[f.name] {
+			count[f.name]++
+		}
+	}
+	var out []field
+	for _, f := range all {
+		if f.depth == shallowest[f.name] && count[f.name] == 1 {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // empty reports whether encoding/json's omitempty leaves v out: false, 0, a nil pointer or

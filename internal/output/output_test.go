@@ -15,7 +15,20 @@ func TestWriteJSON(t *testing.T) {
 		A float64 `json:"a"`
 		B []int
 	}
+	type Embedded struct {
+		E    string `json:"e"`
+		Name string `json:"name"` // hidden by outer's name
+	}
+	type embeddedPtr struct {
+		P int `json:"p"`
+	}
+	type Tagged struct {
+		T int `json:"t"`
+	}
 	type outer struct {
+		Embedded
+		*embeddedPtr
+		Tagged  `json:"tagged"`
 		Name    string             `json:"name"`
 		Skip    int                `json:"-"`
 		In      inner              `json:"in"`
@@ -28,7 +41,7 @@ func TestWriteJSON(t *testing.T) {
 		KeptS   []int              `json:"kept_s,omitempty"`
 		private int
 	}
-	v := outer{Name: "x\"y", Skip: 3, In: inner{1.5, []int{1, 2}}, M: map[string]float64{"b": 2, "a": 1e-300}, Pairs: [][2]int{{1, 2}}, KeptS: []int{3}}
+	v := outer{Embedded: Embedded{E: "promoted", Name: "hidden"}, embeddedPtr: &embeddedPtr{P: 4}, Tagged: Tagged{T: 5}, Name: "x\"y", Skip: 3, In: inner{1.5, []int{1, 2}}, M: map[string]float64{"b": 2, "a": 1e-300}, Pairs: [][2]int{{1, 2}}, KeptS: []int{3}}
 	path := filepath.Join(t.TempDir(), "v.json")
 	if err := WriteJSON(path, v); err != nil {
 		t.Fatal(err)
