@@ -1,8 +1,6 @@
 package contrast
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -38,13 +36,7 @@ func (r *Result) Write(dir string) ([]report.Figure, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	if err := atomic(filepath.Join(dir, "contrast.json"), b.Bytes()); err != nil {
+	if err := output.WriteJSON(filepath.Join(dir, "contrast.json"), r); err != nil {
 		return nil, err
 	}
 	if err := atomic(filepath.Join(dir, "contrast.md"), []byte(r.Markdown())); err != nil {

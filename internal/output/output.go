@@ -39,7 +39,7 @@ func WriteJSON(path string, v any) error {
 }
 
 // JSON returns v as compact JSON, as encoding/json would write it except that NaN and ±Inf
-// become null.
+// become null and <, >, & are not escaped.
 func JSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := encodeFinite(&b, reflect.ValueOf(v)); err != nil {
@@ -213,12 +213,17 @@ func empty(v reflect.Value) bool {
 	return false
 }
 
+// leaf writes v as encoding/json does, except that <, > and & stay as they are instead of
+// \u003c, \u003e and \u0026: the files are read by people and programs, never inlined in
+// HTML, and "p < 0.05" should read as written.
 func leaf(b *bytes.Buffer, v any) error {
-	j, err := json.Marshal(v)
-	if err != nil {
+	var j bytes.Buffer
+	enc := json.NewEncoder(&j)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	b.Write(j)
+	b.Write(bytes.TrimSuffix(j.Bytes(), []byte{'\n'}))
 	return nil
 }
 

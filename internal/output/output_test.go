@@ -51,6 +51,23 @@ func TestWriteJSON(t *testing.T) {
 	if !bytes.Equal(bytes.TrimSpace(got), want) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
+
+	// Text is written as it reads, not HTML-escaped, and reads back the same.
+	v.Name = `p < 0.05 & d > 0 <b>`
+	v.M = map[string]float64{"a<b": 1}
+	if err := WriteJSON(path, v); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = os.ReadFile(path)
+	for _, s := range []string{`"name": "p < 0.05 & d > 0 <b>"`, `"a<b": 1`} {
+		if !bytes.Contains(got, []byte(s)) {
+			t.Errorf("file lacks %s:\n%s", s, got)
+		}
+	}
+	var back0 map[string]any
+	if err := json.Unmarshal(got, &back0); err != nil || back0["name"] != v.Name || back0["m"].(map[string]any)["a<b"] != 1.0 {
+		t.Errorf("read back %+v, %v", back0, err)
+	}
 	v.In.A, v.M["b"] = math.NaN(), math.Inf(-1)
 	if err := WriteJSON(path, v); err != nil {
 		t.Fatal(err)
