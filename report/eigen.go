@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"math/cmplx"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -26,25 +27,27 @@ type EigSet struct {
 // a discrete-time map) dashed and the real and imaginary axes drawn
 // through the origin. Both axes have the same scale, so that circles look
 // round, and the view spans at least the unit disc. Points are
-// semi-transparent because eigenvalues of many segments overlap.
+// semi-transparent because eigenvalues of many segments overlap, and the
+// sets are drawn interleaved, so that none hides another where they
+// overlap.
 //
-// When the eigenvalues sit in a region less than a quarter of the view
-// across (the Jacobian spectra of a slow network, all near λ = 1), a second panel
-// beside the first zooms on them, its window outlined in the first: the
-// figure is then PanelWidth wider.
+// When the bulk of the eigenvalues (at least 90 %, see bulkWindow) sits in
+// a region less than a quarter of the view across (the Jacobian spectra of
+// a slow network, near λ = 1), a second panel beside the first zooms on
+// it, its window outlined in the first and its title saying what share of
+// the eigenvalues it holds when not all: the figure is then PanelWidth
+// wider. A few outlying eigenvalues thus do not prevent the zoom.
 //
 // sets must contain at least one eigenvalue, all finite.
 func Eigenvalues(path, title string, sets []EigSet, pal *Palette) error {
 	var rmax float64
 	n := 0
-	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for k, s := range sets {
 		for i, v := range s.Values {
 			if cmplx.IsNaN(v) || cmplx.IsInf(v) {
 				return fmt.Errorf("report: Eigenvalues: sets[%d] (%q).Values[%d] = %v is not finite", k, s.Name, i, v)
 			}
 			rmax = math.Max(rmax, math.Max(math.Abs(real(v)), math.Abs(imag(v))))
-			xmin, xmax, ymin, ymax = min(xmin, real(v)), max(xmax, real(v)), min(ymin, imag(v)), max(ymax, imag(v))
 		}
 		n += len(s.Values)
 	}
@@ -76,26 +79,23 @@ func Eigenvalues(path, title string, sets []EigSet, pal *Palette) error {
 		unit.Width = vg.Points(1)
 		unit.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		p.Add(unit)
-		byName := map[string]plot.Thumbnailer{}
-		for k, s := range sets {
-			if len(s.Values) == 0 {
-				continue
+		members := map[string]plotter.XYs{}
+		for _, s := range sets {
+			for _, v := range s.Values {
+				members[s.Name] = append(members[s.Name], plotter.XY{X: real(v), Y: imag(v)})
 			}
-			xys := make(plotter.XYs, len(s.Values))
-			for i, v := range s.Values {
-				xys[i] = plotter.XY{X: real(v), Y: imag(v)}
-			}
-			sc, err := plotter.NewScatter(xys)
-			if err != nil {
-				return nil, nil, fmt.Errorf("report: Eigenvalues: sets[%d]: %w", k, err)
-			}
-			sc.GlyphStyle = draw.GlyphStyle{Color: withAlpha(pal.Color(s.Name), 0.55), Radius: vg.Points(2.3), Shape: pal.shape(s.Name)}
-			p.Add(sc)
-			byName[s.Name] = sc
 		}
+		order := pal.Order(names)
+		sc, thumbs, err := overlay(order, members, func(g string) draw.GlyphStyle {
+			return draw.GlyphStyle{Color: withAlpha(pal.Color(g), 0.55), Radius: vg.Points(2.3), Shape: pal.shape(g)}
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("report: Eigenvalues: %w", err)
+		}
+		p.Add(sc)
 		var entries []legendEntry
-		for _, g := range pal.Order(names) {
-			entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{byName[g]}})
+		for _, g := range order {
+			entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{thumbs[g]}})
 		}
 		return p, entries, nil
 	}
@@ -107,11 +107,11 @@ func Eigenvalues(path, title string, sets []EigSet, pal *Palette) error {
 	// Half-width of the square view: the unit disc or all eigenvalues,
 	// whichever is larger, with a 10% border.
 	r := 1.1 * math.Max(1, rmax)
-	// The zoom window: the eigenvalues' bounding square with a 15% border,
-	// at least 1% of the full view across so that one point is not a
-	// window of zero width.
-	cx, cy := (xmin+xmax)/2, (ymin+ymax)/2
-	zr := math.Max(1.15*math.Max(xmax-xmin, ymax-ymin)/2, 0.01*r)
+	var all []complex128
+	for _, s := range sets {
+		all = append(all, s.Values...)
+	}
+	cx, cy, zr, inside := bulkWindow(all, 0.01*r)
 	if zr > 0.25*r {
 		return render(path, inches(FigWidth), inches(FigHeight), func(c draw.Canvas) error {
 			drawWithLegend(c, p, entries, func(main draw.Canvas) { equalAspect(p, main, 0, 0, r) })
@@ -120,7 +120,11 @@ func Eigenvalues(path, title string, sets []EigSet, pal *Palette) error {
 	}
 	// Panel letters, as a journal figure has them.
 	p.Title.Text = "a   " + title
-	zoom, _, err := build("b   zoom")
+	zt := "b   zoom"
+	if inside < len(all) {
+		zt = fmt.Sprintf("b   zoom: %.0f %% of the eigenvalues", math.Floor(100*float64(inside)/float64(len(all))))
+	}
+	zoom, _, err := build(zt)
 	if err != nil {
 		return err
 	}
@@ -198,4 +202,34 @@ func (originAxes) Plot(c draw.Canvas, p *plot.Plot) {
 	if y := trY(0); c.Min.Y <= y && y <= c.Max.Y {
 		c.StrokeLine2(sty, c.Min.X, y, c.Max.X, y)
 	}
+}
+
+// bulkWindow returns the square window, centre (cx, cy) and half-width zr ≥ minR, of the
+// bulk of the points, and how many points lie in it. The window is the box between the q and
+// 1 − q quantiles of the real and of the imaginary parts, made square and given a 15 %
+// border, for the largest q of 5 %, 4 %, …, 1 %, 0 whose window holds at least 90 % of the
+// points (q = 0 is the bounding square of all of them).
+func bulkWindow(pts []complex128, minR float64) (cx, cy, zr float64, inside int) {
+	re, im := make([]float64, len(pts)), make([]float64, len(pts))
+	for i, v := range pts {
+		re[i], im[i] = real(v), imag(v)
+	}
+	slices.Sort(re)
+	slices.Sort(im)
+	n := len(pts)
+	for _, q := range []float64{0.05, 0.04, 0.03, 0.02, 0.01, 0} {
+		lo, hi := int(q*float64(n-1)), int(math.Ceil((1-q)*float64(n-1)))
+		cx, cy = (re[lo]+re[hi])/2, (im[lo]+im[hi])/2
+		zr = math.Max(1.15*math.Max(re[hi]-re[lo], im[hi]-im[lo])/2, minR)
+		inside = 0
+		for _, v := range pts {
+			if math.Abs(real(v)-cx) <= zr && math.Abs(imag(v)-cy) <= zr {
+				inside++
+			}
+		}
+		if 10*inside >= 9*n {
+			break
+		}
+	}
+	return cx, cy, zr, inside
 }

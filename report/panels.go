@@ -100,21 +100,14 @@ func panelPlots(xlabel, ylabel string, panels []Panel, pal *Palette) ([]*plot.Pl
 		p := newPlot(pn.Title, xlabel, yl)
 		addGrid(p)
 		members := map[string]plotter.XYs{}
-		var seen []string
 		for i, g := range pn.Groups {
-			if _, ok := members[g]; !ok {
-				seen = append(seen, g)
-			}
 			members[g] = append(members[g], plotter.XY{X: pn.Pts[i][0], Y: pn.Pts[i][1]})
 		}
-		for _, g := range seen {
-			s, err := plotter.NewScatter(members[g])
-			if err != nil {
-				return nil, nil, fmt.Errorf("report: ScatterPanels: panel %d, group %q: %w", k, g, err)
-			}
-			s.GlyphStyle = style(g)
-			p.Add(s)
+		s, _, err := overlay(pal.Order(pn.Groups), members, style)
+		if err != nil {
+			return nil, nil, fmt.Errorf("report: ScatterPanels: panel %d: %w", k, err)
 		}
+		p.Add(s)
 		// Every panel spans all the points with a 5% margin; a degenerate range (all points
 		// equal in a coordinate) is widened by 1 so that the axis can be drawn.
 		padX, padY := 0.05*(xmax-xmin), 0.05*(ymax-ymin)

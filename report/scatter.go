@@ -19,7 +19,8 @@ const pointRadius = vg.Length(2.6)
 // the colours and the order of pal (nil: the values in natural order), so
 // that a value has the same colour in every figure drawn with the same
 // palette. The markers are semi-transparent so that dense clusters show
-// their density.
+// their density, and the groups' points are drawn interleaved, so that no
+// group hides another where they overlap.
 //
 // len(groups) must equal len(pts), and pts must be non-empty and finite.
 func Scatter2D(path, title, xlabel, ylabel string, pts [][2]float64, groups []string, pal *Palette) error {
@@ -41,19 +42,16 @@ func Scatter2D(path, title, xlabel, ylabel string, pts [][2]float64, groups []st
 
 	p := newPlot(title, xlabel, ylabel)
 	addGrid(p)
+	s, thumbs, err := overlay(order, members, func(g string) draw.GlyphStyle {
+		return draw.GlyphStyle{Color: withAlpha(pal.Color(g), 0.75), Radius: pointRadius, Shape: pal.shape(g)}
+	})
+	if err != nil {
+		return fmt.Errorf("report: Scatter2D: %w", err)
+	}
+	p.Add(s)
 	var entries []legendEntry
 	for _, g := range order {
-		s, err := plotter.NewScatter(members[g])
-		if err != nil {
-			return fmt.Errorf("report: Scatter2D: group %q: %w", g, err)
-		}
-		s.GlyphStyle = draw.GlyphStyle{
-			Color:  withAlpha(pal.Color(g), 0.75),
-			Radius: pointRadius,
-			Shape:  pal.shape(g),
-		}
-		p.Add(s)
-		entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{s}})
+		entries = append(entries, legendEntry{name: g, thumbs: []plot.Thumbnailer{thumbs[g]}})
 	}
 	return render(path, inches(FigWidth), inches(FigHeight), func(c draw.Canvas) error {
 		drawWithLegend(c, p, entries, nil)
