@@ -30,12 +30,12 @@ func overlay(groups []string, members map[string]plotter.XYs, style func(g strin
 		t.GlyphStyle = style(g)
 		thumbs[g] = t
 	}
-	rng := rand.New(rand.NewPCG(0x6f7665726c6179, uint64(len(xys))))
-	rng.Shuffle(len(xys), func(i, j int) {
-		xys[i], xys[j] = xys[j], xys[i]
-		of[i], of[j] = of[j], of[i]
-	})
-	s, err := plotter.NewScatter(xys)
+	perm := interleaved(len(xys))
+	shuffled, group := make(plotter.XYs, len(xys)), make([]int, len(xys))
+	for i, j := range perm {
+		shuffled[i], group[i] = xys[j], of[j]
+	}
+	s, err := plotter.NewScatter(shuffled)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -43,6 +43,12 @@ func overlay(groups []string, members map[string]plotter.XYs, style func(g strin
 	for k, g := range groups {
 		styles[k] = style(g)
 	}
-	s.GlyphStyleFunc = func(i int) draw.GlyphStyle { return styles[of[i]] }
+	s.GlyphStyleFunc = func(i int) draw.GlyphStyle { return styles[group[i]] }
 	return s, thumbs, nil
+}
+
+// interleaved returns a seeded permutation of 0…n−1: the order in which a figure draws n
+// items of several groups (points, trajectories), so that no group is drawn over all others.
+func interleaved(n int) []int {
+	return rand.New(rand.NewPCG(0x6f7665726c6179, uint64(n))).Perm(n)
 }

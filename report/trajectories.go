@@ -42,7 +42,8 @@ var classOrder = []string{"stable", "saddle", "unstable", "marginal"}
 const fixedPointRadius = vg.Length(5)
 
 // Trajectories writes a FigWidth × FigHeight phase portrait: each trajectory a line in the
-// colour pal gives its value (nil: the values in natural order), and each fixed point a large
+// colour pal gives its value (nil: the values in natural order), drawn in an interleaved
+// order (so that no value's lines cover another's everywhere), and each fixed point a large
 // marker of the same colour, outlined in black, whose shape is its stability class (stable
 // ●, saddle ▲, unstable ■, marginal ○, other ×). The legend lists the values in pal's order,
 // then the classes shown.
@@ -73,7 +74,9 @@ func Trajectories(path, title, xlabel, ylabel string, trajs []Trajectory, points
 	p := newPlot(title, xlabel, ylabel)
 	addGrid(p)
 	lines := map[string]plot.Thumbnailer{}
-	for k, tr := range trajs {
+	// Interleaved, so that one value's trajectories do not hide all of another's.
+	for _, k := range interleaved(len(trajs)) {
+		tr := trajs[k]
 		if len(tr.Pts) == 0 {
 			continue
 		}
