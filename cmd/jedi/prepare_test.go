@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,14 +64,14 @@ func TestFitRefusesOneBinSegment(t *testing.T) {
 	}
 }
 
-// --seed redraws a pool's pseudo-trials, and is recorded in the resolved recipe.
-func TestPrepareSeed(t *testing.T) {
-	dir := t.TempDir()
+// poolRecipe is a recipe pooling the units of data/recipe/testdata/pool, with the given
+// prepare section.
+func poolRecipe(t *testing.T, prepare string) string {
 	pool, err := filepath.Abs("../../data/recipe/testdata/pool")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := `file: ` + pool + `/u*_b*.npz
+	return `file: ` + pool + `/u*_b*.npz
 time_unit: ms
 trials: eventtimes
 columns_from: event_names
@@ -79,9 +80,51 @@ stop: TE
 spikes: {table: spiketimes, time: 1, trial: 2}
 labels: {direction: {spike_field: 3}}
 unit: {index: {file: ` + pool + `/toc.npz, key: files, column: unit}}
-prepare: {bin_ms: 50, epochs: [{name: m, align: MO, from_ms: -100, to_ms: 100}], checks: {events: [TS, GO, MO, TE]}}
+prepare: ` + prepare + `
 pool: {match: [direction], min_trials: 3}
 `
+}
+
+// The prepared dataset keeps the recipe's order of epochs (not sorted) and the order it gives a
+// label, for every figure and table of the runs fitted to it.
+func TestPrepareOrder(t *testing.T) {
+	dir := t.TempDir()
+	r := poolRecipe(t, `{bin_ms: 50, epochs: [{name: prep, align: GO, from_ms: -200, to_ms: 0}, {name: exec, align: MO, from_ms: -100, to_ms: 100}], checks: {events: [TS, GO, MO, TE]}}`)
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(r), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, dir, "-q", "prepare", "--recipe", "r.yaml", "--out", "d.npz"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	d, err := data.ReadNPZ(filepath.Join(dir, "d.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := d.GroupIndex("epoch"); !slices.Equal(got, []string{"prep", "exec"}) {
+		t.Errorf("epochs in order %v, want the recipe's [prep exec]", got)
+	}
+	dirs, _, _ := d.GroupIndex("direction")
+	rev := slices.Clone(dirs)
+	slices.Reverse(rev)
+	r = strings.Replace(r, "checks:", "order: {direction: ["+strings.Join(rev, ", ")+"]}, checks:", 1)
+	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(r), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, dir, "-q", "prepare", "--recipe", "r.yaml", "--out", "d.npz"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if d, err = data.ReadNPZ(filepath.Join(dir, "d.npz")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := d.GroupIndex("direction"); len(rev) < 2 || !slices.Equal(got, rev) {
+		t.Errorf("directions in order %v, want the recipe's %v", got, rev)
+	}
+}
+
+// --seed redraws a pool's pseudo-trials, and is recorded in the resolved recipe.
+func TestPrepareSeed(t *testing.T) {
+	dir := t.TempDir()
+	r := poolRecipe(t, `{bin_ms: 50, epochs: [{name: m, align: MO, from_ms: -100, to_ms: 100}], checks: {events: [TS, GO, MO, TE]}}`)
 	if err := os.WriteFile(filepath.Join(dir, "r.yaml"), []byte(r), 0o644); err != nil {
 		t.Fatal(err)
 	}
