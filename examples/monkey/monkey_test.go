@@ -161,7 +161,7 @@ func TestClaimMonkey(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{ // docs/monkey.md, Results
-		"w_imag": "reproduced", "w_real": "reproduced", "w_radius": "not", "w_near": "partly",
+		"w_imag": "reproduced", "w_real": "partly", "w_radius": "reproduced", "w_near": "not",
 		"j_imag": "reproduced", "j_real": "partly", "j_radius": "not", "j_near": "not",
 		"ftle": "partly", "lyap": "partly",
 	}
