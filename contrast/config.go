@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/jedi-neuro/jedi/data"
 )
 
 // Options returns the measurement options of the configuration.
@@ -156,6 +158,27 @@ const (
 	Less    = "less"
 	Differ  = "differ"
 )
+
+// OrderNotes returns a note for every contrast whose value a comes after b in ds's order of
+// its label (data.Dataset.GroupIndex: the order the data declare, which every figure and legend
+// of a run follows): the contrast's tables, which list a before b, then read against the
+// figures. Listing a and b in the data's order, or declaring the data's order (a recipe's
+// epochs, its order:), avoids it. A contrast whose label or values ds lacks gets no note.
+func (c *Config) OrderNotes(ds *data.Dataset) []string {
+	var notes []string
+	for i, s := range c.Contrasts {
+		groups, _, err := ds.GroupIndex(s.Label)
+		if err != nil {
+			continue
+		}
+		a, b := slices.Index(groups, s.A), slices.Index(groups, s.B)
+		if a >= 0 && b >= 0 && a > b {
+			notes = append(notes, fmt.Sprintf("contrasts[%d] (%s): a = %q comes after b = %q in the data's order of %s (%v): its tables list %q first, the figures and legends of the runs %q",
+				i, s.Name, s.A, s.B, s.Label, groups, s.A, s.B))
+		}
+	}
+	return notes
+}
 
 // matches reports whether a segment's labels match every entry of within.
 func matches(labels, within map[string]string) bool {

@@ -5,10 +5,12 @@ import (
 	"math"
 	"math/cmplx"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/model"
 )
 
@@ -163,5 +165,23 @@ func TestMeasureMeanings(t *testing.T) {
 		if MeasureMeaning[m] == "" {
 			t.Errorf("measure %s has no meaning for the tables", m)
 		}
+	}
+}
+
+// A contrast whose a comes after b in the data's order of its label gets a note; one in the
+// data's order, or on a label or value the data lack, does not.
+func TestOrderNotes(t *testing.T) {
+	ds := data.New(4, 2, 1, 0.02)
+	ds.Labels["epoch"] = data.Label{Kind: data.StringLabel, Values: []string{"preparation", "execution", "preparation", "execution"},
+		Order: []string{"preparation", "execution"}}
+	cfg := Config{Contrasts: []Spec{
+		{Name: "as declared", Label: "epoch", A: "preparation", B: "execution"},
+		{Name: "reversed", Label: "epoch", A: "execution", B: "preparation"},
+		{Name: "no such label", Label: "phase", A: "x", B: "y"},
+		{Name: "no such value", Label: "epoch", A: "rest", B: "preparation"},
+	}}
+	notes := cfg.OrderNotes(ds)
+	if len(notes) != 1 || !strings.Contains(notes[0], `contrasts[1] (reversed): a = "execution" comes after b = "preparation"`) {
+		t.Errorf("notes %q, want one on contrasts[1]", notes)
 	}
 }

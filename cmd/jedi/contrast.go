@@ -27,7 +27,9 @@ its trajectory, finite-time and long-run Lyapunov exponents), then, for each con
 configuration (label = a against label = b, optionally within a subset), give the difference
 per run with a within-run label-permutation test, its mean over runs with a bootstrap interval
 and an exact sign-flip test, the same for each control's runs and a test of real against
-control, a verdict per claim, and the decoding of labels from the embeddings.
+control, a verdict per claim, and the decoding of labels from the embeddings. The tables list
+a before b; a warning says when the data's order of the label (their order_<label>, e.g. a
+recipe's epochs), which the runs' figures follow, puts b first.
 
 --runs and each --control take run directories or glob patterns (quote them), several times or
 comma-separated; each kind needs ≥ 2 runs (seeds, resampled pseudo-populations). Controls are,
@@ -73,6 +75,11 @@ and examples/monkey/contrast.yaml.`,
 					f, ds, err := contrast.Load(dir, "")
 					if err != nil {
 						return err
+					}
+					if kind == contrast.Real && i == 0 {
+						for _, n := range cfg.OrderNotes(ds) {
+							slog.Warn("contrast: " + n)
+						}
 					}
 					r, err := contrast.Measure(f, ds, dir, opt)
 					if err != nil {
