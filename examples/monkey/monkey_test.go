@@ -6,10 +6,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jedi-neuro/jedi/contrast"
+	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/pipeline"
 )
 
@@ -107,6 +109,29 @@ func TestQuick(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "monkey", f)); err != nil {
 			t.Error(err)
 		}
+	}
+	// One order everywhere: the recipe lists preparation first, and so do the prepared data,
+	// every legend of the spectra and Lyapunov figures, and the page's table.
+	ds, err := data.ReadNPZ(filepath.Join(dir, "monkey", "data", "real-1.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if epochs, _, _ := ds.GroupIndex("epoch"); !slices.Equal(epochs, []string{"preparation", "execution"}) {
+		t.Errorf("epochs in order %v, want the recipe's [preparation execution]", epochs)
+	}
+	svgs, _ := filepath.Glob(filepath.Join(dir, "monkey", "spectra", "*.svg"))
+	for _, f := range append(svgs, page) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, e := strings.Index(string(b), ">preparation<"), strings.Index(string(b), ">execution<")
+		if p < 0 || e < 0 || p > e {
+			t.Errorf("%s: preparation at %d, execution at %d; want both, preparation first", filepath.Base(f), p, e)
+		}
+	}
+	if len(svgs) < 4 {
+		t.Errorf("%d spectra figures, want the eigenvalues and Lyapunov exponents", len(svgs))
 	}
 }
 
