@@ -12,9 +12,9 @@ import (
 // distinct values in the label's Order when it has one, otherwise sorted — numerically for
 // IntLabel and FloatLabel (NaN last), by text for StringLabel — and idx[s] is the position of
 // segment s's value, so groups[idx[s]] is that value. It is the one order of a label's values
-// that every figure, legend and table of a run uses. Values are grouped by their text, as stored. It returns an error naming the labels
-// that exist if there is no such label, and a *FieldError if a value does not parse as its
-// kind.
+// that every figure, legend and table of a run uses. Values are grouped by their text, as
+// stored. It returns an error naming the labels that exist if there is no such label, and a
+// *FieldError if a value does not parse as its kind.
 func (d *Dataset) GroupIndex(label string) (groups []string, idx []int, err error) {
 	values, err := d.LabelValues(label)
 	if err != nil {

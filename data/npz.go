@@ -222,9 +222,12 @@ func fromArrays(file string, names []string, arrays map[string]*npy.Array) (*Dat
 		if !ok {
 			return nil, bad(name, nil, "orders the values of %s%s, which the file does not have (labels: %s)", labelPrefix, label, labelList(d))
 		}
+		if sh := arrays[name].Shape; len(sh) != 1 {
+			return nil, bad(name, nil, "has shape %v, want [values] (each value of the label once)", sh)
+		}
 		o, err := readLabel(arrays[name])
 		if err != nil {
-			return nil, &FieldError{File: file, Field: name, Index: fieldIndex(err), Msg: strings.Replace(err.Error(), "[segments] (one value per segment)", "[values] (each value of the label once)", 1)}
+			return nil, &FieldError{File: file, Field: name, Index: fieldIndex(err), Msg: err.Error()}
 		}
 		if len(o.Values) == 0 {
 			return nil, bad(name, nil, "is empty: an order lists every value of %s%s", labelPrefix, label)
