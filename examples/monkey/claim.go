@@ -3,6 +3,7 @@ package monkey
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -99,13 +100,21 @@ func (r *Result) Outcome(o Options) *pipeline.Outcome {
 	}
 	out.Tables = []report.Table{fits}
 	var sel []string
+	best := math.Inf(-1)
 	for _, c := range r.Selection {
-		sel = append(sel, fmt.Sprintf("%s: %.3f", rankName(c.Rank), c.R2HeldOut))
+		best = max(best, c.R2HeldOut)
+	}
+	for _, c := range r.Selection {
+		e := "best"
+		if c.SE > 0 {
+			e = fmt.Sprintf("%+.4f ± %.4f", c.R2HeldOut-best, c.SE)
+		}
+		sel = append(sel, fmt.Sprintf("%s: %.4f (%s)", rankName(c.Rank), c.R2HeldOut, e))
 	}
 	text := fmt.Sprintf("Riehle et al. (2018), monkey joe, delayed centre-out reaching: %d real runs (%d pseudo-populations × %d seeds) and %d runs of each control (time-shuffled spikes; one network told the epoch by a one-hot input), rank %s",
 		len(o.Resamples)*len(o.Seeds), len(o.Resamples), len(o.Seeds), len(o.Seeds), rankName(r.Rank))
 	if len(r.Selection) > 1 {
-		text += " (chosen by held-out R² — " + strings.Join(sel, ", ") + ")"
+		text += " (by held-out R², the simplest rank within one standard error of the best; the difference to the best ± its bootstrap standard error — " + strings.Join(sel, ", ") + ")"
 	}
 	text += ". docs/monkey.md explains the recipe, the controls and the verdicts; every contrast, the decoding and the fixed points are in monkey/contrast/contrast.md."
 	if o.Quick {

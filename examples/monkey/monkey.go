@@ -9,7 +9,8 @@
 //  1. data: one pseudo-population per resample (recipe seed r), and per fit seed s a
 //     time-shuffled one (spikes moved uniformly within their trial, seed s) and one with the
 //     epoch as a one-hot input (pseudo-population s);
-//  2. the rank, by held-out R² among Options.Ranks, on the first resample and seed;
+//  2. the rank, by held-out R² among Options.Ranks, on the first resample and seed: the
+//     simplest rank within one standard error of the best (oneSE);
 //  3. the fits: the chosen rank with every seed on every resample (the real runs), and one fit
 //     per seed of each control (time-shuffled spikes; one network told the epoch by a one-hot
 //     input, with one tied embedding);
@@ -30,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/jedi-neuro/jedi/contrast"
@@ -59,8 +61,8 @@ type Options struct {
 	// Dir receives data/, fits/, contrast/ and spectra/.
 	Dir string
 	// Seeds are the fit seeds, Resamples the pseudo-population draws, Ranks the candidate
-	// ranks (0: full rank), chosen among by held-out R² on the first resample and seed (one
-	// rank: no choice).
+	// ranks (0: full rank), chosen among by held-out R² on the first resample and seed, the
+	// simplest within one standard error of the best (one rank: no choice).
 	Seeds, Resamples []uint64
 	Ranks            []int
 	// Epochs, when > 0, replaces the fit configuration's number of epochs.
@@ -122,15 +124,18 @@ func Available(dir string) error {
 	return nil
 }
 
-// Candidate is one rank of the selection and its held-out R².
+// Candidate is one rank of the selection: its held-out R² and the standard error of its
+// difference to the best candidate's (0 for the best; see oneSE).
 type Candidate struct {
 	Rank      int     `json:"rank"`
 	R2HeldOut float64 `json:"r2_heldout"`
+	SE        float64 `json:"se_to_best"`
 }
 
 // Result is what Run found.
 type Result struct {
-	// Selection is the held-out R² of every candidate rank; Rank the one chosen.
+	// Selection is the held-out R² of every candidate rank, from the simplest to the most
+	// complex; Rank the one chosen: the simplest within one standard error of the best.
 	Selection []Candidate `json:"selection"`
 	Rank      int         `json:"rank"`
 	// Contrast holds every measure, contrast, verdict and decoding (also in Dir/contrast).
@@ -179,12 +184,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	slog.Info("monkey: data prepared", "dir", filepath.Join(o.Dir, "data"), "seconds", fmt.Sprintf("%.0f", time.Since(s.begin).Seconds()))
 
-	// 2. The rank, by held-out R² on the first pseudo-population and seed.
+	// 2. The rank, by held-out R² on the first pseudo-population and seed, with the
+	// one-standard-error rule (oneSE).
 	r0, s0 := o.Resamples[0], o.Seeds[0]
 	res := &Result{}
-	var chosen *fitted
-	var best float64
-	for _, rank := range o.Ranks {
+	ranks := byComplexity(o.Ranks)
+	cands := make([]*fitted, len(ranks))
+	preds := make([][]float64, len(ranks))
+	var held0 []int
+	for i, rank := range ranks {
 		f, err := s.fit(fmt.Sprintf("select-rank%d", rank), real[r0], rank, false, s0)
 		if err != nil {
 			return nil, err
@@ -196,14 +204,25 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if held == nil {
 			return nil, fmt.Errorf("monkey: %s: no held-out segments to choose the rank by", f.dir)
 		}
-		res.Selection = append(res.Selection, Candidate{Rank: rank, R2HeldOut: held.R2})
-		slog.Info("monkey: rank", "rank", rankName(rank), "r2_heldout", fmt.Sprintf("%.4f", held.R2))
-		if chosen == nil || held.R2 > best {
-			chosen, res.Rank, best = f, rank, held.R2
+		if i == 0 {
+			held0 = held.Segments
+		} else if !slices.Equal(held.Segments, held0) {
+			return nil, fmt.Errorf("monkey: %s: held-out segments differ from those of rank %s: the ranks cannot be compared", f.dir, rankName(ranks[0]))
 		}
+		cands[i], preds[i] = f, held.Prediction
+		slog.Info("monkey: rank", "rank", rankName(rank), "r2_heldout", fmt.Sprintf("%.4f", held.R2))
 	}
-	if len(o.Ranks) > 1 {
-		slog.Info("monkey: chosen rank", "rank", rankName(res.Rank))
+	pick, r2, se, err := oneSE(real[r0], held0, preds, selectionDraws, s0)
+	if err != nil {
+		return nil, err
+	}
+	for i, rank := range ranks {
+		res.Selection = append(res.Selection, Candidate{Rank: rank, R2HeldOut: r2[i], SE: se[i]})
+	}
+	chosen := cands[pick]
+	res.Rank = ranks[pick]
+	if len(ranks) > 1 {
+		slog.Info("monkey: chosen rank (the simplest within one standard error of the best)", "rank", rankName(res.Rank))
 	}
 
 	// 3. The fits; the selection's fit of the chosen rank is the first real run.
