@@ -29,7 +29,7 @@ says the claim was skipped, and why.
 Each claim simulates or prepares its data, fits JEDI and analyses the fits into DIR/<claim>/;
 DIR/index.html shows each claim, the paper's figure, our numbers, pass or fail, and the figures,
 and DIR/claims.json the same numbers. Progress says which claim runs and about how long is left:
-about 6 minutes on 2 cores for the synthetic claims, and 7–27 minutes more for the monkey
+about 6 minutes on 2 cores for the synthetic claims, and 4–27 minutes more for the monkey
 (23 fits; an interrupted monkey study keeps its finished fits and continues where it stopped).
 
 --quick runs small versions (multi-task and sinusoid at 80 epochs, about 2 minutes; the monkey
