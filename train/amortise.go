@@ -58,6 +58,15 @@ type AmortiseOptions struct {
 	// Spread is h, the bandwidth of the kernel density estimate of the fitted embeddings and
 	// initial states that simulated segments are drawn from, in units of their covariance.
 	Spread float64 `yaml:"spread"`
+	// Schedule is the encoder's learning-rate schedule over each stage: constant, or cosine
+	// (a half cosine from LearningRate down to 5 % of it, no warm-up).
+	Schedule Schedule `yaml:"schedule"`
+}
+
+// lr is the encoder's step size at step (0-based) of total.
+func (a *AmortiseOptions) lr(step, total int) float64 {
+	o := Options{LearningRate: a.LearningRate, Schedule: a.Schedule, MinLRRatio: 0.05}
+	return o.learningRate(step, total)
 }
 
 // defaultAmortise is the encoder setting of Default: off, and when turned on by bins > 0, the
@@ -65,7 +74,7 @@ type AmortiseOptions struct {
 // trained on simulated segments, which need no feature noise.
 func defaultAmortise() AmortiseOptions {
 	return AmortiseOptions{Windows: 10, Hidden: []int{128, 128}, DistillSteps: 2000, TuneSteps: 6000,
-		LearningRate: 1e-3, RefineLR: 0.1, Data: AmortiseSimulated, Spread: 0.5}
+		LearningRate: 1e-3, RefineLR: 0.1, Data: AmortiseSimulated, Spread: 0.5, Schedule: Cosine}
 }
 
 func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
@@ -84,6 +93,9 @@ func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
 		p.Add(fmt.Errorf("config: train.%w", err))
 	}
 	p.Refuse(!(a.Spread >= 0), f+"spread", "%g, want ≥ 0", a.Spread)
+	if err := strictyaml.CheckOption(f+"schedule", a.Schedule); a.Bins != 0 && err != nil {
+		p.Add(fmt.Errorf("config: train.%w", err))
+	}
 	for i, h := range a.Hidden {
 		p.Refuse(h < 1, fmt.Sprintf(f+"hidden[%d]", i), "%d, want ≥ 1", h)
 	}
@@ -148,7 +160,7 @@ func trainAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Data
 			}); err != nil {
 				return nil, err
 			}
-			loss := fit.step(bphi, btarget, seq(0, batch), o, rng)
+			loss := fit.step(bphi, btarget, seq(0, batch), o, o.lr(step, o.DistillSteps), rng)
 			if (step+1)%500 == 0 {
 				slog.Debug("amortiser on simulated segments", "step", step+1, "loss", loss)
 			}
@@ -158,7 +170,7 @@ func trainAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Data
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			loss := fit.step(phi, target, rng.Perm(n)[:batch], o, rng)
+			loss := fit.step(phi, target, rng.Perm(n)[:batch], o, o.lr(step, o.DistillSteps), rng)
 			if (step+1)%500 == 0 {
 				slog.Debug("amortiser distillation", "step", step+1, "loss", loss)
 			}
@@ -248,9 +260,9 @@ func (r *regression) gradient(phi, target []float64, rows []int, noise float64, 
 }
 
 // step takes one Adam step of r.gradient and returns the loss before it.
-func (r *regression) step(phi, target []float64, rows []int, o *AmortiseOptions, rng *rand.Rand) float64 {
+func (r *regression) step(phi, target []float64, rows []int, o *AmortiseOptions, lr float64, rng *rand.Rand) float64 {
 	loss := r.gradient(phi, target, rows, o.FeatureNoise, rng)
-	Update(r.adam, o.LearningRate, r.a.Params, r.grad)
+	Update(r.adam, lr, r.a.Params, r.grad)
 	return loss
 }
 
@@ -296,7 +308,7 @@ func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Datas
 	if sim != nil {
 		simPhi, simTarget = make([]float64, batch*F), make([]float64, batch*a.Out)
 	}
-	for range o.TuneSteps {
+	for step := range o.TuneSteps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -340,7 +352,7 @@ func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Datas
 			}
 			a.Backward(grad, d, &tapes[k])
 		}
-		Update(adam, o.LearningRate, a.Params, grad)
+		Update(adam, o.lr(step, o.TuneSteps), a.Params, grad)
 	}
 	return nil
 }

@@ -299,3 +299,36 @@ func TestAmortiseDataOption(t *testing.T) {
 		t.Fatalf("data: fitted read as %q, err %v", c.Train.Amortise.Data, err)
 	}
 }
+
+// train.amortise.schedule: cosine decays the encoder's step size from learning_rate to 5 % of it
+// over each stage, monotonically; constant keeps it; a misspelt name is refused.
+func TestAmortiseSchedule(t *testing.T) {
+	o := defaultAmortise()
+	o.LearningRate = 2e-3
+	if o.Schedule != Cosine {
+		t.Fatalf("default schedule %q, want cosine", o.Schedule)
+	}
+	const total = 1000
+	if got := o.lr(0, total); got != 2e-3 {
+		t.Errorf("cosine lr(0) = %g, want 2e-3", got)
+	}
+	if got, want := o.lr(total/2, total), 2e-3*(0.05+0.95*0.5); math.Abs(got-want) > 1e-12 {
+		t.Errorf("cosine lr(half) = %g, want %g", got, want)
+	}
+	if got := o.lr(total, total); math.Abs(got-1e-4) > 1e-12 {
+		t.Errorf("cosine lr(end) = %g, want 1e-4", got)
+	}
+	for s := 1; s < total; s++ {
+		if o.lr(s, total) > o.lr(s-1, total) {
+			t.Fatalf("cosine lr rises at step %d", s)
+		}
+	}
+	o.Schedule = Constant
+	if got := o.lr(total-1, total); got != 2e-3 {
+		t.Errorf("constant lr = %g, want 2e-3", got)
+	}
+	_, err := ParseConfig("cfg.yaml", []byte("train:\n  amortise:\n    bins: 3\n    schedule: step\n"), Default(4))
+	if err == nil || !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "constant, cosine") {
+		t.Fatalf("schedule: step: err = %v, want the line and the valid values", err)
+	}
+}

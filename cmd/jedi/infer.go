@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/jedi-neuro/jedi/data"
 	"github.com/jedi-neuro/jedi/internal/fsutil"
 	"github.com/jedi-neuro/jedi/internal/npy"
 	"github.com/jedi-neuro/jedi/train"
@@ -17,9 +18,9 @@ import (
 func newInfer() *cobra.Command {
 	var run, dataPath, out string
 	var steps int
-	var amortised, heldout bool
+	var amortised, heldout, compare bool
 	cmd := &cobra.Command{
-		Use:     "infer --run RUNDIR --data FILE.npz --out EMB.npz [--steps N] [--amortised] [--heldout]",
+		Use:     "infer --run RUNDIR --data FILE.npz --out EMB.npz [--steps N] [--amortised [--compare]] [--heldout]",
 		Short:   "Infer embeddings of new segments with the fitted model frozen",
 		Example: `  jedi infer --run run --data new.npz --out emb.npz`,
 		Long: `Infer the context embedding (and initial state) of every segment of FILE.npz with the fitted
@@ -39,7 +40,16 @@ and keeps the training's pull toward it in the optimisation (with --amortised th
 the start and the refinement keeps the pull); a segment shorter than the
 alignment's T_c bins is inferred without one, with a warning.
 With --heldout only the run's held-out segments of FILE are inferred (FILE must be the dataset
-the run was fitted to), so that R² measures segments the model never saw.`,
+the run was fitted to), so that R² measures segments the model never saw.
+
+With --amortised --compare the same segments are then also inferred by optimisation
+(train.infer_steps steps, as without --amortised), in the same process, so that the two are
+timed under the same load: EMB.npz adds optimised_r2, optimised_seconds_per_segment and
+speedup (the optimisation's time per segment over the encoder's), and the log says both.
+Each time counts everything from the start of the inference to the reconstruction of the
+segments (one forward pass, which R² needs), the same for both. With learned initial states
+it also scores the encoder's embedding with the optimised initial state and the reverse
+(r2_encoder_e_optimised_x0, r2_optimised_e_encoder_x0): which of its two outputs costs more.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := loadRun(run)
@@ -52,6 +62,9 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 			}
 			if err := ds.Validate(); err != nil {
 				return err
+			}
+			if compare && !amortised {
+				return fmt.Errorf("--compare compares the amortised encoder with optimisation: it needs --amortised")
 			}
 			if !cmd.Flags().Changed("steps") {
 				steps = f.Config.Train.InferSteps
@@ -70,6 +83,7 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 			}
 			start := time.Now()
 			var res *train.Inferred
+			var encE, encX0 []float64 // the encoder's own output, before any refinement
 			if amortised {
 				if !cmd.Flags().Changed("steps") {
 					steps = f.Config.Train.Amortise.RefineSteps
@@ -78,6 +92,7 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 				if err != nil {
 					return err
 				}
+				encE, encX0 = E, X0
 				enc := time.Since(start)
 				slog.Info("encoded", "segments", len(idx), "per_segment", enc/time.Duration(len(idx)))
 				if res, err = train.Refine(f, ds, idx, E, X0, steps); err != nil {
@@ -87,6 +102,12 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 				return err
 			}
 			perSeg := time.Since(start).Seconds() / float64(len(idx))
+			var cmp []scalar
+			if compare {
+				if cmp, err = compareOptimised(f, ds, idx, res.R2, perSeg, encE, encX0); err != nil {
+					return err
+				}
+			}
 			var sessions []train.SessionScore
 			if multiSession(ds) {
 				if sessions, err = logSessions("inferred", res, ds); err != nil {
@@ -116,6 +137,11 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 				if err := addSessionScores(a, sessions); err != nil {
 					return err
 				}
+				for _, v := range cmp {
+					if err := a.Add(v.name, []int{}, []float64{v.v}); err != nil {
+						return err
+					}
+				}
 				return a.Close()
 			})
 			if err != nil {
@@ -132,8 +158,48 @@ the run was fitted to), so that R² measures segments the model never saw.`,
 	cmd.Flags().IntVar(&steps, "steps", 0, "optimisation steps (default: train.infer_steps, or train.amortise.refine_steps with --amortised)")
 	cmd.Flags().BoolVar(&amortised, "amortised", false, "start from the amortised encoder's embeddings (one pass) instead of optimising from the centroid")
 	cmd.Flags().BoolVar(&heldout, "heldout", false, "infer only the run's held-out segments of --data")
+	cmd.Flags().BoolVar(&compare, "compare", false, "with --amortised: also optimise the same segments (train.infer_steps) and report both R² and times and the speed-up")
 	for _, f := range []string{"run", "data", "out"} {
 		cmd.MarkFlagRequired(f)
 	}
 	return cmd
+}
+
+// scalar is one named number that jedi infer saves.
+type scalar struct {
+	name string
+	v    float64
+}
+
+// compareOptimised infers segments idx of ds by optimisation (train.infer_steps), as jedi infer
+// does without --amortised, and returns what --compare saves beside the amortised result (R² r2,
+// perSeg seconds per segment): the optimisation's R² and time per segment and the speed-up;
+// and, with learned initial states, the R² of the two mixtures of the encoder's own output
+// (E, X0) with the optimised values, which say whether its embedding or its initial state
+// costs more.
+func compareOptimised(f *train.Fitted, ds *data.Dataset, idx []int, r2, perSeg float64, E, X0 []float64) ([]scalar, error) {
+	t0 := time.Now()
+	opt, err := train.Infer(f, ds, idx, f.Config.Train.InferSteps)
+	if err != nil {
+		return nil, err
+	}
+	optPerSeg := time.Since(t0).Seconds() / float64(len(idx))
+	out := []scalar{{"optimised_r2", opt.R2}, {"optimised_seconds_per_segment", optPerSeg}, {"speedup", optPerSeg / perSeg}}
+	attrs := []any{"optimised_r2", fmt.Sprintf("%.4f", opt.R2), "optimised_seconds_per_segment", fmt.Sprintf("%.3g", optPerSeg),
+		"amortised_r2", fmt.Sprintf("%.4f", r2), "amortised_seconds_per_segment", fmt.Sprintf("%.3g", perSeg),
+		"r2_gap", fmt.Sprintf("%.4f", opt.R2-r2), "speedup", fmt.Sprintf("%.1f", optPerSeg/perSeg)}
+	if X0 != nil {
+		eOpt, err := train.Predict(f, ds, idx, E, opt.X0)
+		if err != nil {
+			return nil, err
+		}
+		xOpt, err := train.Predict(f, ds, idx, opt.Embeddings, X0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, scalar{"r2_encoder_e_optimised_x0", eOpt.R2}, scalar{"r2_optimised_e_encoder_x0", xOpt.R2})
+		attrs = append(attrs, "r2_encoder_e_optimised_x0", fmt.Sprintf("%.4f", eOpt.R2), "r2_optimised_e_encoder_x0", fmt.Sprintf("%.4f", xOpt.R2))
+	}
+	slog.Info("compared with optimisation", attrs...)
+	return out, nil
 }
