@@ -149,6 +149,7 @@ func TestConfigValidationRefusesEveryField(t *testing.T) {
 		"train.amortise.windows":       func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.Windows = 3, 0 },
 		"train.amortise.data":          func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.Data = 3, "replay" },
 		"train.amortise.spread":        func(c *Config) { c.Train.Amortise.Spread = -1 },
+		"train.amortise.neighbours":    func(c *Config) { c.Train.Amortise.Neighbours = 1 },
 		"train.amortise.schedule":      func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.Schedule = 3, "step" },
 		"train.align.factors":          func(c *Config) { c.Train.Align.Factors = -1 },
 		"train.align.label":            func(c *Config) { c.Train.Align.Label = "task" },

@@ -58,6 +58,9 @@ type AmortiseOptions struct {
 	// Spread is h, the bandwidth of the kernel density estimate of the fitted embeddings and
 	// initial states that simulated segments are drawn from, in units of their covariance.
 	Spread float64 `yaml:"spread"`
+	// Neighbours is k: with k > 0 the kernel around each fitted value has the covariance of
+	// its k nearest fitted values (by embedding), not of all of them (see simulator).
+	Neighbours int `yaml:"neighbours"`
 	// Schedule is the encoder's learning-rate schedule over each stage: constant, or cosine
 	// (a half cosine from LearningRate down to 5 % of it, no warm-up).
 	Schedule Schedule `yaml:"schedule"`
@@ -74,7 +77,7 @@ func (a *AmortiseOptions) lr(step, total int) float64 {
 // trained on simulated segments, which need no feature noise.
 func defaultAmortise() AmortiseOptions {
 	return AmortiseOptions{Windows: 10, Hidden: []int{128, 128}, DistillSteps: 2000, TuneSteps: 6000,
-		LearningRate: 1e-3, RefineLR: 0.1, Data: AmortiseSimulated, Spread: 0.5, Schedule: Cosine}
+		LearningRate: 1e-3, RefineLR: 0.1, Data: AmortiseSimulated, Spread: 1, Neighbours: 30, Schedule: Cosine}
 }
 
 func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
@@ -93,6 +96,7 @@ func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
 		p.Add(fmt.Errorf("config: train.%w", err))
 	}
 	p.Refuse(!(a.Spread >= 0), f+"spread", "%g, want ≥ 0", a.Spread)
+	p.Refuse(a.Neighbours < 0 || a.Neighbours == 1, f+"neighbours", "%d, want 0 (all) or ≥ 2", a.Neighbours)
 	if err := strictyaml.CheckOption(f+"schedule", a.Schedule); a.Bins != 0 && err != nil {
 		p.Add(fmt.Errorf("config: train.%w", err))
 	}
@@ -146,7 +150,7 @@ func trainAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Data
 	var sim *simulator[T]
 	switch o.Data {
 	case AmortiseSimulated:
-		if sim, err = newSimulator[T](f, ds, target, o.Spread, rng); err != nil {
+		if sim, err = newSimulator[T](f, ds, target, o.Spread, o.Neighbours, rng); err != nil {
 			return nil, err
 		}
 		bphi := make([]float64, batch*F)

@@ -1,9 +1,11 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"go.yaml.in/yaml/v4"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -37,10 +39,15 @@ func (d *AmortiseData) UnmarshalYAML(n *yaml.Node) error {
 // simulator draws segments from the fitted model, as the model itself says segments arise:
 //
 //  1. z = (e, x₀) from a Gaussian kernel density estimate of the n fitted values z_i of the
-//     training segments: z = z_i + h·Σ^{1/2} w for a uniformly chosen i, w ~ N(0, I), Σ the
-//     sample covariance of the z_i and h the spread. Σ^{1/2} w is drawn as
-//     Σ_j v_j (z_j − z̄)/√(n−1) with v ~ N(0, I_n), which has covariance Σ exactly and needs no
-//     factorisation of the (D+N)×(D+N) matrix that n < D+N values leave singular.
+//     training segments: z = z_i + h·Σ_i^{1/2} w for a uniformly chosen i, w ~ N(0, I), h the
+//     spread and Σ_i the kernel's covariance: the sample covariance of all the z_j, or with
+//     k neighbours (AmortiseOptions.Neighbours) that of the k values z_j whose embeddings are
+//     nearest z_i's (each coordinate scaled by its spread over the n, z_i among them), so that
+//     the draws fill the gaps between neighbouring fitted values, where new segments fall,
+//     instead of blurring every value by the spread of all of them. Σ_i^{1/2} w is drawn as
+//     Σ_j v_j (z_j − z̄)/√(m−1) over the m values of the covariance, v ~ N(0, I_m), which has
+//     covariance Σ_i exactly and needs no factorisation of the (D+N)×(D+N) matrix that
+//     m < D+N values leave singular.
 //  2. the activity: the frozen network run from x₀ with embedding e for the length (and with
 //     the inputs) of segment i, plus the observation noise of the loss: Gaussian with each
 //     neuron's residual variance over the training segments, or Poisson counts of the rate;
@@ -54,8 +61,10 @@ type simulator[T model.Float] struct {
 	st      *staged[T]
 	theta   []T
 	ll      model.LocalLayout
-	local   []T
-	z, dev  []float64 // n×P fitted values; (z_i − z̄)/√(n−1)
+	loc     []T
+	z       []float64 // n×P fitted values
+	dev     []float64 // each kernel's m deviations (z_j − z̄)/√(m−1), m×P: one kernel per training row (local) or one for all
+	local   bool
 	spread  float64
 	sigma   []float64 // per-neuron noise standard deviation (Gaussian loss)
 	poisson bool
@@ -67,7 +76,7 @@ type simulator[T model.Float] struct {
 
 // newSimulator prepares draws for f's training segments of ds, whose fitted values are z
 // (len(f.Train) rows of D, or D+N with learned initial states).
-func newSimulator[T model.Float](f *Fitted, ds *data.Dataset, z []float64, spread float64, rng *rand.Rand) (*simulator[T], error) {
+func newSimulator[T model.Float](f *Fitted, ds *data.Dataset, z []float64, spread float64, neighbours int, rng *rand.Rand) (*simulator[T], error) {
 	m, err := f.Model()
 	if err != nil {
 		return nil, err
@@ -76,16 +85,16 @@ func newSimulator[T model.Float](f *Fitted, ds *data.Dataset, z []float64, sprea
 	n := len(f.Train)
 	P := len(z) / n
 	s := &simulator[T]{c: c, pass: model.NewPass[T](m), st: stage[T](ds, f.Train, c.I > 0),
-		theta: convert[T](f.Theta), z: z, spread: spread, poisson: c.Loss == model.Poisson,
-		rng: rng, v: make([]float64, n)}
-	zbar := mean(z, P)
-	s.dev = make([]float64, len(z))
-	if n > 1 {
+		theta: convert[T](f.Theta), z: z, spread: spread, poisson: c.Loss == model.Poisson, rng: rng}
+	if neighbours > 0 && neighbours < n {
+		s.local = true
 		for i := range n {
-			for j := range P {
-				s.dev[i*P+j] = (z[i*P+j] - zbar[j]) / math.Sqrt(float64(n-1))
-			}
+			s.dev = append(s.dev, deviations(z, P, nearest(z, P, c.D, i, neighbours))...)
 		}
+		s.v = make([]float64, neighbours)
+	} else {
+		s.dev = deviations(z, P, seq(0, n))
+		s.v = make([]float64, n)
 	}
 	if !s.poisson {
 		if s.sigma, err = residualStd(f, ds); err != nil {
@@ -93,6 +102,54 @@ func newSimulator[T model.Float](f *Fitted, ds *data.Dataset, z []float64, sprea
 		}
 	}
 	return s, nil
+}
+
+// deviations returns (z_j − z̄)/√(m−1) for the m rows j of rows of z (rows of width P), z̄
+// their mean: m×P values whose outer products sum to the rows' sample covariance (all zero
+// for one row).
+func deviations(z []float64, P int, rows []int) []float64 {
+	m := len(rows)
+	zbar := make([]float64, P)
+	for _, j := range rows {
+		for q := range P {
+			zbar[q] += z[j*P+q] / float64(m)
+		}
+	}
+	dev := make([]float64, m*P)
+	if m < 2 {
+		return dev
+	}
+	for k, j := range rows {
+		for q := range P {
+			dev[k*P+q] = (z[j*P+q] - zbar[q]) / math.Sqrt(float64(m-1))
+		}
+	}
+	return dev
+}
+
+// nearest returns the k rows of z (rows of width P, n of them) whose first D values, each
+// scaled by its standard deviation over the n rows, are nearest row i's, row i first; ties
+// keep the lower row.
+func nearest(z []float64, P, D, i, k int) []int {
+	n := len(z) / P
+	e := make([]float64, n*D)
+	for j := range n {
+		copy(e[j*D:(j+1)*D], z[j*P:j*P+D])
+	}
+	_, sd := standardise(e, D)
+	dist := make([]float64, n)
+	for j := range n {
+		for q := range D {
+			d := (e[j*D+q] - e[i*D+q]) / sd[q]
+			dist[j] += d * d
+		}
+	}
+	rows := seq(0, n)
+	slices.SortStableFunc(rows, func(a, b int) int { return cmp.Compare(dist[a], dist[b]) })
+	if rows[0] != i { // another row at distance 0: i still comes first
+		rows = append([]int{i}, slices.DeleteFunc(rows, func(j int) bool { return j == i })...)
+	}
+	return rows[:k]
 }
 
 // residualStd returns each neuron's root-mean-square residual of the fitted model over its
@@ -140,34 +197,38 @@ func (s *simulator[T]) draw(rows []int, target []float64, use func(b int, y []fl
 	P := len(s.z) / len(s.st.idx)
 	if s.ll.Size == 0 || s.ll.G != B {
 		s.ll = model.NewLocalLayout(c, B, B)
-		s.local = make([]T, s.ll.Size)
+		s.loc = make([]T, s.ll.Size)
 	}
 	for b, i := range rows {
 		t := target[b*P : (b+1)*P]
 		copy(t, s.z[i*P:(i+1)*P])
 		if s.spread > 0 {
+			dev := s.dev
+			if m := len(s.v); s.local {
+				dev = dev[i*m*P : (i+1)*m*P]
+			}
 			for j := range s.v {
 				s.v[j] = s.spread * s.rng.NormFloat64()
 			}
 			for j, vj := range s.v {
-				d := s.dev[j*P : (j+1)*P]
+				d := dev[j*P : (j+1)*P]
 				for q := range t {
 					t[q] += vj * d[q]
 				}
 			}
 		}
 		for q, v := range t[:D] {
-			s.local[b*D+q] = T(v)
+			s.loc[b*D+q] = T(v)
 		}
 		if s.ll.X0Off >= 0 {
 			for q, v := range t[D:] {
-				s.local[s.ll.X0Off+b*N+q] = T(v)
+				s.loc[s.ll.X0Off+b*N+q] = T(v)
 			}
 		}
 	}
 	slots := seq(0, B)
 	s.st.fill(&s.bt, c, rows, slots, slots)
-	if _, err := s.pass.Forward(s.theta, s.local, &s.ll, &s.bt); err != nil {
+	if _, err := s.pass.Forward(s.theta, s.loc, &s.ll, &s.bt); err != nil {
 		return err
 	}
 	yhat := s.pass.Yhat()

@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,7 +61,7 @@ func TestSimulatorGaussian(t *testing.T) {
 		}
 		count += len(y) / M
 	}
-	sim, err := newSimulator[float64](f, ds, z, 0, rng)
+	sim, err := newSimulator[float64](f, ds, z, 0, 0, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestSimulatorPoisson(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := newSimulator[float64](f, ds, z, 0, rand.New(rand.NewPCG(3, 4)))
+	sim, err := newSimulator[float64](f, ds, z, 0, 0, rand.New(rand.NewPCG(3, 4)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func TestSimulatorObserved(t *testing.T) {
 	}
 	f := randomFitted(t, ds, 12, model.Gaussian)
 	P := f.Config.Model.D + f.Config.Model.N
-	sim, err := newSimulator[float64](f, ds, fittedValues(f, ds, P), 0, rand.New(rand.NewPCG(5, 5)))
+	sim, err := newSimulator[float64](f, ds, fittedValues(f, ds, P), 0, 0, rand.New(rand.NewPCG(5, 5)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,5 +331,96 @@ func TestAmortiseSchedule(t *testing.T) {
 	_, err := ParseConfig("cfg.yaml", []byte("train:\n  amortise:\n    bins: 3\n    schedule: step\n"), Default(4))
 	if err == nil || !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "constant, cosine") {
 		t.Fatalf("schedule: step: err = %v, want the line and the valid values", err)
+	}
+	// One neighbour would be a kernel of zero covariance: refused, naming the field.
+	c := Default(4)
+	c.Train.Amortise.Bins, c.Train.Amortise.Neighbours = 3, 1
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "amortise.neighbours") {
+		t.Errorf("neighbours 1: err = %v", err)
+	}
+}
+
+// With k neighbours the offset of a value drawn for training row i has h² times the sample
+// covariance of the k fitted values whose standardised embeddings are nearest row i's (found
+// here by brute force), in each coordinate, and no spread beyond them.
+func TestSimulatorNeighbours(t *testing.T) {
+	ds := teacherData(t, 30, 20, 5)
+	n := 24
+	f := randomFitted(t, ds, n, model.Gaussian)
+	c := &f.Config.Model
+	D, N, P := c.D, c.N, c.D+c.N
+	z := fittedValues(f, ds, P)
+	const k, h, row = 5, 0.8, 7
+	sim, err := newSimulator[float64](f, ds, z, h, k, rand.New(rand.NewPCG(9, 9)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The k nearest rows by standardised embedding distance, brute force.
+	mu := mean(f.Embeddings, D)
+	sd := make([]float64, D)
+	for i := range n {
+		for q := range D {
+			d := f.Embeddings[i*D+q] - mu[q]
+			sd[q] += d * d / float64(n)
+		}
+	}
+	dist := func(i int) float64 {
+		var s float64
+		for q := range D {
+			d := (f.Embeddings[i*D+q] - f.Embeddings[row*D+q]) / math.Sqrt(sd[q])
+			s += d * d
+		}
+		return s
+	}
+	var near []int
+	for range k {
+		best := -1
+		for i := range n {
+			if !slices.Contains(near, i) && (best < 0 || dist(i) < dist(best)) {
+				best = i
+			}
+		}
+		near = append(near, best)
+	}
+	if got := nearest(z, P, D, row, k); !slices.Equal(got, near) {
+		t.Fatalf("nearest(%d) = %v, want %v", row, got, near)
+	}
+	nm := mean(func() []float64 {
+		var v []float64
+		for _, i := range near {
+			v = append(v, z[i*P:(i+1)*P]...)
+		}
+		return v
+	}(), P)
+	rows := make([]int, 8)
+	for i := range rows {
+		rows[i] = row
+	}
+	target := make([]float64, len(rows)*P)
+	varDraw := make([]float64, P)
+	draws := 0
+	for range 300 {
+		if err := sim.draw(rows, target, func(int, []float64) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for b := range rows {
+			for q := range P {
+				d := target[b*P+q] - z[row*P+q]
+				varDraw[q] += d * d
+			}
+		}
+		draws += len(rows)
+	}
+	for _, q := range []int{0, D - 1, D, D + N - 1} {
+		var want float64
+		for _, i := range near {
+			d := z[i*P+q] - nm[q]
+			want += h * h * d * d / (k - 1)
+		}
+		got := varDraw[q] / float64(draws)
+		// 2400 draws: relative standard error √(2/2400) ≈ 0.03.
+		if math.Abs(got/want-1) > 0.15 {
+			t.Errorf("coordinate %d: variance of the drawn offset %.4g, want h²·(neighbours' variance) = %.4g", q, got, want)
+		}
 	}
 }
