@@ -77,7 +77,7 @@ func (a *AmortiseOptions) lr(step, total int) float64 {
 // trained on simulated segments, which need no feature noise.
 func defaultAmortise() AmortiseOptions {
 	return AmortiseOptions{Windows: 10, Hidden: []int{128, 128}, DistillSteps: 2000, TuneSteps: 6000,
-		LearningRate: 1e-3, RefineLR: 0.1, Data: AmortiseSimulated, Spread: 1, Neighbours: 30, Schedule: Cosine}
+		LearningRate: 1e-3, RefineLR: 0.05, Data: AmortiseSimulated, Spread: 1, Neighbours: 30, Schedule: Cosine}
 }
 
 func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
