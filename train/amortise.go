@@ -59,7 +59,8 @@ type AmortiseOptions struct {
 	// initial states that simulated segments are drawn from, in units of their covariance.
 	Spread float64 `yaml:"spread"`
 	// Neighbours is k: with k > 0 the kernel around each fitted value has the covariance of
-	// its k nearest fitted values (by embedding), not of all of them (see simulator).
+	// its k nearest fitted values (by embedding), not of all of them (see simulator); with no
+	// more than k training segments, of all of them.
 	Neighbours int `yaml:"neighbours"`
 	// Schedule is the encoder's learning-rate schedule over each stage: constant, or cosine
 	// (a half cosine from LearningRate down to 5 % of it, no warm-up).
