@@ -71,7 +71,7 @@ func Train(ctx context.Context, task sim.MemoryProTask, cfg train.Config, trials
 		return nil, err
 	}
 	resume := false
-	if saved, err := train.LoadConfig(filepath.Join(dir, train.ConfigFile), train.Config{}); err == nil {
+	if saved, err := train.LoadSaved(filepath.Join(dir, train.ConfigFile)); err == nil {
 		want, _ := cfg.YAML()
 		got, _ := saved.YAML()
 		ri, err := train.ReadRunInfo(dir)

@@ -72,7 +72,7 @@ func Demo(ctx context.Context, opt DemoOptions) (string, error) {
 		}
 	case fsutil.Exists(filepath.Join(runDir, train.CheckpointFile)):
 		slog.Info("demo: resuming the interrupted fit", "dir", runDir)
-		if cfg, err = train.LoadConfig(filepath.Join(runDir, train.ConfigFile), train.Config{}); err != nil {
+		if cfg, err = train.LoadSaved(filepath.Join(runDir, train.ConfigFile)); err != nil {
 			return "", err
 		}
 		f, err = train.Fit(ctx, cfg, ds, train.FitOptions{Dir: runDir, Resume: true, Reporter: opt.Reporter})

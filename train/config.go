@@ -142,6 +142,38 @@ func LoadConfig(path string, base Config) (Config, error) {
 	return ParseConfig(path, b, base)
 }
 
+// LoadSaved reads a configuration that jedi wrote (a run directory's config.yaml, the
+// config_yaml of a model or checkpoint file): every field spelled out, so it is decoded over
+// nothing, not over defaults that may have changed since. A key added after the file was
+// written is absent from it and reads as what jedi did before the key existed (upgradeSaved).
+func LoadSaved(path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, err
+	}
+	return ParseSaved(path, b)
+}
+
+// ParseSaved decodes a configuration that jedi wrote, as LoadSaved; name is used in errors.
+func ParseSaved(name string, b []byte) (Config, error) {
+	c, err := ParseConfig(name, b, Config{})
+	if err != nil {
+		return Config{}, err
+	}
+	c.upgradeSaved()
+	return c, nil
+}
+
+// upgradeSaved gives the keys that files written before they existed lack the behaviour of
+// that time. Keys whose zero value is already that behaviour (model.cell, train.align,
+// train.amortise.neighbours: 0, all fitted values) need no entry here.
+func (c *Config) upgradeSaved() {
+	// The encoder's learning rate was constant before train.amortise.schedule.
+	if c.Train.Amortise.Schedule == "" {
+		c.Train.Amortise.Schedule = Constant
+	}
+}
+
 // YAML returns the configuration as YAML, every field spelled out.
 func (c *Config) YAML() ([]byte, error) {
 	return strictyaml.Encode(c)

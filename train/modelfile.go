@@ -149,7 +149,7 @@ func readFitted(r *npy.Reader) (*Fitted, error) {
 	if meta.Format != modelFormat {
 		return nil, fmt.Errorf("meta_json: format %q, this jedi reads %q", meta.Format, modelFormat)
 	}
-	cfg, err := ParseConfig("config_yaml", y, Config{})
+	cfg, err := ParseSaved("config_yaml", y)
 	if err != nil {
 		return nil, err
 	}

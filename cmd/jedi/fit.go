@@ -74,7 +74,7 @@ worse than the mean are warned about. See docs/reliability.md.`,
 				if err := train.Resumable(out); err != nil {
 					return err
 				}
-				cfg, err = train.LoadConfig(filepath.Join(out, train.ConfigFile), train.Config{})
+				cfg, err = train.LoadSaved(filepath.Join(out, train.ConfigFile))
 				if err != nil {
 					return err
 				}
