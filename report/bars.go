@@ -17,7 +17,7 @@ import (
 // label or the R² of each model. errs, if not nil, holds the half-width of
 // an uncertainty interval drawn as an error bar on each bar. With pal, the
 // names are values of a label and each bar takes its value's colour;
-// without, every bar is the same colour. A marker at each bar's value and
+// without, every bar is the same neutral grey (colours are kept for label values). A marker at each bar's value and
 // a line at zero keep values near zero visible, where a bar has no height.
 //
 // len(values) and len(errs) (when not nil) must equal len(names) ≥ 1; the
@@ -63,7 +63,7 @@ func Bars(path, title, ylabel string, names []string, values, errs []float64, pa
 		if err != nil {
 			return fmt.Errorf("report: Bars: %w", err)
 		}
-		bc.Color = Categorical(0)
+		bc.Color = neutralFill
 		if pal != nil {
 			bc.Color = pal.Color(names[i])
 		}

@@ -15,7 +15,9 @@ import (
 
 // Histogram writes a FigWidth × FigHeight histogram of values (for
 // instance the R² of every recorded neuron) with bins equal-width bins
-// over [min, max] of the data, and the median marked by a dashed line. If
+// over [min, max] of the data, and the median marked by a dashed line, in
+// grey and black: the values binned are not values of a label, whose
+// colours they would otherwise borrow. If
 // bins ≤ 0 it is ⌈√n⌉ clamped to [5, 50] for n values.
 //
 // values must be non-empty and finite.
@@ -31,7 +33,7 @@ func Histogram(path, title, xlabel string, values []float64, bins int) error {
 	}
 	h := &plotter.Histogram{
 		Bins:      histBins(values, bins),
-		FillColor: withAlpha(Categorical(0), 0.8),
+		FillColor: neutralFill,
 		LineStyle: draw.LineStyle{Color: color.White, Width: vg.Points(0.6)},
 	}
 	h.Width = h.Bins[0].Max - h.Bins[0].Min
@@ -43,7 +45,7 @@ func Histogram(path, title, xlabel string, values []float64, bins int) error {
 	g.Horizontal.Color = color.Gray{Y: 225}
 	p.Add(g, h)
 	ml := &vline{x: med, style: draw.LineStyle{
-		Color:  Categorical(3),
+		Color:  color.Black,
 		Width:  vg.Points(1.6),
 		Dashes: []vg.Length{vg.Points(5), vg.Points(3)},
 	}}

@@ -161,28 +161,70 @@ func TestPlotsSVG(t *testing.T) {
 	}
 }
 
-// TestBarsColour checks that the bars are filled with the first colour
-// of the categorical palette, which is opaque and so appears exactly.
+// TestBarsColour checks that bars without a palette are filled with the neutral grey and
+// that a palette gives each bar its value's colour; both fills are opaque and so appear
+// exactly.
 func TestBarsColour(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bars.png")
-	if err := Bars(path, "", "", []string{"x"}, []float64{1}, nil, nil); err != nil {
+	dir := t.TempDir()
+	count := func(path string, c color.Color) int {
+		img := decodePNG(t, path)
+		want := color.NRGBAModel.Convert(c)
+		n := 0
+		b := img.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if color.NRGBAModel.Convert(img.At(x, y)) == want {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	plain := filepath.Join(dir, "bars.png")
+	if err := Bars(plain, "", "", []string{"x"}, []float64{1}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	// One bar 65% of about 4 in wide and 3 in high: tens of thousands of
+	// pixels at 150 dpi.
+	if n := count(plain, neutralFill); n < 20000 {
+		t.Errorf("%d pixels of the neutral grey, want a bar of more than 20000", n)
+	}
+	if n := count(plain, Categorical(0)); n != 0 {
+		t.Errorf("a bar without a palette has %d pixels of the first label colour", n)
+	}
+	pal := NewPalette([]string{"a", "b"})
+	coloured := filepath.Join(dir, "pal.png")
+	if err := Bars(coloured, "", "", []string{"b"}, []float64{1}, nil, pal); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(coloured, pal.Color("b")); n < 20000 {
+		t.Errorf("%d pixels of value b's colour, want a bar of more than 20000", n)
+	}
+}
+
+// TestHistogramNeutral checks that a histogram, whose bars are not label values, borrows no
+// label's colour: no pixel is saturated (every one is white, grey or black, up to the
+// antialiasing of grey on white).
+func TestHistogramNeutral(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hist.png")
+	if err := Histogram(path, "R²", "R²", []float64{0.1, 0.2, 0.2, 0.3, 0.5, 0.9}, 0); err != nil {
 		t.Fatal(err)
 	}
 	img := decodePNG(t, path)
-	want := color.NRGBAModel.Convert(Categorical(0))
-	n := 0
 	b := img.Bounds()
+	n := 0
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			if color.NRGBAModel.Convert(img.At(x, y)) == want {
+			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			hi := max(c.R, c.G, c.B)
+			lo := min(c.R, c.G, c.B)
+			if hi-lo > 30 {
 				n++
 			}
 		}
 	}
-	// One bar 65% of about 4 in wide and 3 in high: tens of thousands of
-	// pixels at 150 dpi.
-	if n < 20000 {
-		t.Errorf("%d pixels of the bar colour, want a bar of more than 20000", n)
+	if n > 0 {
+		t.Errorf("%d coloured pixels in a histogram of values that are not a label's", n)
 	}
 }
 

@@ -74,10 +74,10 @@ func TestRenderChromium(t *testing.T) {
 		t.Errorf("%.1f%% of the screenshot is white: blank page?", 100*f)
 	}
 	if sample {
-		// The first figure of the sample is a bar chart whose bars are
-		// the opaque palette colour; finding that colour in quantity shows
-		// that the embedded PNG was decoded and displayed.
-		if f := fractionNear(img, Categorical(0), 3); f < 0.005 {
+		// The first figure of the sample is a bar chart whose bars (no
+		// palette) are the opaque neutral grey; finding that colour in
+		// quantity shows that the embedded PNG was decoded and displayed.
+		if f := fractionNear(img, neutralFill, 3); f < 0.005 {
 			t.Errorf("only %.2f%% of the screenshot has the bar colour: figure not displayed?", 100*f)
 		}
 	}

@@ -20,6 +20,11 @@ const (
 	legendSize = 9.5
 )
 
+// neutralFill fills bars and histograms whose bars are not values of a label. Colours are
+// kept for label values, so that one colour means one thing across a report's figures: a
+// blue histogram beside a figure whose blue is one task would read as that task's.
+var neutralFill = color.Gray{Y: 150}
+
 // sans is the typeface of every text: a sans-serif reads better than
 // gonum's default serif at small sizes.
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
