@@ -151,6 +151,9 @@ func TestConfigValidationRefusesEveryField(t *testing.T) {
 		"train.amortise.spread":        func(c *Config) { c.Train.Amortise.Spread = -1 },
 		"train.amortise.neighbours":    func(c *Config) { c.Train.Amortise.Neighbours = 1 },
 		"train.amortise.schedule":      func(c *Config) { c.Train.Amortise.Bins, c.Train.Amortise.Schedule = 3, "step" },
+		"train.amortise.adapt_rounds":  func(c *Config) { c.Train.Amortise.AdaptRounds = 2 }, // without an encoder
+		"train.amortise.adapt_steps":   func(c *Config) { c.Train.Amortise.AdaptSteps = -1 },
+		"train.amortise.adapt_lr":      func(c *Config) { a := &c.Train.Amortise; a.Bins, a.AdaptRounds, a.AdaptLR = 3, 1, 0 },
 		"train.align.factors":          func(c *Config) { c.Train.Align.Factors = -1 },
 		"train.align.label":            func(c *Config) { c.Train.Align.Label = "task" },
 		"train.align.weight":           func(c *Config) { c.Train.Align.Weight = math.Inf(1) },

@@ -27,6 +27,14 @@ import (
 // (simulator), whose values are known exactly and which the encoder cannot memorise.
 // Regression alone copies the values, including their errors where the reconstruction is
 // insensitive; tuning optimises what inference is for.
+//
+// With AdaptRounds > 0 the network then adapts to its encoder, which changes the fitted model:
+// each round runs AdaptSteps Adam steps on θ (step size AdaptLR, encoder frozen) against the
+// loss of the training segments reconstructed from the encoder's embeddings and initial states,
+// so that the network learns to read what an encoder can emit (as an amortised model trained
+// jointly, LFADS's, does); re-optimises the training segments' values from the encoder's
+// (refine steps, train.amortise.refine_lr) and keeps them as the fitted values; and re-tunes the
+// encoder for AdaptSteps steps on segments simulated from the adapted network around them.
 type AmortiseOptions struct {
 	// Bins is K, the number of leading bins the encoder reads besides its window means;
 	// 0 trains no encoder.
@@ -65,6 +73,13 @@ type AmortiseOptions struct {
 	// Schedule is the encoder's learning-rate schedule over each stage: constant, or cosine
 	// (a half cosine from LearningRate down to 5 % of it, no warm-up).
 	Schedule Schedule `yaml:"schedule"`
+	// AdaptRounds is the number of rounds in which the network adapts to the encoder (above);
+	// 0, the default, leaves θ and the fitted values as the fit left them.
+	AdaptRounds int `yaml:"adapt_rounds"`
+	// AdaptSteps is the number of θ steps, and of encoder re-tuning steps, of each round.
+	AdaptSteps int `yaml:"adapt_steps"`
+	// AdaptLR is θ's Adam step size in a round, following Schedule over the round.
+	AdaptLR float64 `yaml:"adapt_lr"`
 }
 
 // lr is the encoder's step size at step (0-based) of total.
@@ -78,10 +93,12 @@ func (a *AmortiseOptions) lr(step, total int) float64 {
 // trained on simulated segments, which need no feature noise.
 func defaultAmortise() AmortiseOptions {
 	return AmortiseOptions{Windows: 10, Hidden: []int{128, 128}, DistillSteps: 2000, TuneSteps: 6000,
-		LearningRate: 1e-3, RefineLR: 0.05, Data: AmortiseSimulated, Spread: 1, Neighbours: 30, Schedule: Cosine}
+		LearningRate: 1e-3, RefineLR: 0.05, Data: AmortiseSimulated, Spread: 1, Neighbours: 30, Schedule: Cosine,
+		AdaptSteps: 3000, AdaptLR: 1e-3}
 }
 
-func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
+// validate reports every wrong setting to p; tie is train.tie_embeddings.
+func (a *AmortiseOptions) validate(p *strictyaml.Problems, tie string) {
 	const f = "amortise."
 	p.Refuse(a.Bins < 0, f+"bins", "%d, want ≥ 0 (0: no encoder)", a.Bins)
 	// The settings only an encoder uses are checked unless bins is 0, so that a configuration
@@ -104,6 +121,13 @@ func (a *AmortiseOptions) validate(p *strictyaml.Problems) {
 	for i, h := range a.Hidden {
 		p.Refuse(h < 1, fmt.Sprintf(f+"hidden[%d]", i), "%d, want ≥ 1", h)
 	}
+	p.Refuse(a.AdaptRounds < 0, f+"adapt_rounds", "%d, want ≥ 0 (0: the network does not adapt)", a.AdaptRounds)
+	p.Refuse(a.Bins == 0 && a.AdaptRounds > 0, f+"adapt_rounds", "%d without an encoder (bins is 0): nothing to adapt to", a.AdaptRounds)
+	p.Refuse(a.AdaptRounds > 0 && a.AdaptSteps < 1, f+"adapt_steps", "%d, want ≥ 1 when adapt_rounds is set", a.AdaptSteps)
+	p.Refuse(a.AdaptSteps < 0, f+"adapt_steps", "%d, want ≥ 0", a.AdaptSteps)
+	p.Refuse(a.AdaptRounds > 0 && !(a.AdaptLR > 0), f+"adapt_lr", "%g, want > 0", a.AdaptLR)
+	// Tied embeddings are one per label value, where the encoder gives each segment its own.
+	p.Refuse(a.AdaptRounds > 0 && tie != "", f+"adapt_rounds", "%d with train.tie_embeddings %q: the encoder gives each segment its own embedding, which tied embeddings cannot keep", a.AdaptRounds, tie)
 }
 
 // amortiserOut is the encoder's output width: D, plus N with learned initial states.
@@ -115,7 +139,9 @@ func amortiserOut(c *model.Config) int {
 }
 
 // TrainAmortiser trains the amortised encoder of f on its training segments of ds (see
-// AmortiseOptions) and returns it; f is not changed. It stops with ctx's error between steps.
+// AmortiseOptions) and returns it; f is not changed, unless train.amortise.adapt_rounds > 0:
+// then f's θ, embeddings and initial states are replaced by the adapted ones. It stops with
+// ctx's error between steps.
 func TrainAmortiser(ctx context.Context, f *Fitted, ds *data.Dataset) (*model.Amortiser, error) {
 	if err := f.check(); err != nil {
 		return nil, err
@@ -183,11 +209,95 @@ func trainAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Data
 	}
 
 	if o.TuneSteps > 0 {
-		if err := tuneAmortiser(ctx, f, ds, a, phi, sim, batch, rng); err != nil {
+		if err := tuneAmortiser(ctx, f, ds, a, phi, sim, batch, o.TuneSteps, rng); err != nil {
+			return nil, err
+		}
+	}
+	for round := range o.AdaptRounds {
+		if err := adaptRound[T](ctx, f, ds, a, phi, batch, round, rng); err != nil {
 			return nil, err
 		}
 	}
 	return a, a.Check()
+}
+
+// adaptRound runs one round of the network's adaptation to encoder a (AmortiseOptions): θ
+// trained on the training segments reconstructed from a's outputs, the training values
+// re-optimised from a's and stored in f, a re-tuned on segments simulated around them.
+func adaptRound[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, a *model.Amortiser, phi []float64, batch, round int, rng *rand.Rand) error {
+	o := &f.Config.Train.Amortise
+	m, err := f.Model()
+	if err != nil {
+		return err
+	}
+	c := &m.Cfg
+	D, N := c.D, c.N
+	n := len(f.Train)
+	if f.G() != n {
+		return fmt.Errorf("train.amortise.adapt_rounds: embeddings tied by %q are one per value, not one per segment as the encoder gives them; adapt without train.tie_embeddings", f.Config.Train.TieEmbeddings)
+	}
+	// The encoder is frozen while θ adapts, so every training segment's embedding and initial
+	// state are fixed for the round: one pass over all of them.
+	E, X0, err := encode(a, c, ds, f.Train)
+	if err != nil {
+		return err
+	}
+	pass := model.NewPass[T](m)
+	st := stage[T](ds, f.Train, c.I > 0)
+	theta := convert[T](f.Theta)
+	gTheta := make([]T, len(theta))
+	ll := model.NewLocalLayout(c, batch, batch)
+	local := make([]T, ll.Size)
+	gLocal := make([]T, ll.Size)
+	adam := NewAdam(len(theta), 0.9, 0.999, 1e-8)
+	sched := Options{LearningRate: o.AdaptLR, Schedule: o.Schedule, MinLRRatio: 0.05}
+	slots := seq(0, batch)
+	var bt model.Batch[T]
+	for step := range o.AdaptSteps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows := rng.Perm(n)[:batch]
+		st.fill(&bt, c, rows, slots, slots)
+		for k, r := range rows {
+			for j, v := range E[r*D : (r+1)*D] {
+				local[k*D+j] = T(v)
+			}
+			if ll.X0Off >= 0 {
+				for j, v := range X0[r*N : (r+1)*N] {
+					local[ll.X0Off+k*N+j] = T(v)
+				}
+			}
+		}
+		if _, err := pass.Forward(theta, local, &ll, &bt); err != nil {
+			return err
+		}
+		clear(gTheta)
+		clear(gLocal)
+		pass.Backward(theta, local, &ll, &bt, gTheta, gLocal)
+		Update(adam, sched.learningRate(step, o.AdaptSteps), theta, gTheta)
+	}
+	for i, v := range theta {
+		f.Theta[i] = float64(v)
+	}
+
+	// The training segments' values for the adapted network, from the encoder's: warm starts,
+	// analyses and the simulator below use them.
+	fitted, err := Refine(f, ds, f.Train, E, X0, 100)
+	if err != nil {
+		return err
+	}
+	copy(f.Embeddings, fitted.Embeddings)
+	if f.X0 != nil {
+		copy(f.X0, fitted.X0)
+	}
+	slog.Info("amortised encoder: network adapted", "round", round+1, "of", o.AdaptRounds, "r2_train_from_encoder", fitted.R2)
+
+	sim, err := newSimulator[T](f, ds, fittedValues(f, ds, a.Out), o.Spread, o.Neighbours, rng)
+	if err != nil {
+		return err
+	}
+	return tuneAmortiser(ctx, f, ds, a, phi, sim, batch, o.AdaptSteps, rng)
 }
 
 // fittedValues returns, per training segment of f, the values the encoder is to emit: its
@@ -286,7 +396,7 @@ func jitter(dst, phi []float64, a *model.Amortiser, noise float64, rng *rand.Ran
 // tuneAmortiser runs the second stage: Adam on the encoder's parameters against the model's
 // loss on minibatches of training segments, θ frozen; with a simulator, on minibatches it
 // simulates instead.
-func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, a *model.Amortiser, phi []float64, sim *simulator[T], batch int, rng *rand.Rand) error {
+func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset, a *model.Amortiser, phi []float64, sim *simulator[T], batch, steps int, rng *rand.Rand) error {
 	o := &f.Config.Train.Amortise
 	m, err := f.Model()
 	if err != nil {
@@ -313,7 +423,7 @@ func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Datas
 	if sim != nil {
 		simPhi, simTarget = make([]float64, batch*F), make([]float64, batch*a.Out)
 	}
-	for step := range o.TuneSteps {
+	for step := range steps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -357,7 +467,7 @@ func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Datas
 			}
 			a.Backward(grad, d, &tapes[k])
 		}
-		Update(adam, o.lr(step, o.TuneSteps), a.Params, grad)
+		Update(adam, o.lr(step, steps), a.Params, grad)
 	}
 	return nil
 }
@@ -404,11 +514,14 @@ func standardise(x []float64, w int) (mean, std []float64) {
 // Encode returns the encoder's embeddings (len(idx)×D) and, with learned initial states, its
 // initial states (len(idx)×N, nil otherwise) for segments idx of ds: one pass each.
 func Encode(f *Fitted, ds *data.Dataset, idx []int) (E, X0 []float64, err error) {
-	a := f.Amortiser
-	if a == nil {
+	if f.Amortiser == nil {
 		return nil, nil, fmt.Errorf("the model has no amortised encoder: fit with train.amortise.bins > 0")
 	}
-	c := &f.Config.Model
+	return encode(f.Amortiser, &f.Config.Model, ds, idx)
+}
+
+// encode is Encode with encoder a of a model of configuration c.
+func encode(a *model.Amortiser, c *model.Config, ds *data.Dataset, idx []int) (E, X0 []float64, err error) {
 	if ds.M != c.M {
 		return nil, nil, fmt.Errorf("%s: %d neurons, the model was fitted to %d", name(ds), ds.M, c.M)
 	}

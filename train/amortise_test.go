@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,4 +164,75 @@ func centroidPrediction(t *testing.T, f *Fitted, ds *data.Dataset, held []int) *
 		t.Fatal(err)
 	}
 	return base
+}
+
+// With train.amortise.adapt_rounds the network adapts to its encoder: θ and the training
+// segments' values change (and are consistent: the stored values reconstruct the training
+// segments as well as before), and the encoder alone reconstructs held-out segments better
+// than the encoder of the unadapted network, closer to optimisation on the adapted network.
+func TestAmortiseAdapt(t *testing.T) {
+	ds := teacherData(t, 120, 30, 3)
+	cfg := smallConfig(ds.M)
+	cfg.Train.Epochs = 150
+	cfg.Train.Amortise.Bins = 3
+	cfg.Train.Amortise.TuneSteps = 1500
+	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := *f
+	g.Theta, g.Embeddings, g.X0 = slices.Clone(f.Theta), slices.Clone(f.Embeddings), slices.Clone(f.X0)
+	g.Config.Train.Amortise.AdaptRounds, g.Config.Train.Amortise.AdaptSteps = 3, 1500
+	if g.Amortiser, err = TrainAmortiser(context.Background(), &g, ds); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(g.Theta, f.Theta) || slices.Equal(g.Embeddings, f.Embeddings) {
+		t.Fatal("adaptation left θ or the training embeddings as they were")
+	}
+	score := func(f *Fitted) (enc, opt, train float64) {
+		E, X0, err := Encode(f, ds, f.HeldOut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := Refine(f, ds, f.HeldOut, E, X0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := Infer(f, ds, f.HeldOut, cfg.Train.InferSteps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := Evaluate(f, ds, f.Train)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.R2, o.R2, tr.R2
+	}
+	encF, optF, trF := score(f)
+	encG, optG, trG := score(&g)
+	t.Logf("held-out R², encoder / optimisation; training R² of the stored values: without adaptation %.4f / %.4f; %.4f, adapted %.4f / %.4f; %.4f", encF, optF, trF, encG, optG, trG)
+	if trG < trF-0.01 {
+		t.Errorf("the adapted model's stored training values reconstruct at R² %.4f, the fit's at %.4f", trG, trF)
+	}
+	if encG < encF+0.35*(optF-encF) {
+		t.Errorf("adapted encoder R² %.4f closes less than 35 %% of the gap from the unadapted one (%.4f) to optimisation (%.4f)", encG, encF, optF)
+	}
+	if optG-encG > optF-encF {
+		t.Errorf("the gap from the encoder to optimisation grew with adaptation: %.4f → %.4f", optF-encF, optG-encG)
+	}
+}
+
+// Adaptation needs one embedding per segment: with tied embeddings it is refused before the
+// fit, naming both keys.
+func TestAmortiseAdaptRefusesTiedEmbeddings(t *testing.T) {
+	c := Default(5)
+	c.Train.Amortise.Bins, c.Train.Amortise.AdaptRounds, c.Train.TieEmbeddings = 3, 1, "task"
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "adapt_rounds") || !strings.Contains(err.Error(), "tie_embeddings") {
+		t.Fatalf("error %v, want one naming adapt_rounds and tie_embeddings", err)
+	}
+	c.Train.Amortise.AdaptRounds = 0
+	if err := c.Validate(); err != nil {
+		t.Fatalf("tied embeddings with an encoder but no adaptation: %v", err)
+	}
 }

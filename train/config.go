@@ -118,7 +118,7 @@ func (c *Config) Validate() error {
 	p.Refuse(o.InferSteps < 0, "infer_steps", "%d, want ≥ 0", o.InferSteps)
 	p.Refuse(!(o.InferLR > 0), "infer_lr", "%g, want > 0", o.InferLR)
 	p.Refuse(o.CheckpointEvery < 1, "checkpoint_every", "%d, want ≥ 1", o.CheckpointEvery)
-	o.Amortise.validate(p)
+	o.Amortise.validate(p, o.TieEmbeddings)
 	o.Align.validate(p, o.TieEmbeddings)
 	return p.Err()
 }
@@ -166,7 +166,8 @@ func ParseSaved(name string, b []byte) (Config, error) {
 
 // upgradeSaved gives the keys that files written before they existed lack the behaviour of
 // that time. Keys whose zero value is already that behaviour (model.cell, train.align,
-// train.amortise.neighbours: 0, all fitted values) need no entry here.
+// train.amortise.neighbours: 0, all fitted values; train.amortise.adapt_rounds: 0, no
+// adaptation) need no entry here.
 func (c *Config) upgradeSaved() {
 	// The encoder's learning rate was constant before train.amortise.schedule.
 	if c.Train.Amortise.Schedule == "" {
