@@ -122,16 +122,9 @@ func TestAmortisedInferenceSessions(t *testing.T) {
 			}
 		}
 	}
-	cfg := smallConfig(ds.M)
-	cfg.Train.Epochs = 150
-	cfg.Train.Amortise.Bins = 3
-	cfg.Train.Amortise.TuneSteps = 1500
-	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fitWithEncoder(t, ds)
 	held := f.HeldOut
-	opt, err := Infer(f, ds, held, cfg.Train.InferSteps)
+	opt, err := Infer(f, ds, held, f.Config.Train.InferSteps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,14 +165,8 @@ func centroidPrediction(t *testing.T, f *Fitted, ds *data.Dataset, held []int) *
 // than the encoder of the unadapted network, closer to optimisation on the adapted network.
 func TestAmortiseAdapt(t *testing.T) {
 	ds := teacherData(t, 120, 30, 3)
-	cfg := smallConfig(ds.M)
-	cfg.Train.Epochs = 150
-	cfg.Train.Amortise.Bins = 3
-	cfg.Train.Amortise.TuneSteps = 1500
-	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := fitWithEncoder(t, ds)
+	var err error
 	g := *f
 	g.Theta, g.Embeddings, g.X0 = slices.Clone(f.Theta), slices.Clone(f.Embeddings), slices.Clone(f.X0)
 	g.Config.Train.Amortise.AdaptRounds, g.Config.Train.Amortise.AdaptSteps = 3, 1500
@@ -198,7 +185,7 @@ func TestAmortiseAdapt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := Infer(f, ds, f.HeldOut, cfg.Train.InferSteps)
+		o, err := Infer(f, ds, f.HeldOut, f.Config.Train.InferSteps)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,4 +222,19 @@ func TestAmortiseAdaptRefusesTiedEmbeddings(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatalf("tied embeddings with an encoder but no adaptation: %v", err)
 	}
+}
+
+// fitWithEncoder fits the small configuration of these tests, with an encoder reading 3 bins
+// and 1500 tuning steps (of 6000 by default: a small teacher, a short test).
+func fitWithEncoder(t *testing.T, ds *data.Dataset) *Fitted {
+	t.Helper()
+	cfg := smallConfig(ds.M)
+	cfg.Train.Epochs = 150
+	cfg.Train.Amortise.Bins = 3
+	cfg.Train.Amortise.TuneSteps = 1500
+	f, err := Fit(context.Background(), cfg, ds, FitOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
