@@ -275,6 +275,8 @@ func adaptRound[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset,
 		clear(gTheta)
 		clear(gLocal)
 		pass.Backward(theta, local, &ll, &bt, gTheta, gLocal)
+		// Clipped as the fit's steps are (train.clip_norm): θ leaves the fit's optimum here.
+		clip(f.Config.Train.ClipNorm, gTheta)
 		Update(adam, sched.learningRate(step, o.AdaptSteps), theta, gTheta)
 	}
 	for i, v := range theta {
