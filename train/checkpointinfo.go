@@ -1,7 +1,6 @@
 package train
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 
@@ -18,13 +17,9 @@ func CheckpointHistory(dir string) ([]Record, error) {
 		return nil, err
 	}
 	defer rd.Close()
-	mj, err := readArray(rd, "checkpoint_json", (*npy.Array).Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
 	var meta checkpointMeta
-	if err := json.Unmarshal(mj, &meta); err != nil {
-		return nil, fmt.Errorf("%s: checkpoint_json: %w", path, err)
+	if err := readJSON(rd, "checkpoint_json", &meta); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return meta.History, nil
 }

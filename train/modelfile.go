@@ -138,13 +138,9 @@ func readFitted(r *npy.Reader) (*Fitted, error) {
 	if err != nil {
 		return nil, err
 	}
-	mj, err := readArray(r, "meta_json", (*npy.Array).Bytes)
-	if err != nil {
-		return nil, err
-	}
 	var meta modelMeta
-	if err := json.Unmarshal(mj, &meta); err != nil {
-		return nil, fmt.Errorf("meta_json: %w", err)
+	if err := readJSON(r, "meta_json", &meta); err != nil {
+		return nil, err
 	}
 	if meta.Format != modelFormat {
 		return nil, fmt.Errorf("meta_json: format %q, this jedi reads %q", meta.Format, modelFormat)
@@ -247,13 +243,10 @@ func writeAlignment(ar *npy.Archive, a *Alignment) error {
 
 // readAlignment reads the alignment of a model of M neurons and embedding dimension D.
 func readAlignment(r *npy.Reader, M, D int) (*Alignment, error) {
-	mj, err := readArray(r, "align/meta_json", (*npy.Array).Bytes)
+	var meta alignMeta
+	err := readJSON(r, "align/meta_json", &meta)
 	if err != nil {
 		return nil, err
-	}
-	var meta alignMeta
-	if err := json.Unmarshal(mj, &meta); err != nil {
-		return nil, fmt.Errorf("align/meta_json: %w", err)
 	}
 	a := &Alignment{Features: meta.Features, Tc: meta.Tc, Factors: meta.Factors, Windows: meta.Windows, Sessions: meta.Sessions}
 	for _, x := range []struct {
@@ -355,6 +348,19 @@ func readArray[T any](r *npy.Reader, name string, conv func(*npy.Array) ([]T, er
 		return nil, fmt.Errorf("array %q: %w", name, err)
 	}
 	return v, nil
+}
+
+// readJSON decodes the JSON text stored as byte array name into v; a decoding error names the
+// array.
+func readJSON(r *npy.Reader, name string, v any) error {
+	b, err := readArray(r, name, (*npy.Array).Bytes)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 func toI64(x []int) []int64 {
@@ -477,13 +483,9 @@ func loadCheckpoint[T model.Float](r *runDir, tr *trainer[T]) error {
 	if string(want) != string(got) {
 		return fmt.Errorf("%s: written with a different configuration than %s; resume with the saved config", path, r.file(ConfigFile))
 	}
-	mj, err := readArray(rd, "checkpoint_json", (*npy.Array).Bytes)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
 	var meta checkpointMeta
-	if err := json.Unmarshal(mj, &meta); err != nil {
-		return fmt.Errorf("%s: checkpoint_json: %w", path, err)
+	if err := readJSON(rd, "checkpoint_json", &meta); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	tr.init()
 	st := tr.st
