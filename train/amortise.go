@@ -260,14 +260,11 @@ func adaptRound[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset,
 		rows := rng.Perm(n)[:batch]
 		st.fill(&bt, c, rows, slots, slots)
 		for k, r := range rows {
-			for j, v := range E[r*D : (r+1)*D] {
-				local[k*D+j] = T(v)
+			var x0 []float64
+			if X0 != nil {
+				x0 = X0[r*N : (r+1)*N]
 			}
-			if ll.X0Off >= 0 {
-				for j, v := range X0[r*N : (r+1)*N] {
-					local[ll.X0Off+k*N+j] = T(v)
-				}
-			}
+			setLocal(local, &ll, k, E[r*D:(r+1)*D], x0)
 		}
 		if _, err := pass.Forward(theta, local, &ll, &bt); err != nil {
 			return err
@@ -443,14 +440,7 @@ func tuneAmortiser[T model.Float](ctx context.Context, f *Fitted, ds *data.Datas
 		}
 		for k := range rows {
 			a.Forward(out, jitter(noisy, feat(k), a, o.FeatureNoise, rng), &tapes[k])
-			for j, v := range out[:D] {
-				local[k*D+j] = T(v)
-			}
-			if ll.X0Off >= 0 {
-				for j, v := range out[D:] {
-					local[ll.X0Off+k*N+j] = T(v)
-				}
-			}
+			setLocal(local, &ll, k, out[:D], out[D:])
 		}
 		if _, err := pass.Forward(theta, local, &ll, bt); err != nil {
 			return err

@@ -193,7 +193,7 @@ func residualStd(f *Fitted, ds *data.Dataset) ([]float64, error) {
 // and loss weights of the training segments they were drawn for.
 func (s *simulator[T]) draw(rows []int, target []float64, use func(b int, y []float64) error) error {
 	c := s.c
-	B, D, N, M := len(rows), c.D, c.N, c.M
+	B, D, M := len(rows), c.D, c.M
 	P := len(s.z) / len(s.st.idx)
 	if s.ll.Size == 0 || s.ll.G != B {
 		s.ll = model.NewLocalLayout(c, B, B)
@@ -217,14 +217,7 @@ func (s *simulator[T]) draw(rows []int, target []float64, use func(b int, y []fl
 				}
 			}
 		}
-		for q, v := range t[:D] {
-			s.loc[b*D+q] = T(v)
-		}
-		if s.ll.X0Off >= 0 {
-			for q, v := range t[D:] {
-				s.loc[s.ll.X0Off+b*N+q] = T(v)
-			}
-		}
+		setLocal(s.loc, &s.ll, b, t[:D], t[D:])
 	}
 	slots := seq(0, B)
 	s.st.fill(&s.bt, c, rows, slots, slots)

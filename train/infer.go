@@ -396,12 +396,7 @@ func scoreShared[T model.Float](ctx context.Context, m *model.Model, f *Fitted, 
 				x0 = f.X0[r*N : (r+1)*N]
 			}
 		}
-		for j, v := range e {
-			table[k*D+j] = T(v)
-		}
-		for j, v := range x0 {
-			table[cl.X0Off+k*N+j] = T(v)
-		}
+		setLocal(table, &cl, k, e, x0)
 	}
 	pass := model.NewPass[T](m)
 	const chunk = 64

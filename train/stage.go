@@ -80,6 +80,19 @@ func (s *staged[T]) observed(rows []int) [][]bool {
 	return out
 }
 
+// setLocal writes embedding e (length D) into row k of local, laid out by ll, and, when ll holds
+// initial states, x0 (length N) into segment k's initial state, converting to T.
+func setLocal[T model.Float](local []T, ll *model.LocalLayout, k int, e, x0 []float64) {
+	for j, v := range e {
+		local[k*ll.D+j] = T(v)
+	}
+	if ll.X0Off >= 0 {
+		for j, v := range x0 {
+			local[ll.X0Off+k*ll.N+j] = T(v)
+		}
+	}
+}
+
 func convert[T model.Float](x []float64) []T {
 	out := make([]T, len(x))
 	for i, v := range x {
