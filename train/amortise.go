@@ -84,7 +84,13 @@ type AmortiseOptions struct {
 
 // lr is the encoder's step size at step (0-based) of total.
 func (a *AmortiseOptions) lr(step, total int) float64 {
-	o := Options{LearningRate: a.LearningRate, Schedule: a.Schedule, MinLRRatio: 0.05}
+	return a.scheduled(a.LearningRate, step, total)
+}
+
+// scheduled is step size base at step (0-based) of total under Schedule, which decays a cosine
+// to 5 % of base: the encoder's stages and the network's adaptation rounds follow it alike.
+func (a *AmortiseOptions) scheduled(base float64, step, total int) float64 {
+	o := Options{LearningRate: base, Schedule: a.Schedule, MinLRRatio: 0.05}
 	return o.learningRate(step, total)
 }
 
@@ -250,7 +256,6 @@ func adaptRound[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset,
 	local := make([]T, ll.Size)
 	gLocal := make([]T, ll.Size)
 	adam := NewAdam(len(theta), 0.9, 0.999, 1e-8)
-	sched := Options{LearningRate: o.AdaptLR, Schedule: o.Schedule, MinLRRatio: 0.05}
 	slots := seq(0, batch)
 	var bt model.Batch[T]
 	for step := range o.AdaptSteps {
@@ -274,7 +279,7 @@ func adaptRound[T model.Float](ctx context.Context, f *Fitted, ds *data.Dataset,
 		pass.Backward(theta, local, &ll, &bt, gTheta, gLocal)
 		// Clipped as the fit's steps are (train.clip_norm): θ leaves the fit's optimum here.
 		clip(f.Config.Train.ClipNorm, gTheta)
-		Update(adam, sched.learningRate(step, o.AdaptSteps), theta, gTheta)
+		Update(adam, o.scheduled(o.AdaptLR, step, o.AdaptSteps), theta, gTheta)
 	}
 	for i, v := range theta {
 		f.Theta[i] = float64(v)
