@@ -224,13 +224,7 @@ func TestRegressionGradient(t *testing.T) {
 	}
 	const h = 1e-6
 	for i := range a.Params {
-		p := a.Params[i]
-		a.Params[i] = p + h
-		lp := loss()
-		a.Params[i] = p - h
-		lm := loss()
-		a.Params[i] = p
-		fd := (lp - lm) / (2 * h)
+		fd := centralDifference(&a.Params[i], h, loss)
 		if math.Abs(fd-g[i]) > 1e-6*(1+math.Abs(fd)) {
 			t.Fatalf("param %d: analytic %.10g, finite difference %.10g", i, g[i], fd)
 		}

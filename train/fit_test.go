@@ -337,3 +337,15 @@ func TestGivenSplit(t *testing.T) {
 		}
 	}
 }
+
+// centralDifference is (loss(x + h) − loss(x − h)) / 2h, the derivative of loss in the value *x
+// by central differences; *x is restored.
+func centralDifference(x *float64, h float64, loss func() float64) float64 {
+	v := *x
+	*x = v + h
+	lp := loss()
+	*x = v - h
+	lm := loss()
+	*x = v
+	return (lp - lm) / (2 * h)
+}
