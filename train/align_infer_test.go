@@ -155,18 +155,7 @@ func TestAlignmentAnchorsHeldOut(t *testing.T) {
 }
 
 func TestInferAligned(t *testing.T) {
-	ds := alignedSessions(t, []int{2, 3, 4}, 36, 20, 0.2, 0.3, 4)
-	train, held := heldAlignSplit()
-	cfg := smallConfig(ds.M)
-	cfg.Model.D = 3
-	cfg.DType = "float64"
-	cfg.Train.Align = AlignOptions{Factors: 2, Label: "cond", Weight: 0.5, Features: AlignTrajectory}
-	tr, err := newTrainer[float64](cfg, ds, train, held)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.init()
-	f := tr.fitted(false)
+	ds, held, f := alignedUnfitted(t, 4, 0.5)
 	anchors, _, err := f.Align.Anchors(ds, held)
 	if err != nil {
 		t.Fatal(err)
@@ -237,18 +226,7 @@ func TestInferGradientAligned(t *testing.T) {
 	// The inference objective with the pull toward the anchors, against central finite
 	// differences in every embedding and some initial-state entries; batches of 4 of the 9
 	// segments, one of them unanchored.
-	ds := alignedSessions(t, []int{2, 3, 4}, 36, 20, 0.2, 0.3, 5)
-	train, held := heldAlignSplit()
-	cfg := smallConfig(ds.M)
-	cfg.Model.D = 3
-	cfg.DType = "float64"
-	cfg.Train.Align = AlignOptions{Factors: 2, Label: "cond", Weight: 2, Features: AlignTrajectory}
-	tr, err := newTrainer[float64](cfg, ds, train, held)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.init()
-	f := tr.fitted(false)
+	ds, held, f := alignedUnfitted(t, 5, 2)
 	pull, err := f.anchorPull(ds, held)
 	if err != nil {
 		t.Fatal(err)
@@ -329,4 +307,22 @@ func TestAlignmentCheckRefuses(t *testing.T) {
 			t.Errorf("broken %s: error %v, want one naming it", want, err)
 		}
 	}
+}
+
+// alignedUnfitted returns aligned sessions drawn with seed, the held-out side of their split,
+// and the initial (unfitted) float64 model of D = 3 aligned on them with pull weight w.
+func alignedUnfitted(t *testing.T, seed uint64, w float64) (*data.Dataset, []int, *Fitted) {
+	t.Helper()
+	ds := alignedSessions(t, []int{2, 3, 4}, 36, 20, 0.2, 0.3, seed)
+	train, held := heldAlignSplit()
+	cfg := smallConfig(ds.M)
+	cfg.Model.D = 3
+	cfg.DType = "float64"
+	cfg.Train.Align = AlignOptions{Factors: 2, Label: "cond", Weight: w, Features: AlignTrajectory}
+	tr, err := newTrainer[float64](cfg, ds, train, held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.init()
+	return ds, held, tr.fitted(false)
 }
