@@ -236,17 +236,7 @@ func TestRegressionGradient(t *testing.T) {
 func TestSimulatorObserved(t *testing.T) {
 	ds := teacherData(t, 12, 20, 7)
 	M := ds.M
-	ds.Observed = make([]bool, ds.S*M)
-	for s := range ds.S {
-		for j := range M {
-			ds.Observed[s*M+j] = s%2 == 0 || j != 1 // odd segments miss neuron 1
-		}
-		if s%2 == 1 {
-			for tt := range ds.T {
-				ds.Activity[(s*ds.T+tt)*M+1] = 0
-			}
-		}
-	}
+	missOddNeuronOne(ds)
 	f := randomFitted(t, ds, 12, model.Gaussian)
 	P := f.Config.Model.D + f.Config.Model.N
 	sim, err := newSimulator[float64](f, ds, fittedValues(f, ds, P), 0, 0, rand.New(rand.NewPCG(5, 5)))

@@ -110,18 +110,7 @@ func TestAmortisedInference(t *testing.T) {
 // most of the gap from the centroid start to optimisation on held-out segments of both.
 func TestAmortisedInferenceSessions(t *testing.T) {
 	ds := teacherData(t, 120, 30, 4)
-	M := ds.M
-	ds.Observed = make([]bool, ds.S*M)
-	for s := range ds.S {
-		for j := range M {
-			ds.Observed[s*M+j] = s%2 == 0 || j != 1
-		}
-		if s%2 == 1 {
-			for tt := range ds.T {
-				ds.Activity[(s*ds.T+tt)*M+1] = 0
-			}
-		}
-	}
+	missOddNeuronOne(ds)
 	f := fitWithEncoder(t, ds)
 	held := f.HeldOut
 	opt, err := Infer(f, ds, held, f.Config.Train.InferSteps)
@@ -237,4 +226,21 @@ func fitWithEncoder(t *testing.T, ds *data.Dataset) *Fitted {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// missOddNeuronOne makes ds two sessions: its odd segments did not record neuron 1, which holds
+// 0 there as unrecorded entries do.
+func missOddNeuronOne(ds *data.Dataset) {
+	M := ds.M
+	ds.Observed = make([]bool, ds.S*M)
+	for s := range ds.S {
+		for j := range M {
+			ds.Observed[s*M+j] = s%2 == 0 || j != 1
+		}
+		if s%2 == 1 {
+			for tt := range ds.T {
+				ds.Activity[(s*ds.T+tt)*M+1] = 0
+			}
+		}
+	}
 }
