@@ -11,19 +11,7 @@ import (
 // every parameter, with non-trivial standardisations (which the chain rule must pass through).
 func TestAmortiserGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	a, err := NewAmortiser(3, 2, 4, 5, []int{7, 6}, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range a.InMean {
-		a.InMean[i], a.InStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
-	}
-	for i := range a.OutMean {
-		a.OutMean[i], a.OutStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
-	}
-	for i := range a.Params {
-		a.Params[i] += 0.3 * rng.NormFloat64() // off the zero biases
-	}
+	a := randomAmortiser(t, rng, 5, []int{7, 6})
 	phi := make([]float64, a.Features())
 	for i := range phi {
 		phi[i] = rng.NormFloat64()
@@ -122,19 +110,7 @@ func TestAmortiserCheck(t *testing.T) {
 // ForwardBatch gives each row what Forward gives it.
 func TestAmortiserForwardBatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
-	a, err := NewAmortiser(3, 2, 4, 6, []int{7, 5}, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range a.InMean {
-		a.InMean[i], a.InStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
-	}
-	for i := range a.OutMean {
-		a.OutMean[i], a.OutStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
-	}
-	for i := range a.Params {
-		a.Params[i] += 0.3 * rng.NormFloat64()
-	}
+	a := randomAmortiser(t, rng, 6, []int{7, 5})
 	const B = 13
 	F := a.Features()
 	phi := make([]float64, B*F)
@@ -152,4 +128,25 @@ func TestAmortiserForwardBatch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomAmortiser returns an encoder of 3 bins and 2 windows of 4 neurons with out outputs and
+// the given hidden layers, whose standardisations are random (which the chain rule must pass
+// through) and whose parameters are moved off their zero biases.
+func randomAmortiser(t *testing.T, rng *rand.Rand, out int, hidden []int) *Amortiser {
+	t.Helper()
+	a, err := NewAmortiser(3, 2, 4, out, hidden, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.InMean {
+		a.InMean[i], a.InStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
+	}
+	for i := range a.OutMean {
+		a.OutMean[i], a.OutStd[i] = rng.NormFloat64(), 0.5+rng.Float64()
+	}
+	for i := range a.Params {
+		a.Params[i] += 0.3 * rng.NormFloat64()
+	}
+	return a
 }
