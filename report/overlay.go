@@ -18,16 +18,18 @@ func overlay(groups []string, members map[string]plotter.XYs, style func(g strin
 	var xys plotter.XYs
 	var of []int
 	thumbs := map[string]plot.Thumbnailer{}
+	styles := make([]draw.GlyphStyle, len(groups))
 	for k, g := range groups {
 		xys = append(xys, members[g]...)
 		for range members[g] {
 			of = append(of, k)
 		}
+		styles[k] = style(g)
 		t, err := plotter.NewScatter(plotter.XYs{{}})
 		if err != nil {
 			return nil, nil, err
 		}
-		t.GlyphStyle = style(g)
+		t.GlyphStyle = styles[k]
 		thumbs[g] = t
 	}
 	perm := interleaved(len(xys))
@@ -38,10 +40,6 @@ func overlay(groups []string, members map[string]plotter.XYs, style func(g strin
 	s, err := plotter.NewScatter(shuffled)
 	if err != nil {
 		return nil, nil, err
-	}
-	styles := make([]draw.GlyphStyle, len(groups))
-	for k, g := range groups {
-		styles[k] = style(g)
 	}
 	s.GlyphStyleFunc = func(i int) draw.GlyphStyle { return styles[group[i]] }
 	return s, thumbs, nil
